@@ -1,0 +1,1 @@
+"""Benchmarks: `make bench` (python -m benchmarks) runs them all and prints medians, ratios and targets."""

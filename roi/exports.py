@@ -1,0 +1,24 @@
+"""Exports of one evaluated scenario, each a pure function returning bytes; the CLI and the app write them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from roi.model import Result
+
+
+def monthly_csv(result: Result) -> bytes:
+    """The monthly cash-flow table as CSV (numbers only, so nothing in it can become a formula)."""
+    return result.monthly.to_csv(index=False, float_format="%.10g").encode("utf-8")
+
+
+#: Output suffix -> builder. One table the CLI and the app both read.
+EXPORTERS: dict[str, Callable[[Result], bytes]] = {
+    ".csv": monthly_csv,
+}
+
+
+def exporter_for(path: Path) -> Callable[[Result], bytes] | None:
+    """The builder for an output file, chosen by its suffix, or None when none fits."""
+    return EXPORTERS.get(path.suffix.lower())

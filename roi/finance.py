@@ -1,0 +1,124 @@
+"""Finance metrics on monthly cash flows: NPV, IRR, payback, written once.
+
+Every function takes flows shaped (..., months) with month 0 first, so one scenario (a 1-D row)
+and a whole Monte Carlo sample (a 2-D array, one row per draw) go through the same code.
+"Never" is +inf for payback and NaN for IRR; the edges turn both into null.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+Array = NDArray[np.float64]
+
+
+def monthly_rate(annual_rate: float) -> float:
+    """The monthly rate that compounds to the annual one: (1 + r)^(1/12) - 1."""
+    return float((1 + annual_rate) ** (1 / 12) - 1)
+
+
+def annualize(monthly: ArrayLike) -> Array:
+    """A monthly rate compounded over twelve months: (1 + r)^12 - 1."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        return np.asarray((1 + np.asarray(monthly, dtype=np.float64)) ** 12 - 1, dtype=np.float64)
+
+
+def discount_factors(rate: float, periods: int) -> Array:
+    """1 / (1 + rate)^m for m = 0..periods-1."""
+    return np.asarray((1 + rate) ** -np.arange(periods, dtype=np.float64), dtype=np.float64)
+
+
+def discounted(rate: float, flows: ArrayLike) -> Array:
+    """Each flow divided by (1 + rate)^m, month 0 undiscounted."""
+    values = np.asarray(flows, dtype=np.float64)
+    return values * discount_factors(rate, values.shape[-1])
+
+
+def npv(rate: float, flows: ArrayLike) -> Array:
+    """Net present value, as numpy_financial.npv: sum of flows / (1 + rate)^m from m = 0."""
+    return np.asarray(discounted(rate, flows).sum(axis=-1), dtype=np.float64)
+
+
+def payback_months(flows: ArrayLike) -> Array:
+    """First month the cumulative flow reaches >= 0, interpolated inside it; 0 if month 0 is >= 0, inf if never.
+
+    Payback in month t is (t - 1) + (-cumulative(t - 1)) / flow(t).
+    """
+    values = np.asarray(flows, dtype=np.float64)
+    cumulative = np.cumsum(values, axis=-1)
+    reached = cumulative[..., 1:] >= 0
+    ever = reached.any(axis=-1)
+    t = reached.argmax(axis=-1) + 1
+    before = np.take_along_axis(cumulative, (t - 1)[..., None], axis=-1)[..., 0]
+    flow_t = np.take_along_axis(values, t[..., None], axis=-1)[..., 0]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        inside = (t - 1) + np.where(ever, -before / np.where(ever, flow_t, 1.0), 0.0)
+    out = np.where(ever, inside, np.inf)
+    return np.asarray(np.where(values[..., 0] >= 0, 0.0, out), dtype=np.float64)
+
+
+def irr(flows: ArrayLike, *, tol: float = 1e-12, max_iter: int = 200) -> Array:
+    """Monthly internal rate of return, NaN where there is none (flows never change sign, or no root in range).
+
+    Solves sum f_m e^(-m x) = 0 for x = ln(1 + r) by Newton's method kept inside a sign-change bracket
+    (bisection when Newton would leave it), all draws at once. Where flows change sign more than once
+    there can be several roots; the one inside the bracket [ln(1 + r_low), ln(1 + r_high)] is returned.
+    """
+    values = np.asarray(flows, dtype=np.float64)
+    shape = values.shape[:-1]
+    rows = values.reshape(-1, values.shape[-1])
+    n, periods = rows.shape
+    months = np.arange(periods, dtype=np.float64)
+    out = np.full(n, np.nan)
+
+    def npv_at(x: Array, sub: Array) -> tuple[Array, Array]:
+        weights = np.exp(-np.outer(x, months))
+        value = (sub * weights).sum(axis=1)
+        slope = -(sub * weights * months).sum(axis=1)
+        return value, slope
+
+    horizon = max(periods - 1, 1)
+    x_lo = -min(50.0, 600.0 / horizon)  # keeps e^(-m x) finite
+    x_hi = 10.0
+    changes = (rows > 0).any(axis=1) & (rows < 0).any(axis=1)
+    idx = np.flatnonzero(changes)
+    lo = np.full(idx.size, x_lo)
+    hi = np.full(idx.size, x_hi)
+    f_lo, _ = npv_at(lo, rows[idx])
+    f_hi, _ = npv_at(hi, rows[idx])
+    bracketed = np.sign(f_lo) != np.sign(f_hi)
+    out[idx[f_lo == 0]] = np.expm1(x_lo)
+    out[idx[f_hi == 0]] = np.expm1(x_hi)
+    keep = bracketed & (f_lo != 0) & (f_hi != 0)
+    idx, lo, hi, f_lo = idx[keep], lo[keep], hi[keep], f_lo[keep]
+    scale = np.abs(rows[idx]).sum(axis=1)
+    x = np.zeros(idx.size)
+    x = np.where((x > lo) & (x < hi), x, (lo + hi) / 2)
+    for _ in range(max_iter):
+        if idx.size == 0:
+            break
+        f, df = npv_at(x, rows[idx])
+        same = np.sign(f) == np.sign(f_lo)
+        lo = np.where(same, x, lo)
+        f_lo = np.where(same, f, f_lo)
+        hi = np.where(same, hi, x)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            step = x - f / df
+        newton_ok = np.isfinite(step) & (step > lo) & (step < hi)
+        x_new = np.where(newton_ok, step, (lo + hi) / 2)
+        exact = np.abs(f) <= 1e-13 * scale
+        done = exact | (np.abs(x_new - x) <= tol * np.maximum(1.0, np.abs(x)))
+        out[idx[done]] = np.expm1(np.where(exact, x, x_new)[done])
+        live = ~done
+        idx, x, lo, hi, f_lo, scale = idx[live], x_new[live], lo[live], hi[live], f_lo[live], scale[live]
+    return out.reshape(shape)
+
+
+def roi(npv_usd: ArrayLike, pv_costs_usd: ArrayLike) -> Array:
+    """NPV per dollar of present-valued cost; NaN when nothing is spent."""
+    cost = np.asarray(pv_costs_usd, dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.asarray(
+            np.where(cost > 0, np.asarray(npv_usd, dtype=np.float64) / np.where(cost > 0, cost, 1.0), np.nan)
+        )

@@ -1,0 +1,102 @@
+"""The command line through typer's CliRunner: the contract of DESIGN.md, exit codes 0 / 2."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pandas as pd
+import pytest
+
+from roi import evaluate, load_scenario
+from roi.cli import app
+from tests.conftest import FORUM
+
+CONTRACT_KEYS = {
+    "scenario", "horizon_months", "failed_merges_per_month", "monthly_waste_usd", "monthly_benefit_usd",
+    "benefit_by_stream_usd", "one_time_cost_usd", "staff_cost_usd", "upfront_investment_usd",
+    "annual_recurring_cost_usd", "delivery_to_ai_ratio", "delivery_to_ai_ratio_incl_staff", "payback_months",
+    "discounted_payback_months", "npv_usd", "irr_annual", "roi",
+}  # fmt: skip
+
+
+def test_summary_json_has_the_contract_keys(runner):
+    data = json.loads(runner.invoke(app, ["summary", str(FORUM), "--json"]).output)
+    assert set(data) >= CONTRACT_KEYS
+    assert set(data["benefit_by_stream_usd"]) == {"merges", "builds", "incidents", "lead_time"}
+
+
+def test_summary_json_uses_null_where_undefined(runner):
+    args = [
+        "summary",
+        str(FORUM),
+        "--json",
+        "--set",
+        "ai_tools.annual_spend=0",
+        "--set",
+        "merges.success_rate_after=0.708",
+    ]
+    data = json.loads(runner.invoke(app, args).output)
+    assert data["delivery_to_ai_ratio"] is None
+    assert data["payback_months"] is None
+    assert data["discounted_payback_months"] is None
+    assert data["irr_annual"] is None
+
+
+def test_summary_table_for_people(runner):
+    result = runner.invoke(app, ["summary", str(FORUM)])
+    assert result.exit_code == 0
+    assert "Payback                        11.77 months" in result.output
+    assert "Delivery-to-AI ratio           2.25 : 1" in result.output
+    assert "Staff cost (not counted)       $624,000" in result.output
+
+
+def test_export_csv_is_the_monthly_table(runner, tmp_path):
+    out = tmp_path / "flows.csv"
+    result = runner.invoke(app, ["export", str(FORUM), "-o", str(out), "--set", "finance.horizon_months=24"])
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(io.BytesIO(out.read_bytes()))
+    expected = evaluate(load_scenario(FORUM, ["finance.horizon_months=24"])).monthly
+    assert list(table.columns) == list(expected.columns)
+    assert len(table) == 25
+    pd.testing.assert_frame_equal(table, expected, check_dtype=False, rtol=1e-9)
+
+
+def test_validate_ok(runner):
+    result = runner.invoke(app, ["validate", str(FORUM)])
+    assert result.exit_code == 0
+    assert "ok" in result.output and "1 ranged input)" in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["export", str(FORUM), "-o", "out.pdf"], "--output: must end in .csv"),
+        (["summary", "no/such/file.toml"], "no/such/file.toml: cannot be read: no such file"),
+        (["summary", "."], ".: cannot be read: it is a folder"),
+        (["summary", str(FORUM), "--set", "nonsense"], "--set: expected KEY=VALUE, got 'nonsense'"),
+        (
+            ["summary", str(FORUM), "--set", "merges.fix_hours=abc"],
+            "merges.fix_hours: must be a number, got the text 'abc'",
+        ),
+        (
+            ["summary", str(FORUM), "--set", "merges.merges_per_month.low=1"],
+            "merges.merges_per_month: is a single value",
+        ),
+        (["summary", str(FORUM), "--set", "merges.bogus=1"], "merges.bogus: unknown key"),
+        (["summary", str(FORUM), "--set", "..=1"], "is not a dotted path"),
+        (["summary"], "Missing argument"),
+        (["frobnicate"], "No such command"),
+    ],
+)
+def test_bad_usage_exits_2_with_a_message(runner, args, message):
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_unwritable_output_is_bad_input(runner, tmp_path):
+    result = runner.invoke(app, ["export", str(FORUM), "-o", str(tmp_path / "missing-dir" / "x.csv")])
+    assert result.exit_code == 2
+    assert "cannot write" in result.output
