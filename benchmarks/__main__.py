@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHES = ["evaluate"]
+BENCHES = ["evaluate", "simulate"]
 
 
 def main(names: list[str]) -> int:

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
+import pandas as pd
 import typer
 
+from roi import uncertainty
 from roi.errors import RoiError
 from roi.exports import EXPORTERS, exporter_for
 from roi.model import Summary, evaluate
 from roi.scenario import Scenario, load_scenario
+from roi.uncertainty import DEFAULT_DRAWS
 
 app = typer.Typer(
     add_completion=False,
@@ -125,6 +129,93 @@ def export(
         typer.echo(f"{output}: cannot write: {exc.strerror}", err=True)
         raise typer.Exit(2) from None
     typer.echo(f"wrote {output} ({len(content):,} bytes)")
+
+
+@app.command()
+def simulate(
+    file: FileArg,
+    draws: Annotated[int, typer.Option(min=1, max=1_000_000, help="Monte Carlo draws.")] = DEFAULT_DRAWS,
+    seed: Annotated[int, typer.Option(min=0, help="Random seed; the same seed gives the same numbers.")] = 0,
+    set_: SetOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Monte Carlo over the three-point ranges: P10 / P50 / P90 and the odds of paying back."""
+    sim = uncertainty.simulate(_load(file, set_), draws, seed)
+    data = sim.summary()
+    if as_json:
+        typer.echo(json.dumps(data, indent=2))
+        return
+    typer.echo(
+        f"{data['scenario']}: {draws:,} draws, seed {seed}, ranged: {', '.join(data['ranged_inputs']) or 'none'}"
+    )
+    shown = {
+        "payback_months": _months,
+        "discounted_payback_months": _months,
+        "npv_usd": _money,
+        "irr_annual": _pct,
+        "roi": _pct,
+    }
+    for key, fmt in shown.items():
+        q = data[key]
+        typer.echo(f"  {key:<27} P10 {fmt(q['p10']):>24}  P50 {fmt(q['p50']):>24}  P90 {fmt(q['p90']):>24}")
+    for months, p in data["prob_payback_within_months"].items():
+        within = (
+            f"the {sim.scenario.finance.horizon_months}-month horizon" if months == "horizon" else f"{months} months"
+        )
+        typer.echo(f"  P(payback within {within}) = {p:.1%}")
+    typer.echo(f"  P(NPV > 0) = {data['prob_npv_positive']:.1%}")
+
+
+@app.command()
+def sensitivity(
+    file: FileArg,
+    target_months: Annotated[float, typer.Option(min=0.0, max=240.0, help="Payback target for break-even.")] = 12.0,
+    draws: Annotated[int, typer.Option(min=100, max=1_000_000, help="Draws for value of information.")] = DEFAULT_DRAWS,
+    seed: Annotated[int, typer.Option(min=0)] = 0,
+    set_: SetOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Tornado, break-even values and the value of information: which number to go and measure."""
+    scenario = _load(file, set_)
+    sim = uncertainty.simulate(scenario, draws, seed)
+    tornado = uncertainty.tornado(scenario)
+    breaks = uncertainty.break_even(scenario, target_months)
+    voi = uncertainty.value_of_information(sim)
+    if as_json:
+        data = {
+            "scenario": scenario.name,
+            "target_months": target_months,
+            "tornado": _records(tornado),
+            "break_even": [asdict(b) for b in breaks],
+            "value_of_information": _records(voi),
+            "evpi_usd": uncertainty.expected_value_of_perfect_information(sim),
+        }
+        typer.echo(json.dumps(data, indent=2))
+        return
+    typer.echo("Tornado (NPV with each input at low / high, others at likely):")
+    for r in _records(tornado):
+        low, high = _money(r["npv_low_usd"]), _money(r["npv_high_usd"])
+        typer.echo(f"  {r['input']:<38} {low:>14} .. {high:<14} swing {_money(r['npv_swing_usd'])}")
+    typer.echo(f"Break-even (payback = {target_months:g} months / NPV = 0):")
+    for b in breaks:
+        payback, npv = _level(b.for_payback_target), _level(b.for_npv_zero)
+        typer.echo(f"  {b.input:<38} likely {b.likely:<10g} {payback:>24} {npv:>24}")
+    typer.echo("Value of information (what knowing the input exactly is worth to the invest decision):")
+    for r in _records(voi):
+        share = f"explains {r['variance_share']:.0%} of NPV variance"
+        typer.echo(f"  {r['input']:<38} EVPPI {_money(r['evppi_usd']):>12}  {share}")
+
+
+def _level(x: float | None) -> str:
+    return "no such value in range" if x is None else f"{x:,.4g}"
+
+
+def _records(table: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as plain dicts, NaN and infinity as None (JSON null)."""
+    return [
+        {str(k): (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in row.items()}
+        for row in table.to_dict("records")
+    ]
 
 
 @app.command()

@@ -52,7 +52,7 @@ def payback_months(flows: ArrayLike) -> Array:
     t = reached.argmax(axis=-1) + 1
     before = np.take_along_axis(cumulative, (t - 1)[..., None], axis=-1)[..., 0]
     flow_t = np.take_along_axis(values, t[..., None], axis=-1)[..., 0]
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # rows discarded below
         inside = (t - 1) + np.where(ever, -before / np.where(ever, flow_t, 1.0), 0.0)
     out = np.where(ever, inside, np.inf)
     return np.asarray(np.where(values[..., 0] >= 0, 0.0, out), dtype=np.float64)
@@ -69,14 +69,17 @@ def irr(flows: ArrayLike, *, tol: float = 1e-12, max_iter: int = 200) -> Array:
     shape = values.shape[:-1]
     rows = values.reshape(-1, values.shape[-1])
     n, periods = rows.shape
-    months = np.arange(periods, dtype=np.float64)
     out = np.full(n, np.nan)
 
     def npv_at(x: Array, sub: Array) -> tuple[Array, Array]:
-        weights = np.exp(-np.outer(x, months))
-        value = (sub * weights).sum(axis=1)
-        slope = -(sub * weights * months).sum(axis=1)
-        return value, slope
+        # Horner's scheme in v = e^(-x): p(v) = sum f_m v^m, dp/dx = -v p'(v); a loop over months, not draws.
+        v = np.exp(-x)
+        value = sub[:, -1].copy()
+        slope_v = np.zeros_like(value)
+        for m in range(periods - 2, -1, -1):
+            slope_v = slope_v * v + value
+            value = value * v + sub[:, m]
+        return value, -v * slope_v
 
     horizon = max(periods - 1, 1)
     x_lo = -min(50.0, 600.0 / horizon)  # keeps e^(-m x) finite
@@ -92,13 +95,13 @@ def irr(flows: ArrayLike, *, tol: float = 1e-12, max_iter: int = 200) -> Array:
     out[idx[f_hi == 0]] = np.expm1(x_hi)
     keep = bracketed & (f_lo != 0) & (f_hi != 0)
     idx, lo, hi, f_lo = idx[keep], lo[keep], hi[keep], f_lo[keep]
-    scale = np.abs(rows[idx]).sum(axis=1)
+    sub = rows[idx]
+    scale = np.abs(sub).sum(axis=1)
     x = np.zeros(idx.size)
-    x = np.where((x > lo) & (x < hi), x, (lo + hi) / 2)
     for _ in range(max_iter):
         if idx.size == 0:
             break
-        f, df = npv_at(x, rows[idx])
+        f, df = npv_at(x, sub)
         same = np.sign(f) == np.sign(f_lo)
         lo = np.where(same, x, lo)
         f_lo = np.where(same, f, f_lo)
@@ -110,8 +113,18 @@ def irr(flows: ArrayLike, *, tol: float = 1e-12, max_iter: int = 200) -> Array:
         exact = np.abs(f) <= 1e-13 * scale
         done = exact | (np.abs(x_new - x) <= tol * np.maximum(1.0, np.abs(x)))
         out[idx[done]] = np.expm1(np.where(exact, x, x_new)[done])
-        live = ~done
-        idx, x, lo, hi, f_lo, scale = idx[live], x_new[live], lo[live], hi[live], f_lo[live], scale[live]
+        if done.any():
+            live = ~done
+            idx, x_new, lo, hi, f_lo, scale, sub = (
+                idx[live],
+                x_new[live],
+                lo[live],
+                hi[live],
+                f_lo[live],
+                scale[live],
+                sub[live],
+            )
+        x = x_new
     return out.reshape(shape)
 
 

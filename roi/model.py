@@ -26,23 +26,41 @@ def likely_values(scenario: Scenario) -> dict[str, float]:
 
 @dataclass(frozen=True)
 class Flows:
-    """Monthly cash flows, each shaped (draws, months 0..H); costs negative. Per-draw totals are shaped (draws,)."""
+    """Cash flows of one or many draws; costs negative.
+
+    Per-draw figures are shaped (draws,); month-by-month ones (draws, months 0..H), or (1, months)
+    where every draw shares them. Only the net flow and the benefit are materialized per draw and month.
+    """
 
     months: Array
-    growth_factor: Array
-    ramp_factor: Array
-    stream_usd: dict[str, Array]
-    benefit_usd: Array
-    upfront_usd: Array
-    recurring_usd: Array
-    net_flow_usd: Array
-    baseline_waste_usd: Array
+    growth_factor: Array  # (draws or 1, months)
+    ramp_factor: Array  # (months,), 0 at month 0
     full_stream_usd: dict[str, Array]  # month-1 value at full ramp, risk-adjusted, by stream
+    benefit_usd: Array
+    upfront_usd: Array  # at month 0, negative
+    recurring_monthly_usd: Array  # each month 1..H, negative
+    net_flow_usd: Array
+    waste_monthly_usd: Array  # cost of doing nothing in month 1, a positive amount
     failed_merges_per_month: Array
     one_time_cost_usd: Array
     staff_cost_usd: Array
     annual_recurring_cost_usd: Array
     ai_annual_spend_usd: Array
+
+    @property
+    def paid(self) -> Array:
+        """1 in months 1..H, when benefits and recurring costs fall; 0 at month 0."""
+        return np.asarray(self.months >= 1, dtype=np.float64)
+
+    def stream_row_usd(self, name: str, row: int = 0) -> Array:
+        """One stream's contribution to the benefit, month by month, for one draw."""
+        growth = self.growth_factor[min(row, self.growth_factor.shape[0] - 1)]
+        return np.asarray(self.full_stream_usd[name][row] * growth * self.ramp_factor, dtype=np.float64)
+
+    def waste_row_usd(self, row: int = 0) -> Array:
+        """The cost of doing nothing, month by month (grows with volume, ignores ramp and risk)."""
+        growth = self.growth_factor[min(row, self.growth_factor.shape[0] - 1)]
+        return np.asarray(self.waste_monthly_usd[row] * growth * self.paid, dtype=np.float64)
 
 
 #: The formula of each stream; each takes its section's fields (and the loaded rate) by name.
@@ -87,42 +105,38 @@ def cash_flows(scenario: Scenario, values: Values | None = None) -> Flows:
 
     horizon = scenario.finance.horizon_months
     months = np.arange(horizon + 1, dtype=np.float64)
+    paid = np.asarray(months >= 1, dtype=np.float64)
     ramp = scenario.finance.ramp_months
     ramp_factor = np.minimum(1.0, months / ramp) if ramp > 0 else np.ones_like(months)
-    ramp_factor[0] = 0.0  # no benefit at the investment date
-    growth = (1 + v("growth.volume_growth_per_year"))[:, None] ** ((months - 1) / 12)[None, :]
-    paid = months >= 1
+    ramp_factor = ramp_factor * paid  # no benefit at the investment date
+    growth_rate = np.asarray(values["growth.volume_growth_per_year"], dtype=np.float64).reshape(-1, 1)
+    growth = np.exp(np.log1p(growth_rate) * ((months - 1) / 12)[None, :])
 
     full = _stream_values(scenario, v, n)
-    shape = growth * ramp_factor[None, :]
-    stream_usd = {name: full[name][:, None] * shape for name in STREAMS}
-    benefit = sum((stream_usd[name] for name in STREAMS), np.zeros((n, months.size)))
+    benefit = sum(full.values(), np.zeros(n))[:, None] * (growth * ramp_factor[None, :])
 
     one_time = sum((v(f"investments.{a}.one_time") for a in AREAS), np.zeros(n))
     recurring_annual = sum((v(f"investments.{a}.annual_recurring") for a in AREAS), np.zeros(n))
     quarters = sum((v(f"investments.{a}.engineer_quarters") for a in AREAS), np.zeros(n))
     rate = v("team.loaded_hourly_rate")
     staff = streams.staff_cost_usd(quarters, v("team.hours_per_engineer_quarter"), rate)
-    upfront_total = one_time + (staff if scenario.finance.include_staff_cost else 0.0)
+    upfront = -(one_time + (staff if scenario.finance.include_staff_cost else 0.0))
+    recurring = -recurring_annual / 12
 
-    upfront = np.zeros((n, months.size))
-    upfront[:, 0] = -upfront_total
-    recurring = -(recurring_annual / 12)[:, None] * paid[None, :]
-    waste_month = streams.baseline_waste_usd(
-        v("merges.merges_per_month"), v("merges.success_rate_before"), v("merges.fix_hours"), rate
-    )
-    waste = waste_month[:, None] * growth * paid[None, :]
+    net = benefit + recurring[:, None] * paid[None, :]
+    net[:, 0] += upfront
     return Flows(
         months=months,
         growth_factor=growth,
         ramp_factor=ramp_factor,
-        stream_usd=stream_usd,
+        full_stream_usd=full,
         benefit_usd=benefit,
         upfront_usd=upfront,
-        recurring_usd=recurring,
-        net_flow_usd=benefit + upfront + recurring,
-        baseline_waste_usd=waste,
-        full_stream_usd=full,
+        recurring_monthly_usd=recurring,
+        net_flow_usd=net,
+        waste_monthly_usd=streams.baseline_waste_usd(
+            v("merges.merges_per_month"), v("merges.success_rate_before"), v("merges.fix_hours"), rate
+        ),
         failed_merges_per_month=streams.failed_merges_per_month(
             v("merges.merges_per_month"), v("merges.success_rate_before")
         ),
@@ -153,7 +167,7 @@ def metrics(flows: Flows, annual_discount_rate: float, *, with_irr: bool = True)
     d = finance.monthly_rate(annual_discount_rate)
     net = flows.net_flow_usd
     npv = finance.npv(d, net)
-    pv_costs = -flows.upfront_usd[:, 0] - finance.npv(d, flows.recurring_usd)
+    pv_costs = -flows.upfront_usd - flows.recurring_monthly_usd * finance.npv(d, flows.paid)
     irr_m = finance.irr(net) if with_irr else np.full(net.shape[0], np.nan)
     delivery = flows.one_time_cost_usd + flows.annual_recurring_cost_usd
     ai = flows.ai_annual_spend_usd
@@ -242,12 +256,12 @@ def summarize(scenario: Scenario, flows: Flows, m: Metrics, row: int = 0) -> Sum
         scenario=scenario.name,
         horizon_months=scenario.finance.horizon_months,
         failed_merges_per_month=float(flows.failed_merges_per_month[row]),
-        monthly_waste_usd=float(flows.baseline_waste_usd[row, 1]),
+        monthly_waste_usd=float(flows.waste_monthly_usd[row]),
         monthly_benefit_usd=float(sum(full.values())),
         benefit_by_stream_usd=full,
         one_time_cost_usd=float(flows.one_time_cost_usd[row]),
         staff_cost_usd=float(flows.staff_cost_usd[row]),
-        upfront_investment_usd=float(-flows.upfront_usd[row, 0]),
+        upfront_investment_usd=float(-flows.upfront_usd[row]),
         annual_recurring_cost_usd=float(flows.annual_recurring_cost_usd[row]),
         pv_costs_usd=float(m.pv_costs_usd[row]),
         delivery_to_ai_ratio=_opt(m.delivery_to_ai_ratio[row]),
@@ -268,21 +282,23 @@ def monthly_table(scenario: Scenario, flows: Flows, row: int = 0) -> pd.DataFram
     factors = finance.discount_factors(d, net.size)
     columns: dict[str, Array] = {
         "month": flows.months,
-        "growth_factor": flows.growth_factor[row],
+        "growth_factor": flows.growth_factor[min(row, flows.growth_factor.shape[0] - 1)],
         "ramp_factor": flows.ramp_factor,
     }
     for name in STREAMS:
-        columns[f"{name}_usd"] = flows.stream_usd[name][row]
+        columns[f"{name}_usd"] = flows.stream_row_usd(name, row)
+    upfront = np.zeros_like(net)
+    upfront[0] = flows.upfront_usd[row]
     columns.update(
         benefit_usd=flows.benefit_usd[row],
-        upfront_usd=flows.upfront_usd[row],
-        recurring_usd=flows.recurring_usd[row],
+        upfront_usd=upfront,
+        recurring_usd=flows.recurring_monthly_usd[row] * flows.paid,
         net_flow_usd=net,
         cumulative_usd=np.cumsum(net),
         discount_factor=factors,
         discounted_flow_usd=net * factors,
         cumulative_discounted_usd=np.cumsum(net * factors),
-        baseline_waste_usd=flows.baseline_waste_usd[row],
+        baseline_waste_usd=flows.waste_row_usd(row),
     )
     table = pd.DataFrame(columns, columns=list(MONTHLY_COLUMNS))
     table["month"] = table["month"].astype(np.int64)

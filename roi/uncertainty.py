@@ -1,0 +1,260 @@
+"""Honest uncertainty: Monte Carlo over the three-point ranges, tornado, break-even and value of information.
+
+Every analysis builds arrays of input values (one row per draw or per probe) and runs them through the
+same `cash_flows` and `metrics` as the deterministic model: no per-draw Python loop anywhere.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from roi.model import Metrics, cash_flows, likely_values, metrics
+from roi.scenario import Range, Scenario
+
+Array = NDArray[np.float64]
+PERT_LAMBDA = 4.0
+DEFAULT_DRAWS = 10_000
+PAYBACK_MONTHS = (12, 18, 24)
+BREAK_EVEN_INPUTS = (
+    "merges.fix_hours",
+    "merges.merges_per_month",
+    "merges.success_rate_after",
+    "team.loaded_hourly_rate",
+)
+
+
+def pert_draws(low: float, likely: float, high: float, n: int, rng: np.random.Generator) -> Array:
+    """Beta-PERT(low, likely, high, lambda=4) draws: mean (low + 4 likely + high) / 6."""
+    if high <= low:
+        return np.full(n, float(likely))
+    alpha = 1 + PERT_LAMBDA * (likely - low) / (high - low)
+    beta = 1 + PERT_LAMBDA * (high - likely) / (high - low)
+    return low + (high - low) * rng.beta(alpha, beta, size=n)
+
+
+def sample_values(scenario: Scenario, draws: int, seed: int) -> dict[str, Any]:
+    """Input values for `draws` Monte Carlo draws: ranged inputs sampled (in path order), others at their value."""
+    rng = np.random.Generator(np.random.PCG64(seed))
+    values: dict[str, Any] = dict(likely_values(scenario))
+    for path, r in sorted(scenario.ranged_inputs().items()):
+        values[path] = pert_draws(r.low, r.likely, r.high, draws, rng)
+    return values
+
+
+def _quantiles(x: Array) -> dict[str, float | None]:
+    """P10 / P50 / P90 and mean; an infinite (never) or undefined value reads as null."""
+    finite = x[~np.isnan(x)]
+    if finite.size == 0:
+        return {"p10": None, "p50": None, "p90": None, "mean": None}
+    # inverted_cdf picks actual draws, so a percentile among never-paying draws is inf (null), not a blend
+    q = np.quantile(finite, [0.1, 0.5, 0.9], method="inverted_cdf")
+    mean = float(finite.mean())
+    keys = ("p10", "p50", "p90", "mean")
+    return {k: (float(v) if math.isfinite(v) else None) for k, v in zip(keys, [*q, mean], strict=True)}
+
+
+@dataclass(frozen=True)
+class Simulation:
+    """Monte Carlo draws of the scenario's metrics, with the input values that produced them."""
+
+    scenario: Scenario
+    draws: int
+    seed: int
+    inputs: dict[str, Any]
+    metrics: Metrics
+
+    def percentiles(self) -> dict[str, dict[str, float | None]]:
+        m = self.metrics
+        series = {
+            "payback_months": m.payback_months,
+            "discounted_payback_months": m.discounted_payback_months,
+            "npv_usd": m.npv_usd,
+            "irr_annual": m.irr_annual,
+            "roi": m.roi,
+        }
+        return {k: _quantiles(v) for k, v in series.items()}
+
+    def prob_payback_within(self, months: float) -> float:
+        return float(np.mean(self.metrics.payback_months <= months))
+
+    def summary(self) -> dict[str, Any]:
+        """The object `roi simulate --json` prints."""
+        horizon = self.scenario.finance.horizon_months
+        within = {str(t): self.prob_payback_within(t) for t in PAYBACK_MONTHS}
+        within["horizon"] = self.prob_payback_within(horizon)
+        return {
+            "scenario": self.scenario.name,
+            "draws": self.draws,
+            "seed": self.seed,
+            "ranged_inputs": sorted(self.scenario.ranged_inputs()),
+            **self.percentiles(),
+            "prob_payback_within_months": within,
+            "prob_npv_positive": float(np.mean(self.metrics.npv_usd > 0)),
+            "share_never_paying_back": float(np.mean(np.isinf(self.metrics.payback_months))),
+            "share_irr_undefined": float(np.mean(np.isnan(self.metrics.irr_annual))),
+        }
+
+
+def simulate(scenario: Scenario, draws: int = DEFAULT_DRAWS, seed: int = 0) -> Simulation:
+    """Sample every range as Beta-PERT, seeded, and compute NPV, IRR, both paybacks and ROI for all draws."""
+    if draws < 1:
+        raise ValueError("draws must be >= 1")
+    values = sample_values(scenario, draws, seed)
+    flows = cash_flows(scenario, values)
+    return Simulation(scenario, draws, seed, values, metrics(flows, scenario.finance.annual_discount_rate))
+
+
+def _probe(scenario: Scenario, path: str, candidates: Array) -> Metrics:
+    """Metrics with one input set to each candidate value and every other input at its likely value."""
+    values: dict[str, Any] = dict(likely_values(scenario))
+    values[path] = candidates
+    return metrics(cash_flows(scenario, values), scenario.finance.annual_discount_rate, with_irr=False)
+
+
+def tornado(scenario: Scenario) -> pd.DataFrame:
+    """For each ranged input: NPV and payback at its low and its high, others at likely, largest NPV swing first."""
+    ranged = scenario.ranged_inputs()
+    columns = ["input", "low", "likely", "high", "npv_low_usd", "npv_high_usd", "payback_low_months",
+               "payback_high_months", "npv_swing_usd"]  # fmt: skip
+    if not ranged:
+        return pd.DataFrame(columns=columns)
+    paths = sorted(ranged)
+    base = likely_values(scenario)
+    k = len(paths)
+    values: dict[str, Any] = {p: np.full(2 * k, v) for p, v in base.items()}
+    for i, path in enumerate(paths):
+        values[path][2 * i] = ranged[path].low
+        values[path][2 * i + 1] = ranged[path].high
+    m = metrics(cash_flows(scenario, values), scenario.finance.annual_discount_rate, with_irr=False)
+    npv = m.npv_usd.reshape(k, 2)
+    payback = np.where(np.isinf(m.payback_months), np.nan, m.payback_months).reshape(k, 2)
+    table = pd.DataFrame(
+        {
+            "input": paths,
+            "low": [ranged[p].low for p in paths],
+            "likely": [ranged[p].likely for p in paths],
+            "high": [ranged[p].high for p in paths],
+            "npv_low_usd": npv[:, 0],
+            "npv_high_usd": npv[:, 1],
+            "payback_low_months": payback[:, 0],
+            "payback_high_months": payback[:, 1],
+            "npv_swing_usd": np.abs(npv[:, 1] - npv[:, 0]),
+        },
+        columns=columns,
+    )
+    return table.sort_values("npv_swing_usd", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def _search_range(scenario: Scenario, path: str) -> tuple[float, float]:
+    likely = likely_values(scenario)[path]
+    value = scenario.numeric_inputs()[path]
+    top = value.high if isinstance(value, Range) else likely
+    if path.endswith(("success_rate_after", "success_rate_before")):
+        return 0.0, 1.0
+    return 0.0, max(10 * top, 1.0)
+
+
+def _first_crossing(grid: Array, y: Array) -> int | None:
+    """Index i of the first grid cell [i, i+1] where y changes sign (or touches zero)."""
+    sign = np.sign(y)
+    hit = np.flatnonzero((sign[:-1] * sign[1:] <= 0) & ~(np.isnan(y[:-1]) | np.isnan(y[1:])))
+    return int(hit[0]) if hit.size else None
+
+
+def _solve(scenario: Scenario, path: str, lo: float, hi: float, residual: Any, points: int = 2001) -> float | None:
+    """The first value in [lo, hi] where residual(metrics) is zero, by two nested vectorized grids."""
+    for _ in range(2):
+        grid = np.linspace(lo, hi, points)
+        y = residual(_probe(scenario, path, grid))
+        i = _first_crossing(grid, y)
+        if i is None:
+            return None
+        lo, hi = grid[i], grid[i + 1]
+    y_lo, y_hi = residual(_probe(scenario, path, np.array([lo, hi])))
+    if y_lo == y_hi:
+        return float(lo)
+    return float(lo + (hi - lo) * y_lo / (y_lo - y_hi))
+
+
+@dataclass(frozen=True)
+class BreakEven:
+    """The value of one input at which payback equals the target and at which NPV is zero (None: none in range)."""
+
+    input: str
+    likely: float
+    search_low: float
+    search_high: float
+    for_payback_target: float | None
+    for_npv_zero: float | None
+
+
+def break_even(scenario: Scenario, target_months: float = 12.0) -> list[BreakEven]:
+    """Break-even values of fix hours, merges per month, target success rate and loaded rate."""
+    out = []
+    base = likely_values(scenario)
+
+    def payback_gap(m: Metrics) -> Array:
+        return np.asarray(target_months - np.minimum(m.payback_months, 1e9), dtype=np.float64)
+
+    def npv(m: Metrics) -> Array:
+        return m.npv_usd
+
+    for path in BREAK_EVEN_INPUTS:
+        lo, hi = _search_range(scenario, path)
+        out.append(
+            BreakEven(
+                path,
+                base[path],
+                lo,
+                hi,
+                _solve(scenario, path, lo, hi, payback_gap),
+                _solve(scenario, path, lo, hi, npv),
+            )
+        )
+    return out
+
+
+def value_of_information(simulation: Simulation, bins: int = 20) -> pd.DataFrame:
+    """Expected value of perfect information (EVPPI) per ranged input, for the decision "invest or not".
+
+    EVPPI(X) = E_X[max(E[NPV | X], 0)] - max(E[NPV], 0), with E[NPV | X] estimated as the mean NPV within
+    `bins` equal-count bins of X's draws. When the decision is clear either way (NPV > 0 in nearly every
+    draw, or in nearly none) every EVPPI is near 0; `variance_share`, Var(E[NPV | X]) / Var(NPV), still
+    ranks the inputs by how much of the NPV spread each explains. Largest EVPPI, then share, first.
+    """
+    npv = simulation.metrics.npv_usd
+    mean = float(npv.mean())
+    baseline = max(mean, 0.0)
+    variance = float(npv.var())
+    noise = 1e-9 * max(float(np.abs(npv).max()), 1.0)
+    rows = []
+    for path in sorted(simulation.scenario.ranged_inputs()):
+        x = np.asarray(simulation.inputs[path])
+        rank = np.empty(x.size, dtype=np.int64)
+        rank[np.argsort(x, kind="stable")] = np.arange(x.size)
+        which = rank * bins // x.size
+        counts = np.bincount(which, minlength=bins)
+        conditional = np.bincount(which, weights=npv, minlength=bins) / np.maximum(counts, 1)
+        evppi = float((np.maximum(conditional, 0) * counts).sum() / x.size - baseline)
+        explained = float((counts * (conditional - mean) ** 2).sum() / x.size)
+        rows.append(
+            {
+                "input": path,
+                "evppi_usd": evppi if evppi > noise else 0.0,
+                "variance_share": explained / variance if variance > 0 else 0.0,
+            }
+        )
+    table = pd.DataFrame(rows, columns=["input", "evppi_usd", "variance_share"])
+    return table.sort_values(["evppi_usd", "variance_share"], ascending=False, kind="stable").reset_index(drop=True)
+
+
+def expected_value_of_perfect_information(simulation: Simulation) -> float:
+    """EVPI: what knowing every input exactly is worth for the invest-or-not decision."""
+    npv = simulation.metrics.npv_usd
+    return float(np.maximum(npv, 0).mean() - max(float(npv.mean()), 0.0))
