@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHES = ["evaluate", "simulate"]
+BENCHES = ["evaluate", "simulate", "export"]
 
 
 def main(names: list[str]) -> int:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from roi.model import Result
+from roi.workbook import build_workbook
 
 
 def monthly_csv(result: Result) -> bytes:
@@ -13,9 +14,15 @@ def monthly_csv(result: Result) -> bytes:
     return result.monthly.to_csv(index=False, float_format="%.10g").encode("utf-8")
 
 
+def workbook_xlsx(result: Result) -> bytes:
+    """The CFO workbook: live formulas of named inputs, values cached."""
+    return build_workbook(result)
+
+
 #: Output suffix -> builder. One table the CLI and the app both read.
 EXPORTERS: dict[str, Callable[[Result], bytes]] = {
     ".csv": monthly_csv,
+    ".xlsx": workbook_xlsx,
 }
 
 

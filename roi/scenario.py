@@ -9,6 +9,7 @@ import math
 import tomllib
 import types
 import typing
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -161,6 +162,10 @@ def _text(max_chars: int, required: bool) -> Callable[[Any], str]:
             raise _fail("must not be empty")
         if len(value) > max_chars:
             raise _fail(f"must be at most {max_chars} characters, got {len(value)}")
+        allowed = "" if required else "\t\n\r"
+        bad = next((c for c in value if unicodedata.category(c) in ("Cc", "Cs") and c not in allowed), None)
+        if bad is not None:
+            raise _fail(f"must not contain control characters, found U+{ord(bad):04X}")
         return value
 
     return validate
@@ -470,7 +475,7 @@ def _toml_value(value: Any) -> str:
     if isinstance(value, (int, float)):
         return format_number(value)
     if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
+        return json.dumps(value, ensure_ascii=False)  # control characters were rejected at validation
     if isinstance(value, dict):
         return "{ " + ", ".join(f"{k} = {_toml_value(v)}" for k, v in value.items()) + " }"
     raise TypeError(f"cannot write {type(value).__name__} to TOML")

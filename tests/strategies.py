@@ -33,7 +33,9 @@ def scenario_data(draw: st.DrawFn, *, max_horizon: int = 120, ranges: bool = Tru
 
     data: dict[str, Any] = {
         "schema_version": 1,
-        "name": draw(st.text(min_size=1, max_size=40).filter(lambda s: s.strip())),
+        "name": draw(
+            st.text(st.characters(exclude_categories=("Cc", "Cs")), min_size=1, max_size=40).filter(str.strip)
+        ),
         "team": {"loaded_hourly_rate": n(st.floats(1, 400)), "hours_per_engineer_quarter": 520},
         "ai_tools": {"annual_spend": n(money)},
         "merges": {

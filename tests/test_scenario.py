@@ -35,7 +35,7 @@ def test_likely_defaults_to_the_midpoint():
 
 
 def test_dump_keeps_text_as_text():
-    scenario = with_values(load_scenario(FORUM), {"name": '=HYPERLINK("x") "quoted" \\ \x7f', "description": "a\nb"})
+    scenario = with_values(load_scenario(FORUM), {"name": '=HYPERLINK("x") "quoted" \\ é', "description": "a\nb\tc"})
     assert loads_scenario(dump_scenario(scenario)) == scenario
 
 
@@ -166,6 +166,11 @@ BAD_FILES = [
         "empty name",
         _replace('name = "Forum post: 70.8% main-branch success"', 'name = "  "'),
         "name: must not be empty",
+    ),
+    (
+        "control character in name",
+        _replace('name = "Forum post: 70.8% main-branch success"', 'name = "a\\u0006b"'),
+        "name: must not contain control characters, found U+0006",
     ),
     ("empty file", "", "is empty"),
     ("not TOML", "this is not [toml\n", "is not valid TOML"),
