@@ -34,6 +34,8 @@ def report(
         ok = seconds <= target_seconds
         parts.append(f"target < {target_seconds * 1e3:g} ms {'OK' if ok else 'MISSED'}")
     if baseline_seconds is not None:
-        parts.append(f"{baseline_name} {baseline_seconds * 1e3:.2f} ms, {baseline_seconds / seconds:.1f}x faster")
+        ratio = baseline_seconds / seconds
+        relation = f"{ratio:.1f}x faster" if ratio >= 1 else f"{1 / ratio:.1f}x slower"
+        parts.append(f"{baseline_name} {baseline_seconds * 1e3:.2f} ms, ours {relation}")
     print(" | ".join(parts), flush=True)
     return ok

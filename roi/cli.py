@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
@@ -11,10 +12,11 @@ from typing import Annotated, Any, NoReturn
 import pandas as pd
 import typer
 
+from roi import formatting as fmt
 from roi import uncertainty
 from roi.errors import RoiError
-from roi.exports import EXPORTERS, exporter_for
-from roi.model import Summary, evaluate
+from roi.exports import EXPORTERS, MEMOS, builder_for
+from roi.model import Result, Summary, evaluate
 from roi.scenario import Scenario, load_scenario
 from roi.uncertainty import DEFAULT_DRAWS
 
@@ -47,44 +49,28 @@ def _load(file: Path, sets: list[str] | None) -> Scenario:
         fail(exc)
 
 
-def _money(x: float | None) -> str:
-    return "n/a" if x is None else f"${x:,.0f}"
-
-
-def _months(x: float | None) -> str:
-    return "not within the horizon" if x is None else f"{x:.2f} months"
-
-
-def _pct(x: float | None) -> str:
-    return "n/a" if x is None else f"{x:.1%}"
-
-
-def _ratio(x: float | None) -> str:
-    return "n/a (no AI spend)" if x is None else f"{x:.2f} : 1"
-
-
 def summary_rows(s: Summary) -> list[tuple[str, str]]:
     """The summary as label / text rows, for people."""
     rows = [
         ("Scenario", s.scenario),
         ("Horizon", f"{s.horizon_months} months"),
         ("Failed merges / month", f"{s.failed_merges_per_month:,.3f}"),
-        ("Cost of doing nothing / month", _money(s.monthly_waste_usd)),
-        ("Benefit / month (full ramp)", _money(s.monthly_benefit_usd)),
+        ("Cost of doing nothing / month", fmt.money(s.monthly_waste_usd)),
+        ("Benefit / month (full ramp)", fmt.money(s.monthly_benefit_usd)),
     ]
-    rows += [(f"  of which {k.replace('_', ' ')}", _money(v)) for k, v in s.benefit_by_stream_usd.items()]
+    rows += [(f"  of which {k.replace('_', ' ')}", fmt.money(v)) for k, v in s.benefit_by_stream_usd.items()]
     rows += [
-        ("One-time cost", _money(s.one_time_cost_usd)),
-        ("Staff cost" + ("" if s.include_staff_cost else " (not counted)"), _money(s.staff_cost_usd)),
-        ("Upfront investment", _money(s.upfront_investment_usd)),
-        ("Recurring cost / year", _money(s.annual_recurring_cost_usd)),
-        ("Delivery-to-AI ratio", _ratio(s.delivery_to_ai_ratio)),
-        ("  incl. staff", _ratio(s.delivery_to_ai_ratio_incl_staff)),
-        ("Payback", _months(s.payback_months)),
-        ("Discounted payback", _months(s.discounted_payback_months)),
-        ("NPV", _money(s.npv_usd)),
-        ("IRR (annual)", _pct(s.irr_annual)),
-        ("ROI", _pct(s.roi)),
+        ("One-time cost", fmt.money(s.one_time_cost_usd)),
+        ("Staff cost" + ("" if s.include_staff_cost else " (not counted)"), fmt.money(s.staff_cost_usd)),
+        ("Upfront investment", fmt.money(s.upfront_investment_usd)),
+        ("Recurring cost / year", fmt.money(s.annual_recurring_cost_usd)),
+        ("Delivery-to-AI ratio", fmt.ratio(s.delivery_to_ai_ratio)),
+        ("  incl. staff", fmt.ratio(s.delivery_to_ai_ratio_incl_staff)),
+        ("Payback", fmt.months(s.payback_months)),
+        ("Discounted payback", fmt.months(s.discounted_payback_months)),
+        ("NPV", fmt.money(s.npv_usd)),
+        ("IRR (annual)", fmt.pct(s.irr_annual)),
+        ("ROI", fmt.pct(s.roi)),
     ]
     return rows
 
@@ -111,24 +97,38 @@ def summary(file: FileArg, set_: SetOpt = None, as_json: JsonOpt = False) -> Non
         typer.echo(f"{label:<{width}}  {text}")
 
 
-@app.command()
-def export(
-    file: FileArg,
-    output: Annotated[Path, typer.Option("-o", "--output", help="Output file: .csv (monthly table) or .xlsx.")],
-    set_: SetOpt = None,
-) -> None:
-    """Write the monthly cash-flow table (.csv) or the CFO workbook (.xlsx)."""
-    build = exporter_for(output)
+def _write(file: Path, output: Path, sets: list[str] | None, table: dict[str, Callable[[Result], bytes]]) -> None:
+    build = builder_for(output, table)
     if build is None:
-        typer.echo(f"--output: must end in {' or '.join(sorted(EXPORTERS))}, got {output.name!r}", err=True)
+        typer.echo(f"--output: must end in {' or '.join(sorted(table))}, got {output.name!r}", err=True)
         raise typer.Exit(2)
-    content = build(evaluate(_load(file, set_)))
+    content = build(evaluate(_load(file, sets)))
     try:
         output.write_bytes(content)
     except OSError as exc:
         typer.echo(f"{output}: cannot write: {exc.strerror}", err=True)
         raise typer.Exit(2) from None
     typer.echo(f"wrote {output} ({len(content):,} bytes)")
+
+
+@app.command()
+def export(
+    file: FileArg,
+    output: Annotated[Path, typer.Option("-o", "--output", help="Output file: .csv (monthly table) or .xlsx.")],
+    set_: SetOpt = None,
+) -> None:
+    """Write the monthly cash-flow table (.csv) or the CFO workbook with live formulas (.xlsx)."""
+    _write(file, output, set_, EXPORTERS)
+
+
+@app.command()
+def memo(
+    file: FileArg,
+    output: Annotated[Path, typer.Option("-o", "--output", help="Output file: .html or .md.")],
+    set_: SetOpt = None,
+) -> None:
+    """Write the one-page CFO memo: the ask, the answer, the assumptions, the chart, the what-ifs."""
+    _write(file, output, set_, MEMOS)
 
 
 @app.command()
@@ -149,15 +149,15 @@ def simulate(
         f"{data['scenario']}: {draws:,} draws, seed {seed}, ranged: {', '.join(data['ranged_inputs']) or 'none'}"
     )
     shown = {
-        "payback_months": _months,
-        "discounted_payback_months": _months,
-        "npv_usd": _money,
-        "irr_annual": _pct,
-        "roi": _pct,
+        "payback_months": fmt.months,
+        "discounted_payback_months": fmt.months,
+        "npv_usd": fmt.money,
+        "irr_annual": fmt.pct,
+        "roi": fmt.pct,
     }
-    for key, fmt in shown.items():
+    for key, show in shown.items():
         q = data[key]
-        typer.echo(f"  {key:<27} P10 {fmt(q['p10']):>24}  P50 {fmt(q['p50']):>24}  P90 {fmt(q['p90']):>24}")
+        typer.echo(f"  {key:<27} P10 {show(q['p10']):>24}  P50 {show(q['p50']):>24}  P90 {show(q['p90']):>24}")
     for months, p in data["prob_payback_within_months"].items():
         within = (
             f"the {sim.scenario.finance.horizon_months}-month horizon" if months == "horizon" else f"{months} months"
@@ -194,20 +194,16 @@ def sensitivity(
         return
     typer.echo("Tornado (NPV with each input at low / high, others at likely):")
     for r in _records(tornado):
-        low, high = _money(r["npv_low_usd"]), _money(r["npv_high_usd"])
-        typer.echo(f"  {r['input']:<38} {low:>14} .. {high:<14} swing {_money(r['npv_swing_usd'])}")
+        low, high = fmt.money(r["npv_low_usd"]), fmt.money(r["npv_high_usd"])
+        typer.echo(f"  {r['input']:<38} {low:>14} .. {high:<14} swing {fmt.money(r['npv_swing_usd'])}")
     typer.echo(f"Break-even (payback = {target_months:g} months / NPV = 0):")
     for b in breaks:
-        payback, npv = _level(b.for_payback_target), _level(b.for_npv_zero)
+        payback, npv = fmt.level(b.for_payback_target), fmt.level(b.for_npv_zero)
         typer.echo(f"  {b.input:<38} likely {b.likely:<10g} {payback:>24} {npv:>24}")
     typer.echo("Value of information (what knowing the input exactly is worth to the invest decision):")
     for r in _records(voi):
         share = f"explains {r['variance_share']:.0%} of NPV variance"
-        typer.echo(f"  {r['input']:<38} EVPPI {_money(r['evppi_usd']):>12}  {share}")
-
-
-def _level(x: float | None) -> str:
-    return "no such value in range" if x is None else f"{x:,.4g}"
+        typer.echo(f"  {r['input']:<38} EVPPI {fmt.money(r['evppi_usd']):>12}  {share}")
 
 
 def _records(table: pd.DataFrame) -> list[dict[str, Any]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from roi.memo import memo_html, memo_markdown
 from roi.model import Result
 from roi.workbook import build_workbook
 
@@ -19,6 +20,18 @@ def workbook_xlsx(result: Result) -> bytes:
     return build_workbook(result)
 
 
+def memo_html_bytes(result: Result) -> bytes:
+    """The one-page CFO memo, self-contained HTML."""
+    return memo_html(result).encode("utf-8")
+
+
+def memo_markdown_bytes(result: Result) -> bytes:
+    """The one-page CFO memo as Markdown."""
+    return memo_markdown(result).encode("utf-8")
+
+
+MEMOS: dict[str, Callable[[Result], bytes]] = {".html": memo_html_bytes, ".md": memo_markdown_bytes}
+
 #: Output suffix -> builder. One table the CLI and the app both read.
 EXPORTERS: dict[str, Callable[[Result], bytes]] = {
     ".csv": monthly_csv,
@@ -26,6 +39,6 @@ EXPORTERS: dict[str, Callable[[Result], bytes]] = {
 }
 
 
-def exporter_for(path: Path) -> Callable[[Result], bytes] | None:
-    """The builder for an output file, chosen by its suffix, or None when none fits."""
-    return EXPORTERS.get(path.suffix.lower())
+def builder_for(path: Path, table: dict[str, Callable[[Result], bytes]]) -> Callable[[Result], bytes] | None:
+    """The builder for an output file, chosen by its suffix from a table, or None when none fits."""
+    return table.get(path.suffix.lower())
