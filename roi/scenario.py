@@ -24,6 +24,7 @@ SCHEMA_VERSION = 1
 STREAMS = ("merges", "builds", "incidents", "lead_time")
 AREAS = ("ci_cd", "testing", "deployment", "observability")
 #: Sections whose numbers may be three-point ranges (DESIGN.md).
+OPTIONAL_SECTIONS = ("builds", "incidents", "lead_time")
 RANGED_SECTIONS = ("team", "ai_tools", "merges", "builds", "incidents", "lead_time", "growth", "investments")
 MAX_NAME_CHARS = 200
 MAX_DESCRIPTION_CHARS = 20_000
@@ -469,7 +470,8 @@ def with_values(scenario: Scenario, values: Mapping[str, Any]) -> Scenario:
 # ---------------------------------------------------------------- writing
 
 
-def _toml_value(value: Any) -> str:
+def toml_value(value: Any) -> str:
+    """A value as a TOML literal: numbers, booleans, quoted strings, inline tables for ranges."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float)):
@@ -477,7 +479,7 @@ def _toml_value(value: Any) -> str:
     if isinstance(value, str):
         return json.dumps(value, ensure_ascii=False)  # control characters were rejected at validation
     if isinstance(value, dict):
-        return "{ " + ", ".join(f"{k} = {_toml_value(v)}" for k, v in value.items()) + " }"
+        return "{ " + ", ".join(f"{k} = {toml_value(v)}" for k, v in value.items()) + " }"
     raise TypeError(f"cannot write {type(value).__name__} to TOML")
 
 
@@ -488,15 +490,15 @@ def _table(lines: list[str], header: str, model: BaseModel) -> None:
         extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
         comment = f"  # {extra.get('unit', '')}: {field.description}" if field.description else ""
         shown = value.model_dump() if isinstance(value, Range) else value
-        lines.append(f"{name} = {_toml_value(shown)}{comment}")
+        lines.append(f"{name} = {toml_value(shown)}{comment}")
 
 
 def dump_scenario(scenario: Scenario) -> str:
     """The scenario as a TOML file that loads back to an equal model (ranges are written with likely)."""
     lines = [
         f"schema_version = {scenario.schema_version}",
-        f"name = {_toml_value(scenario.name)}",
-        f"description = {_toml_value(scenario.description)}",
+        f"name = {toml_value(scenario.name)}",
+        f"description = {toml_value(scenario.description)}",
     ]
     for name in ("team", "ai_tools", "merges", "builds", "incidents", "lead_time", "growth"):
         section = getattr(scenario, name)
