@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from roi import charts, explore, uncertainty
+from roi import ci_import as ci
 from roi import formatting as fmt
 from roi.errors import RoiError
 from roi.exports import memo_html_bytes, monthly_csv, workbook_xlsx
@@ -76,6 +77,13 @@ def download_bytes(toml_text: str, kind: str) -> bytes:
     result = evaluated(toml_text)
     builders = {"csv": monthly_csv, "xlsx": workbook_xlsx, "memo": memo_html_bytes}
     return builders[kind](result)
+
+
+@st.cache_data(max_entries=8, show_spinner="Reading the CI history...")
+def ci_baseline(content: bytes, name: str, branch: str, since: str, until: str, deploy: str) -> ci.Baseline:
+    return ci.import_ci(
+        content, source=name, branch=branch, since=since or None, until=until or None, deploy_workflow=deploy or None
+    )
 
 
 @st.cache_data(show_spinner=False)
@@ -315,8 +323,10 @@ for column, kpi in zip(st.columns(6), explore.kpis(result.summary, base_result.s
 st.caption("Changes are against the loaded file. The forum post argues for a delivery-to-AI ratio of 2:1 to 3:1.")
 
 # Only the open tab computes: tabs report which one is open, so a slider move reruns one view, not five.
-tab_flow, tab_risk, tab_plan, tab_compare, tab_share = st.tabs(
-    ["Cash flow", "Uncertainty", "Spend planner", "Compare", "Share and download"], key="view", on_change="rerun"
+tab_flow, tab_risk, tab_plan, tab_compare, tab_ci, tab_share = st.tabs(
+    ["Cash flow", "Uncertainty", "Spend planner", "Compare", "CI baseline", "Share and download"],
+    key="view",
+    on_change="rerun",
 )
 
 
@@ -450,6 +460,55 @@ def compare_view() -> None:
         st.vega_lite_chart(spec=charts.compare_chart(results).to_dict(), width="stretch")
 
 
+def apply_ci_baseline(baseline: ci.Baseline) -> None:
+    """Button callback (runs before the widgets are drawn): put the measured baseline into the inputs."""
+    try:
+        data, changed, left = ci.apply_baseline(data_from_widgets(), baseline)
+        put_in_widgets(scenario_from_dict(data, source="inputs"))
+        ss["ci_applied"] = (changed, left)
+    except RoiError as exc:
+        ss["ci_applied"] = ([], [f"not applied: {line}" for line in exc.lines()])
+
+
+def ci_baseline_view() -> None:
+    """A baseline from the team's own CI history: upload an export, check the evidence, apply it."""
+    st.subheader("A baseline from your own CI history")
+    st.caption(
+        "GitHub Actions (`gh run list --json databaseId,conclusion,status,createdAt,updatedAt,headBranch,event,"
+        "workflowName` or the REST API's /actions/runs), GitLab (/projects/:id/pipelines), or a CSV with the header "
+        "`timestamp,branch,status,duration_minutes,workflow`."
+    )
+    upload = st.file_uploader("CI export", type=["json", "csv"], key="ci_upload")
+    c1, c2, c3, c4 = st.columns(4)
+    branch = c1.text_input("Branch", "main", key="ci:branch")
+    since = c2.text_input("Since (optional)", "", key="ci:since", placeholder="2026-01-01")
+    until = c3.text_input("Until (optional)", "", key="ci:until", placeholder="2026-04-01")
+    deploy = c4.text_input("Deploy workflow pattern (optional)", "", key="ci:deploy", placeholder="deploy*")
+    changed, left = ss.pop("ci_applied", ([], []))
+    for line in changed:
+        st.success(f"Applied {line}")
+    for line in left:
+        st.warning(line)
+    if upload is None:
+        return
+    try:
+        baseline = ci_baseline(
+            upload.getvalue(), upload.name, branch.strip() or "main", since.strip(), until.strip(), deploy.strip()
+        )
+    except RoiError as exc:
+        for line in exc.lines():
+            st.error(line)
+        return
+    values = baseline.values()
+    st.dataframe(
+        pd.DataFrame([{"field": path, "measured": f"{value:,.4g}"} for path, value in values.items()]),
+        hide_index=True,
+    )
+    with st.expander("Evidence", expanded=True):
+        st.markdown("\n".join(f"- {line}" for line in baseline.evidence()))
+    st.button("Apply to the current scenario", on_click=apply_ci_baseline, args=(baseline,), key="ci:apply")
+
+
 def share_view() -> None:
     """The share link and the downloads."""
     st.subheader("Share")
@@ -480,6 +539,7 @@ for tab, view in (
     (tab_risk, uncertainty_view),
     (tab_plan, spend_planner_view),
     (tab_compare, compare_view),
+    (tab_ci, ci_baseline_view),
     (tab_share, share_view),
 ):
     if tab.open is not False:  # None when the browser has not said yet: draw it

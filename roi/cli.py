@@ -12,12 +12,13 @@ from typing import Annotated, Any, NoReturn
 import pandas as pd
 import typer
 
+from roi import ci_import as ci
 from roi import formatting as fmt
 from roi import uncertainty
 from roi.errors import RoiError
 from roi.exports import EXPORTERS, MEMOS, builder_for
 from roi.model import Result, Summary, evaluate
-from roi.scenario import Scenario, load_scenario
+from roi.scenario import Scenario, dump_scenario, load_scenario, read_scenario_data, scenario_from_dict
 from roi.uncertainty import DEFAULT_DRAWS
 
 app = typer.Typer(
@@ -212,6 +213,65 @@ def _records(table: pd.DataFrame) -> list[dict[str, Any]]:
         {str(k): (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in row.items()}
         for row in table.to_dict("records")
     ]
+
+
+@app.command("import-ci")
+def import_ci(
+    runs: Annotated[Path, typer.Argument(help="CI export: GitHub Actions JSON, GitLab pipelines JSON, or CSV.")],
+    fmt: Annotated[str | None, typer.Option("--format", help="github, gitlab or csv; detected when not given.")] = None,
+    branch: Annotated[str, typer.Option(help="The branch merges land on.")] = "main",
+    since: Annotated[str | None, typer.Option(help="Window start (ISO 8601 date or timestamp).")] = None,
+    until: Annotated[str | None, typer.Option(help="Window end, exclusive.")] = None,
+    deploy_workflow: Annotated[str | None, typer.Option(help="Workflow name pattern of deploy runs.")] = None,
+    workflow: Annotated[
+        str | None, typer.Option(help="Workflow name pattern of the build (default: most runs).")
+    ] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write a new scenario here.")] = None,
+    into: Annotated[Path | None, typer.Option(help="Update only the baseline fields of this scenario.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Derive merges per month, success rate, build minutes and deploys from the team's CI history."""
+    if fmt is not None and fmt not in ci.FORMATS:
+        typer.echo(f"--format: must be one of {', '.join(ci.FORMATS)}, got {fmt!r}", err=True)
+        raise typer.Exit(2)
+    try:
+        content = runs.read_bytes()
+    except OSError as exc:
+        typer.echo(f"{runs}: cannot be read: {exc.strerror}", err=True)
+        raise typer.Exit(2) from None
+    try:
+        baseline = ci.import_ci(content, source=str(runs), fmt=fmt, branch=branch, since=since, until=until,
+                                deploy_workflow=deploy_workflow, workflow=workflow)  # fmt: skip
+    except RoiError as exc:
+        fail(exc)
+    changes: list[str] = []
+    left: list[str] = []
+    if into is not None:
+        try:
+            data, changes, left = ci.apply_baseline(read_scenario_data(into), baseline)
+            scenario = scenario_from_dict(data, str(into))
+        except RoiError as exc:
+            fail(exc)
+        target = output or into
+    elif output is not None:
+        scenario, target = scenario_from_dict(ci.starter_scenario(baseline), str(output)), output
+    if into is not None or output is not None:
+        try:
+            target.write_text(dump_scenario(scenario), encoding="utf-8")
+        except OSError as exc:
+            typer.echo(f"{target}: cannot write: {exc.strerror}", err=True)
+            raise typer.Exit(2) from None
+    if as_json:
+        typer.echo(json.dumps({**baseline.to_json(), "changes": changes, "not_applied": left}, indent=2))
+        return
+    for line in baseline.evidence():
+        typer.echo(line)
+    for line in changes:
+        typer.echo(f"  changed {line}")
+    for line in left:
+        typer.echo(f"  left {line}")
+    if into is not None or output is not None:
+        typer.echo(f"wrote {target}")
 
 
 @app.command()

@@ -211,3 +211,20 @@ def test_share_view_offers_the_downloads():
     assert not at.exception
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels == ["Scenario (TOML)", "Monthly cash flow (CSV)", "CFO workbook (XLSX)", "One-page memo (HTML)"]
+
+
+def test_ci_baseline_upload_evidence_and_apply():
+    at = start()
+    at.session_state["view"] = "CI baseline"
+    at.run()
+    content = (ROOT / "tests" / "fixtures" / "ci" / "runs.csv").read_bytes()
+    at.file_uploader(key="ci_upload").upload("runs.csv", content, "text/csv").run()
+    measured = at.dataframe[0].value.set_index("field")["measured"]
+    assert measured["merges.success_rate_before"] == "0.75"
+    assert any("Success rate: 3 succeeded / 4 completed = 75.0%" in m.value for m in at.markdown)
+    at.button(key="ci:apply").click().run()
+    assert at.slider(key="w:merges.success_rate_before").value == 0.75
+    assert any("merges.success_rate_before: 0.708 -> 0.75" in s.value for s in at.success)
+    assert any("no [builds] section" in w.value for w in at.warning)
+    at.file_uploader(key="ci_upload").upload("x.csv", b"nonsense", "text/csv").run()
+    assert any("x.csv: is not a known CI export" in e.value for e in at.error)
