@@ -98,6 +98,7 @@ def irr(flows: ArrayLike, *, tol: float = 1e-12, max_iter: int = 200) -> Array:
     sub = rows[idx]
     scale = np.abs(sub).sum(axis=1)
     x = np.zeros(idx.size)
+    last_step = hi - lo
     for _ in range(max_iter):
         if idx.size == 0:
             break
@@ -106,10 +107,13 @@ def irr(flows: ArrayLike, *, tol: float = 1e-12, max_iter: int = 200) -> Array:
         lo = np.where(same, x, lo)
         f_lo = np.where(same, f, f_lo)
         hi = np.where(same, hi, x)
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             step = x - f / df
-        newton_ok = np.isfinite(step) & (step > lo) & (step < hi)
+        # Newton only when it stays inside the bracket and at least halves the previous step (rtsafe);
+        # otherwise bisect, so a creeping Newton (far from the root NPV looks exponential) cannot stall.
+        newton_ok = np.isfinite(step) & (step > lo) & (step < hi) & (np.abs(step - x) < 0.5 * np.abs(last_step))
         x_new = np.where(newton_ok, step, (lo + hi) / 2)
+        last_step = x_new - x
         exact = np.abs(f) <= 1e-13 * scale
         done = exact | (np.abs(x_new - x) <= tol * np.maximum(1.0, np.abs(x)))
         out[idx[done]] = np.expm1(np.where(exact, x, x_new)[done])
@@ -124,6 +128,7 @@ def irr(flows: ArrayLike, *, tol: float = 1e-12, max_iter: int = 200) -> Array:
                 scale[live],
                 sub[live],
             )
+            last_step = last_step[live]
         x = x_new
     return out.reshape(shape)
 

@@ -105,3 +105,29 @@ def test_payback_consistent_with_cumulative(flows):
         t = reached[0]
         assert t - 1 <= payback <= t
         assert payback == pytest.approx(t - 1 - cumulative[t - 1] / flows[t], rel=1e-12)
+
+
+def test_irr_does_not_stall_far_from_the_root():
+    # A drawn scenario where plain Newton crept 0.06 a step from the left and never arrived;
+    # numpy-financial finds -23.48 % a month.
+    flows = [
+        -321193,
+        -9862,
+        -8099,
+        -6281,
+        -4409,
+        -2481,
+        -496,
+        -326,
+        -154,
+        21,
+        198,
+        379,
+        562,
+        747,
+        936,
+        1128,
+        1322,
+        1519,
+    ]
+    assert float(finance.irr(flows)) == pytest.approx(npf.irr(flows), rel=1e-6)
