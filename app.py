@@ -81,9 +81,7 @@ def download_bytes(toml_text: str, kind: str) -> bytes:
 
 @st.cache_data(max_entries=8, show_spinner="Reading the CI history...")
 def ci_baseline(content: bytes, name: str, branch: str, since: str, until: str, deploy: str) -> ci.Baseline:
-    return ci.import_ci(
-        content, source=name, branch=branch, since=since or None, until=until or None, deploy_workflow=deploy or None
-    )
+    return ci.import_ci(content, ci.Options(branch, since or None, until or None, deploy or None), source=name)
 
 
 @st.cache_data(show_spinner=False)

@@ -13,7 +13,7 @@ import time
 import numpy as np
 
 from benchmarks.timing import report
-from roi.ci_import import import_ci
+from roi.ci_import import Options, import_ci
 
 ROWS = 1_000_000
 
@@ -47,7 +47,7 @@ def run() -> bool:
     samples = []
     for _ in range(3):
         start = time.perf_counter()
-        baseline = import_ci(content, source="1M runs", deploy_workflow="deploy")
+        baseline = import_ci(content, Options(deploy_workflow="deploy"), source="1M runs")
         samples.append(time.perf_counter() - start)
     start = time.perf_counter()
     _loop(content)

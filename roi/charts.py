@@ -19,7 +19,7 @@ import pandas as pd
 
 from roi.memo import AREA_LABELS
 from roi.model import Result
-from roi.scenario import AREAS, STREAMS, Range, Scenario
+from roi.scenario import AREAS, STREAMS, Scenario, likely
 from roi.uncertainty import Simulation
 
 USD = ",.0f"
@@ -49,10 +49,6 @@ def _template(chart: Any) -> dict[str, Any]:
     spec: dict[str, Any] = chart.to_dict()  # validated against the Vega-Lite schema, once per shape
     spec.pop("datasets", None)
     return spec
-
-
-def _likely(value: float | Range) -> float:
-    return value.likely if isinstance(value, Range) else float(value)
 
 
 @lru_cache(maxsize=1)
@@ -148,13 +144,13 @@ def waste_vs_investment_chart(result: Result) -> ChartSpec:
 
 def spend_split_frame(scenario: Scenario, staff_cost_usd: float) -> pd.DataFrame:
     """AI tools and the four delivery areas, by kind of spend (first year)."""
-    rows = [{"area": "AI coding tools", "kind": "per year", "usd": _likely(scenario.ai_tools.annual_spend)}]
-    quarters = {a: _likely(getattr(scenario.investments, a).engineer_quarters) for a in AREAS}
+    rows = [{"area": "AI coding tools", "kind": "per year", "usd": likely(scenario.ai_tools.annual_spend)}]
+    quarters = {a: likely(getattr(scenario.investments, a).engineer_quarters) for a in AREAS}
     total_quarters = sum(quarters.values())
     for a in AREAS:
         inv = getattr(scenario.investments, a)
-        rows.append({"area": AREA_LABELS[a], "kind": "one-time", "usd": _likely(inv.one_time)})
-        rows.append({"area": AREA_LABELS[a], "kind": "per year", "usd": _likely(inv.annual_recurring)})
+        rows.append({"area": AREA_LABELS[a], "kind": "one-time", "usd": likely(inv.one_time)})
+        rows.append({"area": AREA_LABELS[a], "kind": "per year", "usd": likely(inv.annual_recurring)})
         share = quarters[a] / total_quarters if total_quarters else 0.0
         rows.append({"area": AREA_LABELS[a], "kind": "staff (engineer-quarters)", "usd": staff_cost_usd * share})
     return pd.DataFrame(rows)

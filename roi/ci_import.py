@@ -397,17 +397,21 @@ def _matches(names: pd.Series, pattern: str) -> pd.Series:
     )
 
 
-def derive(
-    runs: Runs,
-    *,
-    source: str = "",
-    branch: str = "main",
-    since: str | None = None,
-    until: str | None = None,
-    deploy_workflow: str | None = None,
-    workflow: str | None = None,
-) -> Baseline:
+@dataclass(frozen=True)
+class Options:
+    """Which runs count: the branch merges land on, the window, and the deploy and build workflow patterns."""
+
+    branch: str = "main"
+    since: str | None = None
+    until: str | None = None
+    deploy_workflow: str | None = None
+    workflow: str | None = None
+
+
+def derive(runs: Runs, options: Options = Options(), source: str = "") -> Baseline:
     """The baseline over a window: push runs per month on the branch, success rate, median build, deploys."""
+    branch, since, until = options.branch, options.since, options.until
+    deploy_workflow, workflow = options.deploy_workflow, options.workflow
     t = runs.table
     start, end = _when(since, "--since"), _when(until, "--until")
     if start is not None and end is not None and end <= start:
@@ -538,17 +542,7 @@ def _red_to_green(completed: pd.DataFrame) -> tuple[int, int, float | None]:
     return int(starts.size), int((~resolved).sum()), median
 
 
-def import_ci(
-    content: bytes,
-    *,
-    source: str = "",
-    fmt: str | None = None,
-    branch: str = "main",
-    since: str | None = None,
-    until: str | None = None,
-    deploy_workflow: str | None = None,
-    workflow: str | None = None,
-) -> Baseline:
+def import_ci(content: bytes, options: Options = Options(), *, source: str = "", fmt: str | None = None) -> Baseline:
     """Read a CI export and derive its baseline; CIImportError (naming the source) on bad input."""
     try:
         if not content.strip():
@@ -556,8 +550,7 @@ def import_ci(
         runs = read_runs(content, fmt)
         if runs.table.empty:
             raise CIImportError([Problem("", f"has no usable runs: all {runs.records_read:,} records are malformed")])
-        return derive(runs, source=source, branch=branch, since=since, until=until,
-                      deploy_workflow=deploy_workflow, workflow=workflow)  # fmt: skip
+        return derive(runs, options, source)
     except CIImportError as exc:
         raise CIImportError(exc.problems, exc.source or source) from None
 

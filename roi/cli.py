@@ -240,8 +240,8 @@ def import_ci(
         typer.echo(f"{runs}: cannot be read: {exc.strerror}", err=True)
         raise typer.Exit(2) from None
     try:
-        baseline = ci.import_ci(content, source=str(runs), fmt=fmt, branch=branch, since=since, until=until,
-                                deploy_workflow=deploy_workflow, workflow=workflow)  # fmt: skip
+        options = ci.Options(branch, since, until, deploy_workflow, workflow)
+        baseline = ci.import_ci(content, options, source=str(runs), fmt=fmt)
     except RoiError as exc:
         fail(exc)
     changes: list[str] = []

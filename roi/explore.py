@@ -14,8 +14,8 @@ from roi.model import Summary, evaluate
 from roi.scenario import (
     AREAS,
     OPTIONAL_SECTIONS,
-    Range,
     Scenario,
+    likely,
     parse_override,
     scenario_from_dict,
     set_path,
@@ -109,23 +109,18 @@ class SpendPlan:
     summary: Summary
 
 
-def _likely(value: float | Range) -> float:
-    return value.likely if isinstance(value, Range) else float(value)
-
-
 def plan_spend(scenario: Scenario, target_ratio: float) -> SpendPlan | None:
     """Scale each area's one-time and recurring spend to (one-time + recurring) / AI spend = target.
 
     None without AI spend. Benefits stay as entered: the planner answers "what does this budget pay
     back", not "what would more buy".
     """
-    ai = _likely(scenario.ai_tools.annual_spend)
+    ai = likely(scenario.ai_tools.annual_spend)
     if ai <= 0:
         return None
     budget = target_ratio * ai
     spend = {
-        a: _likely(getattr(scenario.investments, a).one_time)
-        + _likely(getattr(scenario.investments, a).annual_recurring)
+        a: likely(getattr(scenario.investments, a).one_time) + likely(getattr(scenario.investments, a).annual_recurring)
         for a in AREAS
     }
     total = sum(spend.values())
@@ -135,8 +130,8 @@ def plan_spend(scenario: Scenario, target_ratio: float) -> SpendPlan | None:
         inv = getattr(scenario.investments, a)
         if total > 0:
             k = budget / total
-            changes[f"investments.{a}.one_time"] = _likely(inv.one_time) * k
-            changes[f"investments.{a}.annual_recurring"] = _likely(inv.annual_recurring) * k
+            changes[f"investments.{a}.one_time"] = likely(inv.one_time) * k
+            changes[f"investments.{a}.annual_recurring"] = likely(inv.annual_recurring) * k
         else:
             changes[f"investments.{a}.one_time"] = budget * shares[a]
     planned = with_values(scenario, changes)

@@ -13,7 +13,7 @@ import numpy as np
 
 from roi import formatting as fmt
 from roi.model import Result, Summary, evaluate
-from roi.scenario import AREAS, Range, Scenario, with_values
+from roi.scenario import AREAS, Scenario, likely, with_values
 from roi.uncertainty import tornado
 
 AREA_LABELS = {
@@ -38,16 +38,12 @@ def variants(scenario: Scenario) -> list[Variant]:
     staff = not scenario.finance.include_staff_cost
     label = "With staff cost counted" if staff else "Without staff cost"
     out.append(Variant(label, evaluate(with_values(scenario, {"finance.include_staff_cost": staff})).summary))
-    before, after = _likely(scenario.merges.success_rate_before), _likely(scenario.merges.success_rate_after)
+    before, after = likely(scenario.merges.success_rate_before), likely(scenario.merges.success_rate_after)
     if after > before:
         for target in sorted({max(before, after - 0.05), before + (after - before) / 2}, reverse=True):
             changed = with_values(scenario, {"merges.success_rate_after": target})
             out.append(Variant(f"Target success rate {target:.1%} (not {after:.1%})", evaluate(changed).summary))
     return out
-
-
-def _likely(value: float | Range) -> float:
-    return value.likely if isinstance(value, Range) else float(value)
 
 
 def _facts(result: Result) -> dict[str, str]:
@@ -70,13 +66,13 @@ def _assumptions(result: Result) -> list[str]:
     m = sc.merges
     ramp = "at once" if sc.finance.ramp_months == 0 else f"over {sc.finance.ramp_months:g} months"
     out = [
-        f"{_likely(m.merges_per_month):,.0f} merges a month to main; success rate "
-        f"{_likely(m.success_rate_before):.1%} today and {_likely(m.success_rate_after):.1%} after "
+        f"{likely(m.merges_per_month):,.0f} merges a month to main; success rate "
+        f"{likely(m.success_rate_before):.1%} today and {likely(m.success_rate_after):.1%} after "
         f"({s.failed_merges_per_month:,.1f} failed merges a month today).",
-        f"{_likely(m.fix_hours):g} hours to fix each failed merge at {fmt.money(_likely(sc.team.loaded_hourly_rate))} "
+        f"{likely(m.fix_hours):g} hours to fix each failed merge at {fmt.money(likely(sc.team.loaded_hourly_rate))} "
         "an hour, fully loaded.",
         f"Benefits reach full value {ramp}; "
-        f"volume growth {_likely(sc.growth.volume_growth_per_year):.0%} a year; "
+        f"volume growth {likely(sc.growth.volume_growth_per_year):.0%} a year; "
         f"discount rate {sc.finance.annual_discount_rate:.0%} a year.",
         f"Staff time ({fmt.money(s.staff_cost_usd)}) is "
         f"{'counted' if sc.finance.include_staff_cost else 'not counted'} in the investment.",
@@ -174,9 +170,9 @@ def memo_html(result: Result) -> str:
     e = html.escape
     facts = _facts(result)
     area_rows = "".join(
-        f"<tr><td>{AREA_LABELS[a]}</td><td class=n>{fmt.money(_likely(getattr(sc.investments, a).one_time))}</td>"
-        f"<td class=n>{_likely(getattr(sc.investments, a).engineer_quarters):g}</td>"
-        f"<td class=n>{fmt.money(_likely(getattr(sc.investments, a).annual_recurring))}</td></tr>"
+        f"<tr><td>{AREA_LABELS[a]}</td><td class=n>{fmt.money(likely(getattr(sc.investments, a).one_time))}</td>"
+        f"<td class=n>{likely(getattr(sc.investments, a).engineer_quarters):g}</td>"
+        f"<td class=n>{fmt.money(likely(getattr(sc.investments, a).annual_recurring))}</td></tr>"
         for a in AREAS
     )
     answer = "".join(f"<tr><td>{e(k)}</td><td class=n><b>{e(v)}</b></td></tr>" for k, v in _answer_rows(s))
@@ -233,8 +229,8 @@ def memo_markdown(result: Result) -> str:
     for a in AREAS:
         inv = getattr(sc.investments, a)
         lines.append(
-            f"| {AREA_LABELS[a]} | {fmt.money(_likely(inv.one_time))} | {_likely(inv.engineer_quarters):g} | "
-            f"{fmt.money(_likely(inv.annual_recurring))} |"
+            f"| {AREA_LABELS[a]} | {fmt.money(likely(inv.one_time))} | {likely(inv.engineer_quarters):g} | "
+            f"{fmt.money(likely(inv.annual_recurring))} |"
         )
     lines += ["", "## The answer", "", "| | |", "|---|---:|"]
     lines += [f"| {k} | **{v}** |" for k, v in _answer_rows(s)]

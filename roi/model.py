@@ -13,7 +13,7 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
 from roi import finance, streams
-from roi.scenario import AREAS, STREAMS, Range, Scenario
+from roi.scenario import AREAS, STREAMS, Scenario, likely
 
 Array = NDArray[np.float64]
 Values = Mapping[str, ArrayLike]
@@ -21,7 +21,7 @@ Values = Mapping[str, ArrayLike]
 
 def likely_values(scenario: Scenario) -> dict[str, float]:
     """Every numeric input at its deterministic value (`likely` for a range)."""
-    return {p: (v.likely if isinstance(v, Range) else float(v)) for p, v in scenario.numeric_inputs().items()}
+    return {p: likely(v) for p, v in scenario.numeric_inputs().items()}
 
 
 @dataclass(frozen=True)

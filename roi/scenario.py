@@ -108,6 +108,11 @@ class Range(BaseModel):
 Value = float | Range
 
 
+def likely(value: Value) -> float:
+    """The deterministic value of an input: `likely` for a range, the number itself otherwise."""
+    return value.likely if isinstance(value, Range) else float(value)
+
+
 def _range(value: Mapping[str, Any], bounds: Bounds) -> Range:
     unknown = sorted(set(value) - {"low", "likely", "high"})
     if unknown:

@@ -235,12 +235,7 @@ def build_workbook(result: Result) -> bytes:
 
     # ---- Inputs
     ws = sheet_inputs
-    ws.set_column(0, 0, 26)
-    ws.set_column(1, 1, 30)
-    ws.set_column(2, 2, 14)
-    ws.set_column(3, 3, 11)
-    ws.set_column(4, 5, 11)
-    ws.set_column(6, 6, 80)
+    _widths(ws, [26, 30, 14, 11, 11, 11, 80])
     ws.write_string(0, 0, "Inputs: change the yellow cells; every other figure follows.", fmt["title"])
     ws.write_string(1, 0, "Scenario", fmt["bold"])
     ws.write_string(1, 1, scenario.name)
@@ -289,9 +284,7 @@ def build_workbook(result: Result) -> bytes:
 
     # ---- Summary
     ws = sheet_summary
-    ws.set_column(0, 0, 44)
-    ws.set_column(1, 1, 22)
-    ws.set_column(2, 2, 70)
+    _widths(ws, [44, 22, 70])
     ws.write_string(0, 0, "Delivery ROI: the business case", fmt["title"])
     ws.write_string(1, 0, "Scenario", fmt["bold"])
     ws.write_string(1, 1, scenario.name)
@@ -395,8 +388,7 @@ def _write_checks(ws: Any, wb: Any, fmt: dict[str, Any], rows: tuple[int, int]) 
             payback_check("out_discounted_payback_months", "cumulative_discounted_usd", "discounted_flow_usd"),
         ),
     ]
-    ws.set_column(0, 0, 70)
-    ws.set_column(1, 1, 12)
+    _widths(ws, [70, 12])
     ws.write_string(0, 0, "Checks: each is TRUE when the model balances", fmt["title"])
     for r, (label, formula) in enumerate(checks, start=2):
         ws.write_string(r, 0, label)
@@ -411,6 +403,11 @@ def _write_checks(ws: Any, wb: Any, fmt: dict[str, Any], rows: tuple[int, int]) 
         True,
     )
     wb.define_name("checks_all_pass", f"=Checks!{xl_rowcol_to_cell(end + 2, 1, True, True)}")
+
+
+def _widths(ws: Any, widths: list[int]) -> None:
+    for column, width in enumerate(widths):
+        ws.set_column(column, column, width)
 
 
 def _formats(wb: Any) -> dict[str, Any]:

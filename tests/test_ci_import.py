@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from roi import CIImportError, load_scenario
-from roi.ci_import import detect_format, import_ci
+from roi.ci_import import Options, detect_format, import_ci
 from roi.cli import app
 from tests.conftest import FORUM, ROOT
 
@@ -20,7 +20,7 @@ MONTH = 30.44
 
 def load(name: str, **options):
     path = CI / name
-    return import_ci(path.read_bytes(), source=str(path), **options)
+    return import_ci(path.read_bytes(), Options(**options), source=str(path))
 
 
 def test_detects_each_format():
@@ -151,8 +151,9 @@ def test_success_rate_equals_the_counts_it_reports(runs):
     ],
 )
 def test_bad_exports_are_clear_errors(content, options, message):
+    fmt = options.pop("fmt", None)
     with pytest.raises(CIImportError) as info:
-        import_ci(content, source="runs.x", **options)
+        import_ci(content, Options(**options), source="runs.x", fmt=fmt)
     assert any(message in line for line in info.value.lines()), info.value.lines()
     assert all(line.startswith("runs.x: ") or line.startswith("--") or "runs.x" in line for line in info.value.lines())
 
