@@ -140,11 +140,7 @@ def _summary_formulas(model_rows: tuple[int, int]) -> dict[str, str]:
             f0=cell("discounted_flow_usd", first), cands=rng("discounted_payback_candidate")
         ),
         "npv_usd": f"{cell('net_flow_usd', first)}+NPV(out_monthly_discount_rate,{rng('net_flow_usd', first + 1)})",
-        # IRR's guess: the monthly rate at which total inflows over outflows compound over (H + 1) / 2 months
-        "irr_annual": (
-            f'IFERROR((1+IRR({rng("net_flow_usd")},IFERROR((SUMIF({rng("net_flow_usd")},">0")'
-            f'/-SUMIF({rng("net_flow_usd")},"<0"))^(2/(out_horizon_months+1))-1,0.1)))^12-1,"{UNDEFINED}")'
-        ),
+        "irr_annual": f'IF(irr_bracketed,EXP(12*irr_x_solved)-1,"{UNDEFINED}")',
         "roi": f'IF(out_pv_costs_usd>0,out_npv_usd/out_pv_costs_usd,"{UNDEFINED}")',
         "include_staff_cost": "in_finance_include_staff_cost",
     }
@@ -231,6 +227,7 @@ def build_workbook(result: Result) -> bytes:
     sheet_summary = wb.add_worksheet("Summary")
     sheet_inputs = wb.add_worksheet("Inputs")
     sheet_model = wb.add_worksheet("Model")
+    sheet_irr = wb.add_worksheet("IRR")
     sheet_checks = wb.add_worksheet("Checks")
 
     # ---- Inputs
@@ -306,6 +303,7 @@ def build_workbook(result: Result) -> bytes:
     ws.write_string(r + 2, 0, "Formulas: DESIGN.md of the delivery ROI calculator; cash out is negative.")
 
     # ---- Checks
+    _write_irr(sheet_irr, wb, fmt, (first, last), table["net_flow_usd"].to_numpy())
     _write_checks(sheet_checks, wb, fmt, (first, last))
     buffer_value = _close(wb, buffer)
     return buffer_value
@@ -336,6 +334,96 @@ _SUMMARY_LAYOUT = (
     ("monthly_discount_rate", "Monthly discount rate", "rate"),
     ("include_staff_cost", "Staff cost counted in the investment", "bold"),
 )
+
+
+IRR_STEPS = 80  # bisection halvings: the bracket (at most 60 wide) shrinks below float precision
+
+
+def _irr_bracket(horizon_months: int) -> tuple[float, float]:
+    """The bracket in x = ln(1 + monthly rate) that finance.irr searches, so the sheet finds the same root."""
+    return -min(50.0, 600.0 / max(horizon_months, 1)), 10.0
+
+
+def _write_irr(ws: Any, wb: Any, fmt: dict[str, Any], rows: tuple[int, int], flows: np.ndarray) -> None:
+    """IRR by bisection in plain formulas, robust where the IRR() function's Newton search gives up."""
+    first, last = rows
+    col = {key: _MODEL_COLUMNS.index(key) for key in _MODEL_COLUMNS}
+
+    def rng(key: str) -> str:
+        return f"Model!{xl_rowcol_to_cell(first, col[key], True, True)}:{xl_rowcol_to_cell(last, col[key], True, True)}"
+
+    cash, months = rng("net_flow_usd"), rng("month")
+    m = np.arange(flows.size, dtype=np.float64)
+
+    def npv(x: float) -> float:
+        return float(np.sum(flows * np.exp(-x * m)))
+
+    _widths(ws, [44, 16, 22, 22, 22, 22])
+    ws.write_string(0, 0, "IRR: the monthly rate at which NPV is zero, found by bisection", fmt["title"])
+    ws.write_string(
+        1, 0, "With x = ln(1 + monthly rate), NPV(x) = SUMPRODUCT(flows, EXP(-x * month)); each step halves"
+    )
+    ws.write_string(2, 0, "the bracket [x low, x high], keeping the half where NPV changes sign.")
+    x_lo, x_hi = _irr_bracket(last - first)
+    f_lo, f_hi = npv(x_lo), npv(x_hi)
+    changes = bool((flows > 0).any() and (flows < 0).any())
+    bracketed = bool(changes and np.sign(f_lo) != np.sign(f_hi))
+    steps = []
+    lo, hi = x_lo, x_hi
+    for _ in range(IRR_STEPS):
+        mid = (lo + hi) / 2
+        f_mid = npv(mid)
+        steps.append((lo, hi, mid, f_lo, f_mid))
+        if np.sign(f_mid) == np.sign(f_lo):
+            lo, f_lo = mid, f_mid
+        else:
+            hi = mid
+    header_rows = [
+        ("x low", "irr_x_low", "=-MIN(50,600/out_horizon_months)", x_lo),
+        ("x high", "irr_x_high", "=10", x_hi),
+        (
+            "Flows and NPV change sign across the bracket",
+            "irr_bracketed",
+            f'=AND(COUNTIF({cash},">0")>0,COUNTIF({cash},"<0")>0,'
+            f"SIGN(SUMPRODUCT({cash},EXP(-irr_x_low*{months})))<>SIGN(SUMPRODUCT({cash},EXP(-irr_x_high*{months}))))",
+            bracketed,
+        ),
+    ]
+    for r, (label, name, formula, value) in enumerate(header_rows, start=4):
+        ws.write_string(r, 0, label, fmt["bold"])
+        ws.write_formula(r, 1, formula, fmt["factor"], value)
+        wb.define_name(name, f"=IRR!{xl_rowcol_to_cell(r, 1, True, True)}")
+    top = 10
+    for i, h in enumerate(["step", "x low", "x high", "x mid", "NPV at x low", "NPV at x mid"]):
+        ws.write_string(top, i, h, fmt["header"])
+    for k, (lo, hi, mid, f_lo, f_mid) in enumerate(steps):
+        r = top + 1 + k
+        cell = {name: xl_rowcol_to_cell(r, c) for c, name in enumerate(["step", "lo", "hi", "mid", "f_lo", "f_mid"])}
+        prev = {
+            name: xl_rowcol_to_cell(r - 1, c) for c, name in enumerate(["step", "lo", "hi", "mid", "f_lo", "f_mid"])
+        }
+        same = f"SIGN({prev['f_mid']})=SIGN({prev['f_lo']})"
+        formulas = {
+            "step": "=1" if k == 0 else f"={prev['step']}+1",
+            "lo": "=irr_x_low" if k == 0 else f"=IF({same},{prev['mid']},{prev['lo']})",
+            "hi": "=irr_x_high" if k == 0 else f"=IF({same},{prev['hi']},{prev['mid']})",
+            "mid": f"=({cell['lo']}+{cell['hi']})/2",
+            "f_lo": f"=SUMPRODUCT({cash},EXP(-{cell['lo']}*{months}))"
+            if k == 0
+            else f"=IF({same},{prev['f_mid']},{prev['f_lo']})",
+            "f_mid": f"=SUMPRODUCT({cash},EXP(-{cell['mid']}*{months}))",
+        }
+        for c, (key, value) in enumerate(zip(formulas, (k + 1, lo, hi, mid, f_lo, f_mid), strict=True)):
+            ws.write_formula(r, c, formulas[key], fmt["factor"] if c < 4 else fmt["usd"], value)
+    solved = top + IRR_STEPS
+    wb.define_name("irr_x_solved", f"=IRR!{xl_rowcol_to_cell(solved, 3, True, True)}")
+    ws.write_string(7, 0, "Monthly IRR (bisection)", fmt["bold"])
+    monthly = float(np.expm1(steps[-1][2])) if bracketed else UNDEFINED
+    ws.write_formula(7, 1, f'=IF(irr_bracketed,EXP(irr_x_solved)-1,"{UNDEFINED}")', fmt["rate"], monthly)
+    ws.write_string(8, 0, "IRR() function, annual, for comparison", fmt["bold"])
+    check = float(np.expm1(12 * steps[-1][2])) if bracketed else "did not converge"
+    ws.write_formula(8, 1, f'=IFERROR((1+IRR({cash}))^12-1,"did not converge")', fmt["pct"], check)
+    ws.write_string(8, 2, "Spreadsheet IRR() searches from a guess and can give up on extreme rates; bisection cannot.")
 
 
 def _write_checks(ws: Any, wb: Any, fmt: dict[str, Any], rows: tuple[int, int]) -> None:
