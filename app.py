@@ -125,7 +125,7 @@ def put_in_widgets(scenario: Scenario) -> None:
                 low = likely = high = float(value)
             ss[f"w:{path}"] = likely
             ss[f"w:{path}:low"], ss[f"w:{path}:likely"], ss[f"w:{path}:high"] = low, likely, high
-        ss[f"ranged:{section}"] = ranged
+        ss[f"ranged:{section}"] = ss[f"ranged_before:{section}"] = ranged
     for name in FINANCE_FIELDS:
         ss[f"w:finance.{name}"] = getattr(scenario.finance, name)
 
@@ -149,6 +149,18 @@ def data_from_widgets() -> dict[str, Any]:
             data[section] = values
     data["finance"] = {name: ss[f"w:finance.{name}"] for name in FINANCE_FIELDS}
     return data
+
+
+def sync_range_mode(section: str) -> None:
+    """A number made a range starts as low = likely = high = its value; a range made a number keeps its likely."""
+    now = set(ss[f"ranged:{section}"])
+    before = set(ss.get(f"ranged_before:{section}", []))
+    for field in now - before:
+        path = f"{section}.{field}"
+        ss[f"w:{path}:low"] = ss[f"w:{path}:likely"] = ss[f"w:{path}:high"] = ss[f"w:{path}"]
+    for field in before - now:
+        ss[f"w:{section}.{field}"] = ss[f"w:{section}.{field}:likely"]
+    ss[f"ranged_before:{section}"] = sorted(now)
 
 
 def keep_widget_state() -> None:
@@ -255,7 +267,10 @@ with st.sidebar:
             if not ss[f"on:{section}"]:
                 return
         fields = [p.rsplit(".", 1)[1] for p in numeric_paths(section)]
-        st.multiselect("Three-point ranges for", fields, key=f"ranged:{section}", help="low / likely / high")
+        st.multiselect(
+            "Three-point ranges for", fields, key=f"ranged:{section}", help="low / likely / high",
+            on_change=sync_range_mode, args=(section,),
+        )  # fmt: skip
         for path in numeric_paths(section):
             field = path.rsplit(".", 1)[1]
             unit, note = field_info(path)

@@ -228,3 +228,14 @@ def test_ci_baseline_upload_evidence_and_apply():
     assert any("no [builds] section" in w.value for w in at.warning)
     at.file_uploader(key="ci_upload").upload("x.csv", b"nonsense", "text/csv").run()
     assert any("x.csv: is not a known CI export" in e.value for e in at.error)
+
+
+def test_switching_between_number_and_range_keeps_the_edited_value():
+    at = start()
+    at.number_input(key="w:team.loaded_hourly_rate").set_value(175.0).run()
+    at.multiselect(key="ranged:team").set_value(["loaded_hourly_rate"]).run()
+    parts = [at.number_input(key=f"w:team.loaded_hourly_rate:{p}").value for p in ("low", "likely", "high")]
+    assert parts == [175.0, 175.0, 175.0]
+    at.number_input(key="w:team.loaded_hourly_rate:likely").set_value(180.0).run()
+    at.multiselect(key="ranged:team").set_value([]).run()
+    assert at.number_input(key="w:team.loaded_hourly_rate").value == 180.0
