@@ -4,6 +4,13 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -36,3 +43,40 @@ def require_program(*names: str) -> str:
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
+
+
+@contextmanager
+def streamlit_server(workdir: Path, args: Sequence[str] = (), env: Mapping[str, str] | None = None) -> Iterator[str]:
+    """`streamlit run app.py` on a free 127.0.0.1 port; yields its URL once /_stcore/health answers 200."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1",
+           "--server.port", str(port), "--browser.gatherUsageStats", "false", *args]  # fmt: skip
+    log = workdir / "streamlit.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            cmd,
+            cwd=ROOT,
+            env={**os.environ, **(env or {})},
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            assert proc.poll() is None, f"streamlit exited: {log.read_text()}"
+            assert time.monotonic() < deadline, f"streamlit did not answer within 60 s: {log.read_text()}"
+            time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)

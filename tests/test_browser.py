@@ -4,11 +4,6 @@ from __future__ import annotations
 
 import io
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 
 import pandas as pd
@@ -16,7 +11,7 @@ import pytest
 
 from roi import evaluate, loads_scenario
 from roi.finance import payback_months
-from tests.conftest import ROOT, require_program
+from tests.conftest import ROOT, require_program, streamlit_server
 
 pytestmark = pytest.mark.browser
 # The README's picture; written only when asked (ROI_UPDATE_SCREENSHOT=1), so CI never edits the tree.
@@ -27,38 +22,11 @@ CHROMIUM_FLAGS = [
 ]  # fmt: skip
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[str]:
-    port = _free_port()
-    log = tmp_path_factory.mktemp("streamlit") / "server.log"
-    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.address", "127.0.0.1",
-           "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
-           "--server.fileWatcherType", "none"]  # fmt: skip
-    with log.open("w") as out:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            assert proc.poll() is None, log.read_text()
-            assert time.monotonic() < deadline, f"streamlit did not start: {log.read_text()}"
-            time.sleep(0.3)
+    args = ["--server.headless", "true", "--server.fileWatcherType", "none"]
+    with streamlit_server(tmp_path_factory.mktemp("streamlit"), args) as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 @pytest.fixture(scope="module")
