@@ -71,8 +71,13 @@ def irr(flows: ArrayLike, *, tol: float = 1e-12, max_iter: int = 200) -> Array:
     n, periods = rows.shape
     out = np.full(n, np.nan)
 
+    months = np.arange(periods, dtype=np.float64)
+
     def npv_at(x: Array, sub: Array) -> tuple[Array, Array]:
-        # Horner's scheme in v = e^(-x): p(v) = sum f_m v^m, dp/dx = -v p'(v); a loop over months, not draws.
+        if sub.shape[0] * periods <= 20_000:  # a few rows: one dense evaluation beats a loop over months
+            discounted = sub * np.exp(-np.outer(x, months))
+            return discounted.sum(axis=1), -(discounted * months).sum(axis=1)
+        # Many draws: Horner's scheme in v = e^(-x), p(v) = sum f_m v^m, dp/dx = -v p'(v); a loop over months.
         v = np.exp(-x)
         value = sub[:, -1].copy()
         slope_v = np.zeros_like(value)
@@ -98,7 +103,7 @@ def irr(flows: ArrayLike, *, tol: float = 1e-12, max_iter: int = 200) -> Array:
     sub = rows[idx]
     scale = np.abs(sub).sum(axis=1)
     x = np.zeros(idx.size)
-    last_step = hi - lo
+    last_step = step_before = hi - lo
     for _ in range(max_iter):
         if idx.size == 0:
             break
@@ -109,11 +114,12 @@ def irr(flows: ArrayLike, *, tol: float = 1e-12, max_iter: int = 200) -> Array:
         hi = np.where(same, hi, x)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             step = x - f / df
-        # Newton only when it stays inside the bracket and at least halves the previous step (rtsafe);
-        # otherwise bisect, so a creeping Newton (far from the root NPV looks exponential) cannot stall.
-        newton_ok = np.isfinite(step) & (step > lo) & (step < hi) & (np.abs(step - x) < 0.5 * np.abs(last_step))
+        # Newton only when it stays inside the bracket and is under half the step before last (Numerical
+        # Recipes' rtsafe); otherwise bisect, so a creeping Newton (NPV far from its root looks exponential)
+        # cannot stall.
+        newton_ok = np.isfinite(step) & (step > lo) & (step < hi) & (np.abs(step - x) < 0.5 * np.abs(step_before))
         x_new = np.where(newton_ok, step, (lo + hi) / 2)
-        last_step = x_new - x
+        step_before, last_step = last_step, x_new - x
         exact = np.abs(f) <= 1e-13 * scale
         done = exact | (np.abs(x_new - x) <= tol * np.maximum(1.0, np.abs(x)))
         out[idx[done]] = np.expm1(np.where(exact, x, x_new)[done])
@@ -128,7 +134,7 @@ def irr(flows: ArrayLike, *, tol: float = 1e-12, max_iter: int = 200) -> Array:
                 scale[live],
                 sub[live],
             )
-            last_step = last_step[live]
+            last_step, step_before = last_step[live], step_before[live]
         x = x_new
     return out.reshape(shape)
 

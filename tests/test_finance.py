@@ -131,3 +131,12 @@ def test_irr_does_not_stall_far_from_the_root():
         1519,
     ]
     assert float(finance.irr(flows)) == pytest.approx(npf.irr(flows), rel=1e-6)
+
+
+def test_large_batches_agree_with_numpy_financial_row_by_row():
+    # 1,000 rows x 37 months takes the Horner path (small batches are evaluated densely); both must agree.
+    rng = np.random.default_rng(7)
+    table = np.column_stack([-rng.uniform(1e5, 1e6, 1000), rng.uniform(0, 8e4, (1000, 36))]).round(2)
+    ours = finance.irr(table)
+    for row in range(0, 1000, 37):
+        assert ours[row] == pytest.approx(npf.irr(table[row]), rel=1e-6, abs=1e-9)
