@@ -22,6 +22,7 @@ from roi.errors import RoiError
 from roi.exports import memo_html_bytes, monthly_csv, workbook_xlsx
 from roi.model import Result, evaluate
 from roi.scenario import (
+    AREA_LABELS,
     AREAS,
     OPTIONAL_SECTIONS,
     Range,
@@ -46,7 +47,7 @@ SECTION_TITLES = {
     "lead_time": "Lead time",
     "growth": "Growth",
 }
-AREA_TITLES = {a: f"Invest: {t}" for a, t in charts.AREA_LABELS.items()}
+AREA_TITLES = {a: f"Invest: {t}" for a, t in AREA_LABELS.items()}
 FINANCE_FIELDS = ("horizon_months", "annual_discount_rate", "ramp_months", "include_staff_cost")
 
 st.set_page_config(page_title="Delivery ROI calculator", page_icon=":material/savings:", layout="wide")
@@ -446,9 +447,7 @@ def spend_planner_view() -> None:
         cols[2].metric("NPV", fmt.money(plan.summary.npv_usd))
         cols[3].metric("ROI", fmt.pct(plan.summary.roi))
         st.dataframe(
-            pd.DataFrame(
-                [{"area": charts.AREA_LABELS[a], "budget": fmt.money(v)} for a, v in plan.by_area_usd.items()]
-            ),
+            pd.DataFrame([{"area": AREA_LABELS[a], "budget": fmt.money(v)} for a, v in plan.by_area_usd.items()]),
             hide_index=True,
         )
         st.caption("Benefits stay as entered: this is what the budget pays back, not what more money would buy.")

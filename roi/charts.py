@@ -17,9 +17,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from roi.memo import AREA_LABELS
 from roi.model import Result
-from roi.scenario import AREAS, STREAMS, Scenario, likely
+from roi.scenario import AREA_LABELS, AREAS, STREAMS, Scenario, likely
 from roi.uncertainty import Simulation
 
 USD = ",.0f"

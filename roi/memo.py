@@ -13,15 +13,8 @@ import numpy as np
 
 from roi import formatting as fmt
 from roi.model import Result, Summary, evaluate
-from roi.scenario import AREAS, Scenario, likely, with_values
+from roi.scenario import AREA_LABELS, AREAS, Scenario, likely, with_values
 from roi.uncertainty import tornado
-
-AREA_LABELS = {
-    "ci_cd": "CI/CD pipeline",
-    "testing": "Automated testing",
-    "deployment": "Deployment automation",
-    "observability": "Observability",
-}
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,12 @@ from roi.errors import Problem, ScenarioError
 SCHEMA_VERSION = 1
 STREAMS = ("merges", "builds", "incidents", "lead_time")
 AREAS = ("ci_cd", "testing", "deployment", "observability")
+AREA_LABELS = {
+    "ci_cd": "CI/CD pipeline",
+    "testing": "Automated testing",
+    "deployment": "Deployment automation",
+    "observability": "Observability",
+}
 #: Sections whose numbers may be three-point ranges (DESIGN.md).
 OPTIONAL_SECTIONS = ("builds", "incidents", "lead_time")
 RANGED_SECTIONS = ("team", "ai_tools", "merges", "builds", "incidents", "lead_time", "growth", "investments")

@@ -20,7 +20,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from roi import finance
 from roi.model import Result
-from roi.scenario import AREAS, STREAMS, Range, Scenario, format_number
+from roi.scenario import AREAS, STREAMS, Range, Scenario, format_number, section_model
 
 NOT_REACHED = "not within the horizon"
 UNDEFINED = "n/a"
@@ -65,22 +65,14 @@ def input_rows(scenario: Scenario) -> list[InputRow]:
     """Every input of the scenario format, in file order; absent optional streams appear as zeros (off)."""
     rows: list[InputRow] = []
     for section in SECTIONS:
-        field = Scenario.model_fields[section]
-        model_cls = _section_class(field.annotation)
+        model_cls = section_model([section])
+        assert model_cls is not None
         rows += _rows_of(section, model_cls, getattr(scenario, section), "not in the scenario: 0 keeps this stream off")
     for area in AREAS:
         investment = getattr(scenario.investments, area)
         rows += _rows_of(f"investments.{area}", type(investment), investment, "")
     rows += _rows_of("finance", type(scenario.finance), scenario.finance, "")
     return rows
-
-
-def _section_class(annotation: Any) -> type[BaseModel]:
-    from roi.scenario import _model_in
-
-    found = _model_in(annotation)
-    assert found is not None
-    return found
 
 
 # Formulas of the summary figures, by output key, in terms of input names; written out by hand from DESIGN.md.
