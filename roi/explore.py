@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from roi import formatting as fmt
-from roi.errors import RoiError
+from roi.errors import Problem, RoiError
 from roi.model import Summary, evaluate
 from roi.scenario import (
     AREAS,
@@ -68,9 +68,26 @@ def share_params(base: Scenario, current: Scenario) -> dict[str, str]:
     return params
 
 
+def _problems(data: Mapping[str, Any]) -> list[Problem]:
+    try:
+        scenario_from_dict(data)
+    except RoiError as exc:
+        return list(exc.problems)
+    return []
+
+
+def _render(problems: list[Problem]) -> str:
+    return "; ".join(p.render("") for p in problems)
+
+
 def apply_params(base: Scenario, params: Mapping[str, str]) -> tuple[Scenario, list[str]]:
-    """Apply shared-link parameters one by one; a bad one is skipped with a warning naming it, the rest still load."""
-    data = base.to_dict()
+    """Apply shared-link parameters; a bad one is skipped with a warning naming it, the rest still load.
+
+    A parameter is judged by the problems at its own path, so the fields of a section the link switches on
+    can arrive one by one; whatever is still wrong once all are applied drops that section back to `base`.
+    """
+    base_data = base.to_dict()
+    data = copy.deepcopy(base_data)
     warnings = []
     # sections first, so that "builds=off" and then builds.* values behave predictably
     for key in sorted(params, key=lambda k: (k.count("."), k)):
@@ -84,18 +101,25 @@ def apply_params(base: Scenario, params: Mapping[str, str]) -> tuple[Scenario, l
             else:
                 path, value = parse_override(f"{key}={raw}")
                 set_path(trial, path, value)
-            scenario_from_dict(trial)
+            own = [p for p in _problems(trial) if p.field == key or p.field.startswith(key + ".")]
         except RoiError as exc:
-            problems = "; ".join(p.render("") for p in exc.problems)
-            warnings.append(f"URL parameter {key}={raw!r} was ignored: {problems}")
+            own = list(exc.problems)
+        if own:
+            warnings.append(f"URL parameter {key}={raw!r} was ignored: {_render(own)}")
             continue
         data = trial
-    # a parameter can be valid alone and need a partner (a new section's fields); validate the whole at the end
+    remaining = _problems(data)
+    for section in dict.fromkeys(p.field.split(".")[0] for p in remaining):
+        at_fault = [p for p in remaining if p.field.split(".")[0] == section]
+        warnings.append(f"URL parameters for {section} were ignored: {_render(at_fault)}")
+        if section in base_data:
+            data[section] = copy.deepcopy(base_data[section])
+        else:
+            data.pop(section, None)
     try:
         return scenario_from_dict(data), warnings
     except RoiError as exc:
-        problems = "; ".join(p.render("") for p in exc.problems)
-        return base, [*warnings, f"URL parameters were ignored: {problems}"]
+        return base, [*warnings, f"URL parameters were ignored: {_render(list(exc.problems))}"]
 
 
 @dataclass(frozen=True)
