@@ -52,15 +52,17 @@ class Flows:
         """1 in months 1..H, when benefits and recurring costs fall; 0 at month 0."""
         return np.asarray(self.months >= 1, dtype=np.float64)
 
+    def growth_row(self, row: int = 0) -> Array:
+        """The growth factor month by month for one draw (shared by all draws when growth is not ranged)."""
+        return np.asarray(self.growth_factor[min(row, self.growth_factor.shape[0] - 1)], dtype=np.float64)
+
     def stream_row_usd(self, name: str, row: int = 0) -> Array:
         """One stream's contribution to the benefit, month by month, for one draw."""
-        growth = self.growth_factor[min(row, self.growth_factor.shape[0] - 1)]
-        return np.asarray(self.full_stream_usd[name][row] * growth * self.ramp_factor, dtype=np.float64)
+        return np.asarray(self.full_stream_usd[name][row] * self.growth_row(row) * self.ramp_factor, dtype=np.float64)
 
     def waste_row_usd(self, row: int = 0) -> Array:
         """The cost of doing nothing, month by month (grows with volume, ignores ramp and risk)."""
-        growth = self.growth_factor[min(row, self.growth_factor.shape[0] - 1)]
-        return np.asarray(self.waste_monthly_usd[row] * growth * self.paid, dtype=np.float64)
+        return np.asarray(self.waste_monthly_usd[row] * self.growth_row(row) * self.paid, dtype=np.float64)
 
 
 #: The formula of each stream; each takes its section's fields (and the loaded rate) by name.
@@ -282,7 +284,7 @@ def monthly_table(scenario: Scenario, flows: Flows, row: int = 0) -> pd.DataFram
     factors = finance.discount_factors(d, net.size)
     columns: dict[str, Array] = {
         "month": flows.months,
-        "growth_factor": flows.growth_factor[min(row, flows.growth_factor.shape[0] - 1)],
+        "growth_factor": flows.growth_row(row),
         "ramp_factor": flows.ramp_factor,
     }
     for name in STREAMS:
