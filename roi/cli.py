@@ -104,12 +104,17 @@ def _write(file: Path, output: Path, sets: list[str] | None, table: dict[str, Ca
         typer.echo(f"--output: must end in {' or '.join(sorted(table))}, got {output.name!r}", err=True)
         raise typer.Exit(2)
     content = build(evaluate(_load(file, sets)))
-    try:
-        output.write_bytes(content)
-    except OSError as exc:
-        typer.echo(f"{output}: cannot write: {exc.strerror}", err=True)
-        raise typer.Exit(2) from None
+    save(output, content)
     typer.echo(f"wrote {output} ({len(content):,} bytes)")
+
+
+def save(path: Path, content: bytes) -> None:
+    """Write an output file; a path that cannot be written is bad input (exit 2), not a traceback."""
+    try:
+        path.write_bytes(content)
+    except OSError as exc:
+        typer.echo(f"{path}: cannot write: {exc.strerror}", err=True)
+        raise typer.Exit(2) from None
 
 
 @app.command()
@@ -256,11 +261,7 @@ def import_ci(
     elif output is not None:
         scenario, target = scenario_from_dict(ci.starter_scenario(baseline), str(output)), output
     if into is not None or output is not None:
-        try:
-            target.write_text(dump_scenario(scenario), encoding="utf-8")
-        except OSError as exc:
-            typer.echo(f"{target}: cannot write: {exc.strerror}", err=True)
-            raise typer.Exit(2) from None
+        save(target, dump_scenario(scenario).encode("utf-8"))
     if as_json:
         typer.echo(json.dumps({**baseline.to_json(), "changes": changes, "not_applied": left}, indent=2))
         return

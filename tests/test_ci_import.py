@@ -225,3 +225,9 @@ def test_blank_lines_are_not_records():
     b = import_ci(content)
     assert b.records_read == 3 and b.malformed_count == 0
     assert b.success_rate_before == pytest.approx(2 / 3)
+
+
+def test_cli_unwritable_output_exits_2(runner, tmp_path):
+    result = runner.invoke(app, ["import-ci", str(CI / "runs.csv"), "-o", str(tmp_path / "no-dir" / "x.toml")])
+    assert result.exit_code == 2
+    assert "x.toml: cannot write" in result.output
