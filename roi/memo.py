@@ -13,7 +13,7 @@ import numpy as np
 
 from roi import formatting as fmt
 from roi.model import Result, Summary, evaluate
-from roi.scenario import AREA_LABELS, AREAS, Scenario, likely, with_values
+from roi.scenario import AREA_LABELS, AREAS, likely, with_values
 from roi.uncertainty import tornado
 
 
@@ -25,9 +25,10 @@ class Variant:
     summary: Summary
 
 
-def variants(scenario: Scenario) -> list[Variant]:
+def variants(result: Result) -> list[Variant]:
     """The answer as entered, with staff cost switched, and with a lower target success rate."""
-    out = [Variant("As entered", evaluate(scenario).summary)]
+    scenario = result.scenario
+    out = [Variant("As entered", result.summary)]
     staff = not scenario.finance.include_staff_cost
     label = "With staff cost counted" if staff else "Without staff cost"
     out.append(Variant(label, evaluate(with_values(scenario, {"finance.include_staff_cost": staff})).summary))
@@ -174,7 +175,7 @@ def memo_html(result: Result) -> str:
         f"<tr><td>{e(v.label)}</td><td class=n>{fmt.money(v.summary.upfront_investment_usd)}</td>"
         f"<td class=n>{e(fmt.months(v.summary.payback_months))}</td><td class=n>{fmt.money(v.summary.npv_usd)}</td>"
         f"<td class=n>{fmt.pct(v.summary.roi)}</td></tr>"
-        for v in variants(sc)
+        for v in variants(result)
     )
     description = f"<p class=muted>{e(sc.description)}</p>" if sc.description else ""
     return f"""<!DOCTYPE html>
@@ -247,7 +248,7 @@ def memo_markdown(result: Result) -> str:
         "| Case | Upfront | Payback | NPV | ROI |",
         "|---|---:|---:|---:|---:|",
     ]
-    for v in variants(sc):
+    for v in variants(result):
         vs = v.summary
         lines.append(
             f"| {v.label} | {fmt.money(vs.upfront_investment_usd)} | {fmt.months(vs.payback_months)} | "

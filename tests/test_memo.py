@@ -33,7 +33,7 @@ def test_html_memo_is_self_contained():
 
 def test_what_ifs_count_staff_and_lower_the_target():
     scenario = load_scenario(FORUM)
-    cases = {v.label: v.summary for v in variants(scenario)}
+    cases = {v.label: v.summary for v in variants(evaluate(scenario))}
     staffed = evaluate(with_values(scenario, {"finance.include_staff_cost": True})).summary
     assert cases["With staff cost counted"].payback_months == pytest.approx(staffed.payback_months)
     lower = evaluate(with_values(scenario, {"merges.success_rate_after": 0.95})).summary
