@@ -152,11 +152,10 @@ def tornado(scenario: Scenario) -> pd.DataFrame:
 
 
 def _search_range(scenario: Scenario, path: str) -> tuple[float, float]:
-    likely = likely_values(scenario)[path]
-    value = scenario.numeric_inputs()[path]
-    top = value.high if isinstance(value, Range) else likely
     if path.endswith(("success_rate_after", "success_rate_before")):
         return 0.0, 1.0
+    value = scenario.numeric_inputs()[path]
+    top = value.high if isinstance(value, Range) else float(value)
     return 0.0, max(10 * top, 1.0)
 
 
@@ -167,19 +166,27 @@ def _first_crossing(grid: Array, y: Array) -> int | None:
     return int(hit[0]) if hit.size else None
 
 
-def _solve(scenario: Scenario, path: str, lo: float, hi: float, residual: Any, points: int = 2001) -> float | None:
-    """The first value in [lo, hi] where residual(metrics) is zero, by two nested vectorized grids."""
-    for _ in range(2):
-        grid = np.linspace(lo, hi, points)
-        y = residual(_probe(scenario, path, grid))
-        i = _first_crossing(grid, y)
-        if i is None:
-            return None
-        lo, hi = grid[i], grid[i + 1]
-    y_lo, y_hi = residual(_probe(scenario, path, np.array([lo, hi])))
-    if y_lo == y_hi:
-        return float(lo)
-    return float(lo + (hi - lo) * y_lo / (y_lo - y_hi))
+def _refine(scenario: Scenario, path: str, grid: Array, y: Array, residual: Any) -> float | None:
+    """Narrow the first sign change of residual on a grid with one finer grid, then interpolate inside it."""
+    i = _first_crossing(grid, y)
+    if i is None:
+        return None
+    fine = np.linspace(grid[i], grid[i + 1], grid.size)
+    y_fine = residual(_probe(scenario, path, fine))
+    j = _first_crossing(fine, y_fine)
+    if j is None:
+        return None
+    lo, hi, y_lo, y_hi = fine[j], fine[j + 1], y_fine[j], y_fine[j + 1]
+    return float(lo) if y_lo == y_hi else float(lo + (hi - lo) * y_lo / (y_lo - y_hi))
+
+
+def _solve(
+    scenario: Scenario, path: str, lo: float, hi: float, residuals: list[Any], points: int = 2001
+) -> list[float | None]:
+    """The first value in [lo, hi] where each residual(metrics) is zero; one coarse grid serves them all."""
+    grid = np.linspace(lo, hi, points)
+    coarse = _probe(scenario, path, grid)
+    return [_refine(scenario, path, grid, residual(coarse), residual) for residual in residuals]
 
 
 @dataclass(frozen=True)
@@ -207,16 +214,8 @@ def break_even(scenario: Scenario, target_months: float = 12.0) -> list[BreakEve
 
     for path in BREAK_EVEN_INPUTS:
         lo, hi = _search_range(scenario, path)
-        out.append(
-            BreakEven(
-                path,
-                base[path],
-                lo,
-                hi,
-                _solve(scenario, path, lo, hi, payback_gap),
-                _solve(scenario, path, lo, hi, npv),
-            )
-        )
+        for_payback, for_npv = _solve(scenario, path, lo, hi, [payback_gap, npv])
+        out.append(BreakEven(path, base[path], lo, hi, for_payback, for_npv))
     return out
 
 
