@@ -12,7 +12,6 @@ from __future__ import annotations
 import fnmatch
 import io
 import json
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -47,6 +46,7 @@ class Skipped:
 
     where: str
     reason: str
+    position: int = 0  # the record's index (JSON) or data row (CSV), for listing in file order
 
 
 @dataclass(frozen=True)
@@ -142,7 +142,6 @@ def _normalize(
             "duration_minutes": duration.astype("float64"),
             "workflow": col("workflow").astype("string").fillna(""),
             "event": col("event").astype("string").fillna("push") if columns.get("event") else "push",
-            "record": frame.index.to_numpy(),
         }
     )
     problems = [
@@ -163,19 +162,13 @@ def _normalize(
         mask = flagged.fillna(False).to_numpy(dtype=bool)
         reasons[mask & ~bad] = reason
         bad |= mask
-    flagged_rows = [
-        (int(r), Skipped(f"{label} {_where(int(r), fmt)}", str(reasons[r]))) for r in table.index[bad][:MAX_REPORTED]
+    bad_rows = [
+        Skipped(f"{label} {_where(int(r), fmt)}", str(reasons[r]), int(r)) for r in table.index[bad][:MAX_REPORTED]
     ]
-    skipped = [s for _, s in sorted([*((_position(e.where), e) for e in extra), *flagged_rows], key=lambda p: p[0])]
+    skipped = sorted([*extra, *bad_rows], key=lambda skip: skip.position)
     return Runs(
         fmt, table[~bad].reset_index(drop=True), skipped[:MAX_REPORTED], len(extra) + int(bad.sum()), records_read
     )
-
-
-def _position(where: str) -> int:
-    """The record index or line number in a Skipped.where, for ordering."""
-    digits = re.findall(r"\d+", where)
-    return int(digits[-1]) - (2 if where.startswith("line") else 0) if digits else 0
 
 
 def _where(record: int, fmt: str) -> str:
@@ -187,7 +180,7 @@ def _records(data: Any, key: str | None, fmt: str) -> tuple[pd.DataFrame, list[S
     if not isinstance(records, list):
         raise CIImportError([Problem("", f"does not look like a {fmt} export: expected a list of runs")])
     good = [r if isinstance(r, Mapping) else None for r in records]
-    skipped = [Skipped(f"record [{i}]", "not a JSON object") for i, r in enumerate(good) if r is None]
+    skipped = [Skipped(f"record [{i}]", "not a JSON object", i) for i, r in enumerate(good) if r is None]
     frame = pd.DataFrame([r if r is not None else {} for r in good])
     frame = frame[[r is not None for r in good]] if skipped else frame
     return frame, skipped, len(records)
@@ -239,7 +232,7 @@ def _read_csv(content: bytes) -> Runs:
         width = len(header)
         fits = [bool(line.strip()) and line.count(",") + 1 == width for line in lines]
         extra = [
-            Skipped(f"line {i + 2}", f"has {line.count(',') + 1} fields, the header has {width}")
+            Skipped(f"line {i + 2}", f"has {line.count(',') + 1} fields, the header has {width}", i)
             for i, line in enumerate(lines)
             if line.strip() and not fits[i]
         ]
@@ -391,10 +384,9 @@ def _when(text: str | None, option: str) -> pd.Timestamp | None:
 
 
 def _matches(names: pd.Series, pattern: str) -> pd.Series:
-    regex = fnmatch.translate(pattern.lower())
-    return names.str.lower().str.match(regex, na=False) | names.str.lower().str.contains(
-        re.escape(pattern.lower()), regex=True
-    )
+    """Workflow names matching a shell-style pattern, or containing it, ignoring case."""
+    lower, wanted = names.str.lower(), pattern.lower()
+    return lower.str.match(fnmatch.translate(wanted), na=False) | lower.str.contains(wanted, regex=False, na=False)
 
 
 @dataclass(frozen=True)
