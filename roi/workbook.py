@@ -75,18 +75,26 @@ def input_rows(scenario: Scenario) -> list[InputRow]:
     return rows
 
 
+@dataclass(frozen=True)
+class ModelRows:
+    """Where the Model sheet's months sit: rows first..last (0-based), one column per key of _MODEL_COLUMNS."""
+
+    first: int
+    last: int
+
+    def range(self, key: str, start: int | None = None) -> str:
+        """Absolute reference to a Model column from `start` (default: month 0) to the last month."""
+        c = _MODEL_COLUMNS.index(key)
+        top = self.first if start is None else start
+        return f"Model!{xl_rowcol_to_cell(top, c, True, True)}:{xl_rowcol_to_cell(self.last, c, True, True)}"
+
+    def cell(self, key: str, row: int) -> str:
+        return f"Model!{xl_rowcol_to_cell(row, _MODEL_COLUMNS.index(key), True, True)}"
+
+
 # Formulas of the summary figures, by output key, in terms of input names; written out by hand from DESIGN.md.
-def _summary_formulas(model_rows: tuple[int, int]) -> dict[str, str]:
-    first, last = model_rows
-    col = {key: _MODEL_COLUMNS.index(key) for key in _MODEL_COLUMNS}
-
-    def rng(key: str, start: int = first) -> str:
-        c = col[key]
-        return f"Model!{xl_rowcol_to_cell(start, c, True, True)}:{xl_rowcol_to_cell(last, c, True, True)}"
-
-    def cell(key: str, row: int) -> str:
-        return f"Model!{xl_rowcol_to_cell(row, col[key], True, True)}"
-
+def _summary_formulas(model: ModelRows) -> dict[str, str]:
+    first, rng, cell = model.first, model.range, model.cell
     one_time = "+".join(f"in_investments_{a}_one_time" for a in AREAS)
     recurring = "+".join(f"in_investments_{a}_annual_recurring" for a in AREAS)
     quarters = "+".join(f"in_investments_{a}_engineer_quarters" for a in AREAS)
@@ -146,20 +154,13 @@ _MODEL_COLUMNS = (
 )  # fmt: skip
 
 
-def _model_formula(key: str, row: int, first: int) -> str:
-    """The formula of one Model cell; `row` is 0-based, month = row - first."""
+def _model_row(row: int, first: int) -> dict[str, str]:
+    """The formulas of one Model row, by column; `row` is 0-based, month = row - first."""
     c = {k: xl_rowcol_to_cell(row, i) for i, k in enumerate(_MODEL_COLUMNS)}
     prev = {k: xl_rowcol_to_cell(row - 1, i) for i, k in enumerate(_MODEL_COLUMNS)}
     m = c["month"]
-    if key == "month":
-        return "0" if row == first else f"{prev['month']}+1"
-    stream = {
-        "merges_usd": "merges",
-        "builds_usd": "builds",
-        "incidents_usd": "incidents",
-        "lead_time_usd": "lead_time",
-    }
     formulas = {
+        "month": "0" if row == first else f"{prev['month']}+1",
         "growth_factor": f"(1+in_growth_volume_growth_per_year)^(({m}-1)/12)",
         "ramp_factor": f"IF({m}=0,0,IF(in_finance_ramp_months=0,1,MIN(1,{m}/in_finance_ramp_months)))",
         "benefit_usd": f"SUM({c['merges_usd']}:{c['lead_time_usd']})",
@@ -176,8 +177,8 @@ def _model_formula(key: str, row: int, first: int) -> str:
         ),
         "baseline_waste_usd": f"IF({m}=0,0,{c['growth_factor']}*out_monthly_waste_usd)",
     }
-    for col_key, name in stream.items():
-        formulas[col_key] = f"{c['ramp_factor']}*{c['growth_factor']}*out_benefit_by_stream_usd_{name}"
+    for name in STREAMS:
+        formulas[f"{name}_usd"] = f"{c['ramp_factor']}*{c['growth_factor']}*out_benefit_by_stream_usd_{name}"
     for cand, cum, flow in (
         ("payback_candidate", "cumulative_usd", "net_flow_usd"),
         ("discounted_payback_candidate", "cumulative_discounted_usd", "discounted_flow_usd"),
@@ -185,7 +186,7 @@ def _model_formula(key: str, row: int, first: int) -> str:
         formulas[cand] = (
             '""' if row == first else f'IF(AND({prev[cum]}<0,{c[cum]}>=0),{prev["month"]}-{prev[cum]}/{c[flow]},"")'
         )
-    return formulas[key]
+    return formulas
 
 
 def _candidates(cumulative: np.ndarray, flows: np.ndarray) -> list[float | None]:
@@ -253,6 +254,7 @@ def build_workbook(result: Result) -> bytes:
     # ---- Model
     ws = sheet_model
     first, last = 1, 1 + summary.horizon_months
+    model = ModelRows(first, last)
     ws.freeze_panes(1, 1)
     ws.set_column(0, 0, 7)
     ws.set_column(1, len(_MODEL_COLUMNS) - 1, 15)
@@ -264,12 +266,13 @@ def build_workbook(result: Result) -> bytes:
     cached["payback_candidate"] = _candidates(cumulative, table["net_flow_usd"].to_numpy())
     cached["discounted_payback_candidate"] = _candidates(cum_disc, table["discounted_flow_usd"].to_numpy())
     for row in range(first, last + 1):
+        formulas_of_row = _model_row(row, first)
         for i, key in enumerate(_MODEL_COLUMNS):
             style = fmt["factor"] if key in ("growth_factor", "ramp_factor", "discount_factor") else fmt["usd"]
             if key in ("month", "payback_candidate", "discounted_payback_candidate"):
                 style = fmt["months"]
             value = _cached(cached[key][row - first])
-            ws.write_formula(row, i, "=" + _model_formula(key, row, first), style, value)
+            ws.write_formula(row, i, "=" + formulas_of_row[key], style, value)
 
     # ---- Summary
     ws = sheet_summary
@@ -279,7 +282,7 @@ def build_workbook(result: Result) -> bytes:
     ws.write_string(1, 1, scenario.name)
     wb.define_name("out_scenario", f"=Summary!{xl_rowcol_to_cell(1, 1, True, True)}")
     ws.write_string(2, 0, "Change the yellow cells on the Inputs sheet; the figures here are formulas of them.")
-    formulas = _summary_formulas((first, last))
+    formulas = _summary_formulas(model)
     values = summary.to_dict()
     values.update({f"benefit_by_stream_usd_{k}": v for k, v in summary.benefit_by_stream_usd.items()})
     values["monthly_discount_rate"] = finance.monthly_rate(scenario.finance.annual_discount_rate)
@@ -295,8 +298,8 @@ def build_workbook(result: Result) -> bytes:
     ws.write_string(r + 2, 0, "Formulas: DESIGN.md of the delivery ROI calculator; cash out is negative.")
 
     # ---- Checks
-    _write_irr(sheet_irr, wb, fmt, (first, last), table["net_flow_usd"].to_numpy())
-    _write_checks(sheet_checks, wb, fmt, (first, last))
+    _write_irr(sheet_irr, wb, fmt, model, table["net_flow_usd"].to_numpy())
+    _write_checks(sheet_checks, wb, fmt, model)
     buffer_value = _close(wb, buffer)
     return buffer_value
 
@@ -336,14 +339,9 @@ def _irr_bracket(horizon_months: int) -> tuple[float, float]:
     return -min(50.0, 600.0 / max(horizon_months, 1)), 10.0
 
 
-def _write_irr(ws: Any, wb: Any, fmt: dict[str, Any], rows: tuple[int, int], flows: np.ndarray) -> None:
+def _write_irr(ws: Any, wb: Any, fmt: dict[str, Any], model: ModelRows, flows: np.ndarray) -> None:
     """IRR by bisection in plain formulas, robust where the IRR() function's Newton search gives up."""
-    first, last = rows
-    col = {key: _MODEL_COLUMNS.index(key) for key in _MODEL_COLUMNS}
-
-    def rng(key: str) -> str:
-        return f"Model!{xl_rowcol_to_cell(first, col[key], True, True)}:{xl_rowcol_to_cell(last, col[key], True, True)}"
-
+    rng = model.range
     cash, months = rng("net_flow_usd"), rng("month")
     m = np.arange(flows.size, dtype=np.float64)
 
@@ -356,7 +354,7 @@ def _write_irr(ws: Any, wb: Any, fmt: dict[str, Any], rows: tuple[int, int], flo
         1, 0, "With x = ln(1 + monthly rate), NPV(x) = SUMPRODUCT(flows, EXP(-x * month)); each step halves"
     )
     ws.write_string(2, 0, "the bracket [x low, x high], keeping the half where NPV changes sign.")
-    x_lo, x_hi = _irr_bracket(last - first)
+    x_lo, x_hi = _irr_bracket(model.last - model.first)
     f_lo, f_hi = npv(x_lo), npv(x_hi)
     changes = bool((flows > 0).any() and (flows < 0).any())
     bracketed = bool(changes and np.sign(f_lo) != np.sign(f_hi))
@@ -418,12 +416,8 @@ def _write_irr(ws: Any, wb: Any, fmt: dict[str, Any], rows: tuple[int, int], flo
     ws.write_string(8, 2, "Spreadsheet IRR() searches from a guess and can give up on extreme rates; bisection cannot.")
 
 
-def _write_checks(ws: Any, wb: Any, fmt: dict[str, Any], rows: tuple[int, int]) -> None:
-    first, last = rows
-    col = {key: _MODEL_COLUMNS.index(key) for key in _MODEL_COLUMNS}
-
-    def rng(key: str, start: int = first) -> str:
-        return f"Model!{xl_rowcol_to_cell(start, col[key], True, True)}:{xl_rowcol_to_cell(last, col[key], True, True)}"
+def _write_checks(ws: Any, wb: Any, fmt: dict[str, Any], model: ModelRows) -> None:
+    first, last, rng = model.first, model.last, model.range
 
     def at(key: str, month_expr: str) -> str:
         return f"INDEX({rng(key)},{month_expr}+1)"
