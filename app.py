@@ -90,6 +90,7 @@ def scenario_files() -> dict[str, str]:
     return {p.stem: p.read_text(encoding="utf-8") for p in sorted(SCENARIO_DIR.glob("*.toml"))}
 
 
+@st.cache_data(show_spinner=False)
 def file_scenario(stem: str) -> Scenario:
     return loads_scenario(scenario_files()[stem], source=f"scenarios/{stem}.toml")
 
@@ -310,7 +311,6 @@ except RoiError as exc:
     input_problems = exc.lines()
 
 toml_text = ss["good_toml"]
-base = loads_scenario(ss["base_toml"])
 result = evaluated(toml_text)
 base_result = evaluated(ss["base_toml"])
 
