@@ -41,21 +41,36 @@ def npv(rate: float, flows: ArrayLike) -> Array:
 
 
 def payback_months(flows: ArrayLike) -> Array:
-    """First month the cumulative flow reaches >= 0, interpolated inside it; 0 if month 0 is >= 0, inf if never.
+    """The month after which the cumulative flow stays >= 0 to the horizon, interpolated; inf if it never does.
 
-    Payback in month t is (t - 1) + (-cumulative(t - 1)) / flow(t).
+    0 when the cumulative flow is >= 0 in every month (nothing to pay back). Otherwise, with L the last month
+    whose cumulative flow is < 0: inf when L is the horizon, else L + (-cumulative(L)) / flow(L + 1). A
+    cumulative flow that crosses zero and sinks again has not paid back at its first crossing, and a plan with
+    no outlay whose flows turn negative never pays back.
     """
     values = np.asarray(flows, dtype=np.float64)
     cumulative = np.cumsum(values, axis=-1)
-    reached = cumulative[..., 1:] >= 0
-    ever = reached.any(axis=-1)
-    t = reached.argmax(axis=-1) + 1
-    before = np.take_along_axis(cumulative, (t - 1)[..., None], axis=-1)[..., 0]
-    flow_t = np.take_along_axis(values, t[..., None], axis=-1)[..., 0]
+    below = cumulative < 0
+    any_below = below.any(axis=-1)
+    horizon = values.shape[-1] - 1
+    last_below = horizon - np.argmax(below[..., ::-1], axis=-1)
+    inside = any_below & (last_below < horizon)
+    after = np.minimum(last_below + 1, horizon)
+    before = np.take_along_axis(cumulative, last_below[..., None], axis=-1)[..., 0]
+    flow_after = np.take_along_axis(values, after[..., None], axis=-1)[..., 0]
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # rows discarded below
-        inside = (t - 1) + np.where(ever, -before / np.where(ever, flow_t, 1.0), 0.0)
-    out = np.where(ever, inside, np.inf)
-    return np.asarray(np.where(values[..., 0] >= 0, 0.0, out), dtype=np.float64)
+        crossing = last_below + (-before) / np.where(inside, flow_after, 1.0)
+    out = np.where(inside, crossing, np.inf)
+    return np.asarray(np.where(any_below, out, 0.0), dtype=np.float64)
+
+
+def zero_crossings(flows: ArrayLike) -> NDArray[np.int64]:
+    """How often the cumulative flow moves between < 0 and >= 0 from one month to the next.
+
+    1 for the classic project (spend, then pay back); more means the plan pays back, sinks again, and so on.
+    """
+    below = np.cumsum(np.asarray(flows, dtype=np.float64), axis=-1) < 0
+    return np.asarray((below[..., 1:] != below[..., :-1]).sum(axis=-1), dtype=np.int64)
 
 
 def irr(flows: ArrayLike, *, tol: float = 1e-12, max_iter: int = 200) -> Array:
@@ -73,18 +88,22 @@ def irr(flows: ArrayLike, *, tol: float = 1e-12, max_iter: int = 200) -> Array:
 
     months = np.arange(periods, dtype=np.float64)
 
-    def npv_at(x: Array, sub: Array) -> tuple[Array, Array]:
+    def npv_at(x: Array, sub: Array) -> tuple[Array, Array, Array]:
+        """NPV at x = ln(1 + r), its slope in x, and the sum of the discounted flows' magnitudes."""
         if sub.shape[0] * periods <= 20_000:  # a few rows: one dense evaluation beats a loop over months
-            discounted = sub * np.exp(-np.outer(x, months))
-            return discounted.sum(axis=1), -(discounted * months).sum(axis=1)
+            factors = np.exp(-np.outer(x, months))
+            discounted = sub * factors
+            return discounted.sum(axis=1), -(discounted * months).sum(axis=1), (np.abs(sub) * factors).sum(axis=1)
         # Many draws: Horner's scheme in v = e^(-x), p(v) = sum f_m v^m, dp/dx = -v p'(v); a loop over months.
         v = np.exp(-x)
         value = sub[:, -1].copy()
+        magnitude = np.abs(value)
         slope_v = np.zeros_like(value)
         for m in range(periods - 2, -1, -1):
             slope_v = slope_v * v + value
             value = value * v + sub[:, m]
-        return value, -v * slope_v
+            magnitude = magnitude * v + np.abs(sub[:, m])
+        return value, -v * slope_v, magnitude
 
     horizon = max(periods - 1, 1)
     x_lo = -min(50.0, 600.0 / horizon)  # keeps e^(-m x) finite
@@ -93,21 +112,20 @@ def irr(flows: ArrayLike, *, tol: float = 1e-12, max_iter: int = 200) -> Array:
     idx = np.flatnonzero(changes)
     lo = np.full(idx.size, x_lo)
     hi = np.full(idx.size, x_hi)
-    f_lo, _ = npv_at(lo, rows[idx])
-    f_hi, _ = npv_at(hi, rows[idx])
+    f_lo = npv_at(lo, rows[idx])[0]
+    f_hi = npv_at(hi, rows[idx])[0]
     bracketed = np.sign(f_lo) != np.sign(f_hi)
     out[idx[f_lo == 0]] = np.expm1(x_lo)
     out[idx[f_hi == 0]] = np.expm1(x_hi)
     keep = bracketed & (f_lo != 0) & (f_hi != 0)
     idx, lo, hi, f_lo = idx[keep], lo[keep], hi[keep], f_lo[keep]
     sub = rows[idx]
-    scale = np.abs(sub).sum(axis=1)
     x = np.zeros(idx.size)
     last_step = step_before = hi - lo
     for _ in range(max_iter):
         if idx.size == 0:
             break
-        f, df = npv_at(x, sub)
+        f, df, scale = npv_at(x, sub)
         same = np.sign(f) == np.sign(f_lo)
         lo = np.where(same, x, lo)
         f_lo = np.where(same, f, f_lo)
@@ -120,20 +138,14 @@ def irr(flows: ArrayLike, *, tol: float = 1e-12, max_iter: int = 200) -> Array:
         newton_ok = np.isfinite(step) & (step > lo) & (step < hi) & (np.abs(step - x) < 0.5 * np.abs(step_before))
         x_new = np.where(newton_ok, step, (lo + hi) / 2)
         step_before, last_step = last_step, x_new - x
+        # "Zero" is judged against the discounted flows' magnitudes at x, never the raw ones: with fast growth
+        # the late flows are huge undiscounted but small at the root, and a raw scale would stop far from it.
         exact = np.abs(f) <= 1e-13 * scale
-        done = exact | (np.abs(x_new - x) <= tol * np.maximum(1.0, np.abs(x)))
+        done = exact | (np.abs(x_new - x) <= tol * np.abs(x) + 1e-16)
         out[idx[done]] = np.expm1(np.where(exact, x, x_new)[done])
         if done.any():
             live = ~done
-            idx, x_new, lo, hi, f_lo, scale, sub = (
-                idx[live],
-                x_new[live],
-                lo[live],
-                hi[live],
-                f_lo[live],
-                scale[live],
-                sub[live],
-            )
+            idx, x_new, lo, hi, f_lo, sub = idx[live], x_new[live], lo[live], hi[live], f_lo[live], sub[live]
             last_step, step_before = last_step[live], step_before[live]
         x = x_new
     return out.reshape(shape)

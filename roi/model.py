@@ -85,8 +85,13 @@ def _stream_values(scenario: Scenario, v: Callable[[str], Array], n: int) -> dic
         kwargs = {f: v(f"{name}.{f}") for f in type(section).model_fields if f != "risk_adjustment"}
         if "loaded_hourly_rate" in inspect.signature(formula).parameters:
             kwargs["loaded_hourly_rate"] = v("team.loaded_hourly_rate")
-        out[name] = formula(**kwargs) * (1 - v(f"{name}.risk_adjustment"))
+        out[name] = risk_adjusted(formula(**kwargs), v(f"{name}.risk_adjustment"))
     return out
+
+
+def risk_adjusted(stream_usd: Array, risk: Array) -> Array:
+    """A stream after its risk adjustment, which never improves a case: x (1 - r) a gain, x (1 + r) a loss."""
+    return np.asarray(np.where(stream_usd >= 0, stream_usd * (1 - risk), stream_usd * (1 + risk)), dtype=np.float64)
 
 
 def draw_count(values: Values) -> int:
@@ -158,6 +163,7 @@ class Metrics:
     irr_annual: Array
     payback_months: Array
     discounted_payback_months: Array
+    cumulative_zero_crossings: NDArray[np.int64]
     pv_costs_usd: Array
     roi: Array
     delivery_to_ai_ratio: Array
@@ -182,6 +188,7 @@ def metrics(flows: Flows, annual_discount_rate: float, *, with_irr: bool = True)
         irr_annual=finance.annualize(irr_m),
         payback_months=finance.payback_months(net),
         discounted_payback_months=finance.payback_months(finance.discounted(d, net)),
+        cumulative_zero_crossings=finance.zero_crossings(net),
         pv_costs_usd=pv_costs,
         roi=finance.roi(npv, pv_costs),
         delivery_to_ai_ratio=ratio,
@@ -213,6 +220,7 @@ class Summary:
     delivery_to_ai_ratio_incl_staff: float | None
     payback_months: float | None
     discounted_payback_months: float | None
+    cumulative_zero_crossings: int
     npv_usd: float
     irr_annual: float | None
     roi: float | None
@@ -270,6 +278,7 @@ def summarize(scenario: Scenario, flows: Flows, m: Metrics, row: int = 0) -> Sum
         delivery_to_ai_ratio_incl_staff=_opt(m.delivery_to_ai_ratio_incl_staff[row]),
         payback_months=_opt(m.payback_months[row]),
         discounted_payback_months=_opt(m.discounted_payback_months[row]),
+        cumulative_zero_crossings=int(m.cumulative_zero_crossings[row]),
         npv_usd=float(m.npv_usd[row]),
         irr_annual=_opt(m.irr_annual[row]),
         roi=_opt(m.roi[row]),

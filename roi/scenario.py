@@ -189,8 +189,18 @@ def _schema_version(value: Any) -> int:
     return SCHEMA_VERSION
 
 
-# Number types of the ranged sections; the validator fixes both the bounds and the message.
-Amount = Annotated[Value, BeforeValidator(_value(Bounds(ge=0), ranged=True))]
+# Number types of the ranged sections; the validator fixes both the bounds and the message. Every amount has a
+# sane upper bound as well, so that every figure computed from the inputs stays finite.
+def upto(le: float) -> BeforeValidator:
+    """The validator of an amount: a number (or range) from 0 to `le`."""
+    return BeforeValidator(_value(Bounds(ge=0, le=le), ranged=True))
+
+
+MAX_USD = 1e10  # $10 billion: more than any delivery budget, AI spend or yearly cost line
+MAX_HOURLY_USD = 10_000.0
+MAX_PER_MONTH = 10_000_000.0  # merges, builds, deploys, changes per month
+MAX_HOURS = 8_760.0  # a year of hours
+MAX_PEOPLE = 100_000.0
 Share = Annotated[Value, BeforeValidator(_value(Bounds(ge=0, le=1), ranged=True))]
 RiskShare = Annotated[Value, BeforeValidator(_value(Bounds(ge=0, lt=1), ranged=True))]
 GrowthRate = Annotated[Value, BeforeValidator(_value(Bounds(gt=-1, le=10), ranged=True))]
@@ -210,47 +220,57 @@ class Section(BaseModel):
 
 
 class Team(Section):
-    loaded_hourly_rate: Amount = _doc("USD/h", "fully loaded cost of one engineer-hour")
-    hours_per_engineer_quarter: Amount = _doc("h", "working hours in one engineer-quarter (40 h x 13 weeks)", 520.0)
+    loaded_hourly_rate: Annotated[Value, upto(MAX_HOURLY_USD)] = _doc("USD/h", "fully loaded cost of one engineer-hour")
+    hours_per_engineer_quarter: Annotated[Value, upto(2_184)] = _doc(
+        "h", "working hours in one engineer-quarter (40 h x 13 weeks)", 520.0
+    )
 
 
 class AiTools(Section):
-    annual_spend: Amount = _doc("USD/yr", "spend on AI coding tools; used for the spend ratio only", 0.0)
+    annual_spend: Annotated[Value, upto(MAX_USD)] = _doc(
+        "USD/yr", "spend on AI coding tools; used for the spend ratio only", 0.0
+    )
 
 
 class Merges(Section):
-    merges_per_month: Amount = _doc("merges/mo", "merges to the main branch per month")
+    merges_per_month: Annotated[Value, upto(MAX_PER_MONTH)] = _doc("merges/mo", "merges to the main branch per month")
     success_rate_before: Share = _doc("share", "share of merges to main that pass today")
     success_rate_after: Share = _doc("share", "share that pass after the investment")
-    fix_hours: Amount = _doc("h", "hours to diagnose, fix and re-test one failed merge")
+    fix_hours: Annotated[Value, upto(MAX_HOURS)] = _doc("h", "hours to diagnose, fix and re-test one failed merge")
     risk_adjustment: RiskShare = _doc("share", "share of this benefit written off (Forrester TEI style)", 0.0)
 
 
 class Builds(Section):
-    builds_per_month: Amount = _doc("builds/mo", "CI builds per month")
-    build_minutes_before: Amount = _doc("min", "average build time today")
-    build_minutes_after: Amount = _doc("min", "average build time after the investment")
+    builds_per_month: Annotated[Value, upto(MAX_PER_MONTH)] = _doc("builds/mo", "CI builds per month")
+    build_minutes_before: Annotated[Value, upto(60 * MAX_HOURS)] = _doc("min", "average build time today")
+    build_minutes_after: Annotated[Value, upto(60 * MAX_HOURS)] = _doc("min", "average build time after the investment")
     blocked_fraction: Share = _doc("share", "share of build time a developer is really idle")
     risk_adjustment: RiskShare = _doc("share", "share of this benefit written off", 0.0)
 
 
 class Incidents(Section):
-    deploys_per_month_before: Amount = _doc("deploys/mo", "production deploys per month today")
-    deploys_per_month_after: Amount = _doc("deploys/mo", "production deploys per month after")
+    deploys_per_month_before: Annotated[Value, upto(MAX_PER_MONTH)] = _doc(
+        "deploys/mo", "production deploys per month today"
+    )
+    deploys_per_month_after: Annotated[Value, upto(MAX_PER_MONTH)] = _doc(
+        "deploys/mo", "production deploys per month after"
+    )
     change_failure_rate_before: Share = _doc("share", "share of deploys that cause an incident today")
     change_failure_rate_after: Share = _doc("share", "share of deploys that cause an incident after")
-    mttr_hours_before: Amount = _doc("h", "mean time to recovery today")
-    mttr_hours_after: Amount = _doc("h", "mean time to recovery after")
-    responders_per_incident: Amount = _doc("people", "engineers pulled into each incident")
-    downtime_cost_per_hour: Amount = _doc("USD/h", "business impact of one hour of outage")
+    mttr_hours_before: Annotated[Value, upto(MAX_HOURS)] = _doc("h", "mean time to recovery today")
+    mttr_hours_after: Annotated[Value, upto(MAX_HOURS)] = _doc("h", "mean time to recovery after")
+    responders_per_incident: Annotated[Value, upto(MAX_PEOPLE)] = _doc("people", "engineers pulled into each incident")
+    downtime_cost_per_hour: Annotated[Value, upto(MAX_USD)] = _doc("USD/h", "business impact of one hour of outage")
     risk_adjustment: RiskShare = _doc("share", "share of this benefit written off", 0.0)
 
 
 class LeadTime(Section):
-    changes_per_month: Amount = _doc("changes/mo", "changes shipped per month")
-    lead_time_days_before: Amount = _doc("days", "commit-to-production lead time today")
-    lead_time_days_after: Amount = _doc("days", "lead time after the investment")
-    cost_of_delay_per_change_day: Amount = _doc("USD", "value one change forgoes per day it waits")
+    changes_per_month: Annotated[Value, upto(MAX_PER_MONTH)] = _doc("changes/mo", "changes shipped per month")
+    lead_time_days_before: Annotated[Value, upto(3_650)] = _doc("days", "commit-to-production lead time today")
+    lead_time_days_after: Annotated[Value, upto(3_650)] = _doc("days", "lead time after the investment")
+    cost_of_delay_per_change_day: Annotated[Value, upto(MAX_USD)] = _doc(
+        "USD", "value one change forgoes per day it waits"
+    )
     risk_adjustment: RiskShare = _doc("share", "share of this benefit written off", 0.0)
 
 
@@ -259,9 +279,11 @@ class Growth(Section):
 
 
 class Investment(Section):
-    one_time: Amount = _doc("USD", "bought up front at month 0: infrastructure, tools, licences", 0.0)
-    annual_recurring: Amount = _doc("USD/yr", "recurring cost, paid monthly from month 1", 0.0)
-    engineer_quarters: Amount = _doc("eng-qtrs", "engineer-quarters of staff time", 0.0)
+    one_time: Annotated[Value, upto(MAX_USD)] = _doc(
+        "USD", "bought up front at month 0: infrastructure, tools, licences", 0.0
+    )
+    annual_recurring: Annotated[Value, upto(MAX_USD)] = _doc("USD/yr", "recurring cost, paid monthly from month 1", 0.0)
+    engineer_quarters: Annotated[Value, upto(MAX_PEOPLE)] = _doc("eng-qtrs", "engineer-quarters of staff time", 0.0)
 
 
 class Investments(Section):

@@ -7,14 +7,15 @@ same `cash_flows` and `metrics` as the deterministic model: no per-draw Python l
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from roi.model import Metrics, cash_flows, likely_values, metrics
+from roi.model import Metrics, cash_flows, draw_count, likely_values, metrics
 from roi.scenario import Range, Scenario
 
 Array = NDArray[np.float64]
@@ -70,6 +71,7 @@ class Simulation:
     metrics: Metrics
 
     def percentiles(self) -> dict[str, dict[str, float | None]]:
+        """P10 / P50 / P90 and mean of each metric; the IRR's also carry the share of draws with no IRR."""
         m = self.metrics
         series = {
             "payback_months": m.payback_months,
@@ -78,7 +80,10 @@ class Simulation:
             "irr_annual": m.irr_annual,
             "roi": m.roi,
         }
-        return {k: _quantiles(v) for k, v in series.items()}
+        out = {k: _quantiles(v) for k, v in series.items()}
+        # the IRR percentiles are of the draws that have one; say how many have none
+        out["irr_annual"]["share_undefined"] = float(np.mean(np.isnan(m.irr_annual)))
+        return out
 
     def prob_payback_within(self, months: float) -> float:
         return float(np.mean(self.metrics.payback_months <= months))
@@ -101,13 +106,30 @@ class Simulation:
         }
 
 
+#: Draws x months held at once: about 16 MB per month-by-month array, so memory stays flat however many draws.
+CHUNK_CELLS = 2_000_000
+
+
+def chunked_metrics(scenario: Scenario, values: Mapping[str, Any], *, with_irr: bool = True) -> Metrics:
+    """The metrics of many draws, computed a chunk of draws at a time through the same flows code."""
+    n = draw_count(values)
+    size = max(1, CHUNK_CELLS // (scenario.finance.horizon_months + 1))
+    rate = scenario.finance.annual_discount_rate
+    parts = []
+    for start in range(0, n, size):
+        part = {k: (v[start : start + size] if np.ndim(v) else v) for k, v in values.items()}
+        parts.append(metrics(cash_flows(scenario, part), rate, with_irr=with_irr))
+    if len(parts) == 1:
+        return parts[0]
+    return Metrics(**{f.name: np.concatenate([getattr(p, f.name) for p in parts]) for f in fields(Metrics)})
+
+
 def simulate(scenario: Scenario, draws: int = DEFAULT_DRAWS, seed: int = 0) -> Simulation:
     """Sample every range as Beta-PERT, seeded, and compute NPV, IRR, both paybacks and ROI for all draws."""
     if draws < 1:
         raise ValueError("draws must be >= 1")
     values = sample_values(scenario, draws, seed)
-    flows = cash_flows(scenario, values)
-    return Simulation(scenario, draws, seed, values, metrics(flows, scenario.finance.annual_discount_rate))
+    return Simulation(scenario, draws, seed, values, chunked_metrics(scenario, values))
 
 
 def _probe(scenario: Scenario, path: str, candidates: Array) -> Metrics:

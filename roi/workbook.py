@@ -1,7 +1,7 @@
 """The CFO workbook: every computed figure a live formula of named inputs, with its value cached.
 
 Sheets: Summary (outputs named out_<key>), Inputs (values named in_<section>_<field>), Model (the monthly
-timeline, all formulas), Checks (a master check that the model balances). The formulas are DESIGN.md's,
+timeline, all formulas), Checks (a master check that the model balances). The formulas are docs/method.md's,
 written once more in spreadsheet form; tests recalculate the file in LibreOffice and compare every
 out_ name with `roi summary --json`. User text is only ever written as a string, never as a formula.
 """
@@ -82,17 +82,45 @@ class ModelRows:
     first: int
     last: int
 
-    def range(self, key: str, start: int | None = None) -> str:
-        """Absolute reference to a Model column from `start` (default: month 0) to the last month."""
+    def range(self, key: str, start: int | None = None, stop: int | None = None) -> str:
+        """Absolute reference to a Model column from row `start` (default: month 0) to `stop` (the last month)."""
         c = _MODEL_COLUMNS.index(key)
         top = self.first if start is None else start
-        return f"Model!{xl_rowcol_to_cell(top, c, True, True)}:{xl_rowcol_to_cell(self.last, c, True, True)}"
+        bottom = self.last if stop is None else stop
+        return f"Model!{xl_rowcol_to_cell(top, c, True, True)}:{xl_rowcol_to_cell(bottom, c, True, True)}"
 
     def cell(self, key: str, row: int) -> str:
         return f"Model!{xl_rowcol_to_cell(row, _MODEL_COLUMNS.index(key), True, True)}"
 
 
-# Formulas of the summary figures, by output key, in terms of input names; written out by hand from DESIGN.md.
+# Each stream before its risk adjustment, in terms of input names (docs/method.md, "Benefit streams").
+_RAW_STREAMS = {
+    "merges": (
+        "in_merges_merges_per_month*(in_merges_success_rate_after-in_merges_success_rate_before)"
+        "*in_merges_fix_hours*in_team_loaded_hourly_rate"
+    ),
+    "builds": (
+        "in_builds_builds_per_month*(in_builds_build_minutes_before-in_builds_build_minutes_after)/60"
+        "*in_builds_blocked_fraction*in_team_loaded_hourly_rate"
+    ),
+    "incidents": (
+        "(in_incidents_deploys_per_month_before*in_incidents_change_failure_rate_before*in_incidents_mttr_hours_before"
+        "-in_incidents_deploys_per_month_after*in_incidents_change_failure_rate_after*in_incidents_mttr_hours_after)"
+        "*(in_incidents_responders_per_incident*in_team_loaded_hourly_rate+in_incidents_downtime_cost_per_hour)"
+    ),
+    "lead_time": (
+        "in_lead_time_changes_per_month*(in_lead_time_lead_time_days_before-in_lead_time_lead_time_days_after)"
+        "*in_lead_time_cost_of_delay_per_change_day"
+    ),
+}
+
+
+def _risk_adjusted(name: str, raw: str) -> str:
+    """x (1 - r) for a gain, x (1 + r) for a loss: the risk adjustment never improves a case."""
+    return f"({raw})*(1-SIGN({raw})*in_{name}_risk_adjustment)"
+
+
+# Formulas of the summary figures, by output key, in terms of input names (docs/method.md).
 def _summary_formulas(model: ModelRows) -> dict[str, str]:
     first, rng, cell = model.first, model.range, model.cell
     one_time = "+".join(f"in_investments_{a}_one_time" for a in AREAS)
@@ -101,29 +129,14 @@ def _summary_formulas(model: ModelRows) -> dict[str, str]:
     ratio = (
         'IFERROR(IF(in_ai_tools_annual_spend>0,({x})/in_ai_tools_annual_spend,"' + UNDEFINED + '"),"' + UNDEFINED + '")'
     )
-    payback = 'IF({f0}>=0,0,IF(COUNT({cands})=0,"' + NOT_REACHED + '",MIN({cands})))'
+    # Paid back after the last month the cumulative flow is below zero, if it stays >= 0 to the horizon; the
+    # crossings are candidates in increasing months, so the last is their MAX.
+    payback = 'IF(COUNTIF({cum},"<0")=0,0,IF({last}<0,"' + NOT_REACHED + '",MAX({cands})))'
     return {
         "horizon_months": f"MAX({rng('month')})",
         "failed_merges_per_month": "in_merges_merges_per_month*(1-in_merges_success_rate_before)",
         "monthly_waste_usd": "out_failed_merges_per_month*in_merges_fix_hours*in_team_loaded_hourly_rate",
-        "benefit_by_stream_usd_merges": (
-            "in_merges_merges_per_month*(in_merges_success_rate_after-in_merges_success_rate_before)"
-            "*in_merges_fix_hours*in_team_loaded_hourly_rate*(1-in_merges_risk_adjustment)"
-        ),
-        "benefit_by_stream_usd_builds": (
-            "in_builds_builds_per_month*(in_builds_build_minutes_before-in_builds_build_minutes_after)/60"
-            "*in_builds_blocked_fraction*in_team_loaded_hourly_rate*(1-in_builds_risk_adjustment)"
-        ),
-        "benefit_by_stream_usd_incidents": (
-            "(in_incidents_deploys_per_month_before*in_incidents_change_failure_rate_before*in_incidents_mttr_hours_before"
-            "-in_incidents_deploys_per_month_after*in_incidents_change_failure_rate_after*in_incidents_mttr_hours_after)"
-            "*(in_incidents_responders_per_incident*in_team_loaded_hourly_rate+in_incidents_downtime_cost_per_hour)"
-            "*(1-in_incidents_risk_adjustment)"
-        ),
-        "benefit_by_stream_usd_lead_time": (
-            "in_lead_time_changes_per_month*(in_lead_time_lead_time_days_before-in_lead_time_lead_time_days_after)"
-            "*in_lead_time_cost_of_delay_per_change_day*(1-in_lead_time_risk_adjustment)"
-        ),
+        **{f"benefit_by_stream_usd_{name}": _risk_adjusted(name, raw) for name, raw in _RAW_STREAMS.items()},
         "monthly_benefit_usd": "+".join(f"out_benefit_by_stream_usd_{s}" for s in STREAMS),
         "one_time_cost_usd": one_time,
         "staff_cost_usd": f"({quarters})*in_team_hours_per_engineer_quarter*in_team_loaded_hourly_rate",
@@ -135,9 +148,16 @@ def _summary_formulas(model: ModelRows) -> dict[str, str]:
         "delivery_to_ai_ratio_incl_staff": ratio.format(
             x="out_one_time_cost_usd+out_annual_recurring_cost_usd+out_staff_cost_usd"
         ),
-        "payback_months": payback.format(f0=cell("net_flow_usd", first), cands=rng("payback_candidate")),
+        "payback_months": payback.format(
+            cum=rng("cumulative_usd"), last=cell("cumulative_usd", model.last), cands=rng("payback_candidate")
+        ),
         "discounted_payback_months": payback.format(
-            f0=cell("discounted_flow_usd", first), cands=rng("discounted_payback_candidate")
+            cum=rng("cumulative_discounted_usd"),
+            last=cell("cumulative_discounted_usd", model.last),
+            cands=rng("discounted_payback_candidate"),
+        ),
+        "cumulative_zero_crossings": (
+            f"SUMPRODUCT(--(({rng('cumulative_usd', first + 1)}<0)<>({rng('cumulative_usd', first, model.last - 1)}<0)))"
         ),
         "npv_usd": f"{cell('net_flow_usd', first)}+NPV(out_monthly_discount_rate,{rng('net_flow_usd', first + 1)})",
         "irr_annual": f'IF(irr_bracketed,EXP(12*irr_x_solved)-1,"{UNDEFINED}")',
@@ -295,7 +315,7 @@ def build_workbook(result: Result) -> bytes:
     r = 4 + len(_SUMMARY_LAYOUT)
     ws.write_string(r, 0, "Model checks pass", fmt["bold"])
     ws.write_formula(r, 1, "=checks_all_pass", fmt["bold"], True)
-    ws.write_string(r + 2, 0, "Formulas: DESIGN.md of the delivery ROI calculator; cash out is negative.")
+    ws.write_string(r + 2, 0, "Formulas: docs/method.md of the delivery ROI calculator; cash out is negative.")
 
     # ---- Checks
     _write_irr(sheet_irr, wb, fmt, model, table["net_flow_usd"].to_numpy())
@@ -308,6 +328,7 @@ _HEADLINE = {"payback_months", "discounted_payback_months", "npv_usd", "irr_annu
 _SUMMARY_LAYOUT = (
     ("payback_months", "Payback (months)", "months"),
     ("discounted_payback_months", "Discounted payback (months)", "months"),
+    ("cumulative_zero_crossings", "Times the cumulative cash flow crosses zero", "count"),
     ("npv_usd", "NPV (USD)", "usd"),
     ("irr_annual", "IRR (annual)", "pct"),
     ("roi", "ROI (NPV / PV of costs)", "pct"),
@@ -425,14 +446,14 @@ def _write_checks(ws: Any, wb: Any, fmt: dict[str, Any], model: ModelRows) -> No
     tol = "MAX(1,SUMPRODUCT(ABS({r})))/1000000"
     cum = rng("cumulative_usd")
 
-    def payback_check(out: str, cumulative_key: str, flow_key: str) -> str:
-        """TRUE when the payback cell sits in the first month whose cumulative flow is >= 0 (or none is)."""
+    def payback_check(out: str, cumulative_key: str) -> str:
+        """TRUE when the payback cell sits in the month after which the cumulative flow stays >= 0 (or none is)."""
         cumulative = rng(cumulative_key)
         t = f"ROUNDUP({out},0)"
-        none_earlier = f'IF({t}>1,COUNTIF(INDEX({cumulative},2):INDEX({cumulative},{t}),">=0")=0,TRUE)'
-        crossing = f"AND({at(cumulative_key, t)}>=0,{at(cumulative_key, t + '-1')}<0,{none_earlier})"
-        never = f'COUNTIF(INDEX({cumulative},2):INDEX({cumulative},{last - first + 1}),">=0")=0'
-        return f"IF(ISNUMBER({out}),IF({out}=0,{at(flow_key, '0')}>=0,{crossing}),{never})"
+        stays = f'COUNTIF(INDEX({cumulative},{t}+1):INDEX({cumulative},{last - first + 1}),"<0")=0'
+        crossing = f"AND({at(cumulative_key, t + '-1')}<0,{stays})"
+        never = f"INDEX({cumulative},{last - first + 1})<0"
+        return f'IF(ISNUMBER({out}),IF({out}=0,COUNTIF({cumulative},"<0")=0,{crossing}),{never})'
 
     checks = [
         (
@@ -455,11 +476,11 @@ def _write_checks(ws: Any, wb: Any, fmt: dict[str, Any], model: ModelRows) -> No
         ),
         (
             "Payback agrees with the cumulative column",
-            payback_check("out_payback_months", "cumulative_usd", "net_flow_usd"),
+            payback_check("out_payback_months", "cumulative_usd"),
         ),
         (
             "Discounted payback agrees with the cumulative discounted column",
-            payback_check("out_discounted_payback_months", "cumulative_discounted_usd", "discounted_flow_usd"),
+            payback_check("out_discounted_payback_months", "cumulative_discounted_usd"),
         ),
     ]
     _widths(ws, [70, 12])
@@ -499,6 +520,7 @@ def _formats(wb: Any) -> dict[str, Any]:
         "pct": add({"num_format": "0.0%"}),
         "ratio": add({"num_format": '0.00" : 1"'}),
         "factor": add({"num_format": "0.000"}),
+        "count": add({"num_format": "0"}),
         "rate": add({"num_format": "0.0000%"}),
     }
 

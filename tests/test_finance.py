@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from decimal import Decimal, getcontext
 
 import numpy as np
 import numpy_financial as npf
@@ -36,13 +37,18 @@ def test_npv_by_hand():
     assert float(finance.npv(0.1, [-100, 60, 60])) == pytest.approx(4.132231404958677, rel=1e-12)
 
 
-# Payback by hand: cumulative -100, -60, -20, +20: reached in month 3, at 2 + 20/40 = 2.5.
+# Payback by hand: the month after which the cumulative flow stays >= 0 (docs/method.md), interpolated.
+# Cumulative -100, -60, -20, +20: last month below zero is 2, so 2 + 20/40 = 2.5.
 PAYBACK_TABLE = [
     ([-100, 40, 40, 40], 2.5),
-    ([-100, 100], 1.0),  # exactly zero counts as reached
-    ([0, 5, 5], 0.0),  # nothing invested
+    ([-100, 100], 1.0),  # exactly zero counts as paid back
+    ([0, 5, 5], 0.0),  # nothing invested, never below zero
     ([-100, 10, 10], math.inf),  # never within the horizon
-    ([-100, 150, -200, 300], 2 / 3),  # first crossing, inside month 1: 0 + 100 / 150
+    # cumulative -100, 50, -150, 150: crosses in month 1, sinks in month 2; pays back for good at 2 + 150/300
+    ([-100, 150, -200, 300], 2.5),
+    ([0, -5, -5], math.inf),  # no outlay, but flows negative: a subscription that costs more than it saves
+    ([0, -5, 10], 1.5),  # cumulative 0, -5, 5: last below zero in month 1, 1 + 5/10
+    ([-100, 150, -60], math.inf),  # cumulative -100, 50, -10: paid back in month 1, below zero at the horizon
 ]
 
 
@@ -92,19 +98,89 @@ def test_vectorized_rows_equal_one_at_a_time(flows):
             assert float(many[i]) == pytest.approx(float(one), rel=1e-9, nan_ok=True)
 
 
-@given(flows=st.lists(st.floats(-1e5, 1e5), min_size=2, max_size=48))
+@given(flows=st.lists(st.floats(-1e5, 1e5), min_size=1, max_size=48))
 def test_payback_consistent_with_cumulative(flows):
+    # A brute force of the definition: the earliest month t from which every cumulative flow is >= 0.
     payback = float(finance.payback_months(flows))
     cumulative = np.cumsum(flows)
-    reached = [t for t in range(1, len(flows)) if cumulative[t] >= 0]
-    if flows[0] >= 0:
-        assert payback == 0
-    elif not reached:
+    stays = [t for t in range(len(flows)) if all(c >= 0 for c in cumulative[t:])]
+    if not stays:
         assert math.isinf(payback)
+    elif stays[0] == 0:
+        assert payback == 0
     else:
-        t = reached[0]
+        t = stays[0]
         assert t - 1 <= payback <= t
         assert payback == pytest.approx(t - 1 - cumulative[t - 1] / flows[t], rel=1e-12)
+    # after the payback month the cumulative flow never dips below zero again
+    if math.isfinite(payback):
+        assert (cumulative[math.floor(payback) + 1 :] >= 0).all()
+
+
+CROSSINGS_TABLE = [
+    ([-100, 40, 40, 40], 1),
+    ([0, 5, 5], 0),
+    ([-100, 150, -200, 300], 3),
+    ([0, -5, 10], 2),
+]
+
+
+@pytest.mark.parametrize(("flows", "expected"), CROSSINGS_TABLE)
+def test_zero_crossings_table(flows, expected):
+    assert int(finance.zero_crossings(flows)) == expected
+
+
+def _irr_high_precision(flows: list[float]) -> float:
+    """Annual IRR by 200 bisection steps in 60-digit decimals on x = ln(1 + r), the bracket finance.irr uses."""
+    getcontext().prec = 60
+    horizon = max(len(flows) - 1, 1)
+    lo, hi = Decimal(-min(50.0, 600.0 / horizon)), Decimal(10)
+    exact = [Decimal(f) for f in flows]
+
+    def npv(x: Decimal) -> Decimal:
+        v, total, power = (-x).exp(), Decimal(0), Decimal(1)
+        for f in exact:
+            total += f * power
+            power *= v
+        return total
+
+    f_lo = npv(lo)
+    assert (f_lo > 0) != (npv(hi) > 0), "no sign change across the bracket"
+    for _ in range(200):
+        mid = (lo + hi) / 2
+        f_mid = npv(mid)
+        if (f_mid > 0) == (f_lo > 0):
+            lo, f_lo = mid, f_mid
+        else:
+            hi = mid
+    return float(((lo + hi) / 2 * 12).exp() - 1)
+
+
+def test_irr_with_fast_growth_over_a_long_horizon():
+    # Growth of 1,000 % a year over 240 months: the late flows are ~1e20 times the early ones. Judged on raw
+    # magnitudes, the solver stopped at 1.2e26 % a year; the root is about 1,088 %.
+    months = np.arange(241)
+    flows = 1e4 * 11.0 ** ((months - 1) / 12)
+    flows[0] = -1e6
+    ours = float(finance.annualize(finance.irr(flows)))
+    assert ours == pytest.approx(_irr_high_precision(flows.tolist()), rel=1e-9)
+    assert 10 < ours < 11
+
+
+@given(
+    horizon=st.integers(1, 240),
+    growth=st.floats(-0.99, 10),
+    upfront=st.floats(1e3, 1e7),
+    monthly=st.floats(1.0, 1e6),
+)
+@settings(max_examples=60, deadline=None)
+def test_irr_agrees_with_high_precision_bisection(horizon, growth, upfront, monthly):
+    months = np.arange(horizon + 1)
+    flows = monthly * (1 + growth) ** ((months - 1) / 12)
+    flows[0] = -upfront
+    ours = float(finance.annualize(finance.irr(flows)))
+    expected = _irr_high_precision(flows.tolist())
+    assert ours == pytest.approx(expected, rel=1e-9, abs=1e-12)
 
 
 def test_irr_does_not_stall_far_from_the_root():

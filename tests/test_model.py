@@ -50,6 +50,45 @@ def test_worse_after_gives_negative_stream_not_clipped():
     assert (result.monthly["benefit_usd"].iloc[1:] < 0).all()
 
 
+def test_risk_adjustment_never_improves_a_loss():
+    # merges: 100 x (0.7 - 0.8) x 2 h x $100 = -$2,000 a month. A 0.9 risk adjustment makes a loss 1.9 times
+    # worse (-$3,800), never 0.1 times as bad (-$200, which lifted NPV in the first version).
+    calm = evaluate(base(merges={"success_rate_after": 0.7})).summary
+    risky = evaluate(base(merges={"success_rate_after": 0.7, "risk_adjustment": 0.9})).summary
+    assert risky.benefit_by_stream_usd["merges"] == pytest.approx(-3800)
+    assert risky.npv_usd == pytest.approx(12 * -3800)
+    assert risky.npv_usd < calm.npv_usd
+
+
+# Cases from a finance review of the first version, each with the figure it printed and the right one.
+def test_a_subscription_that_costs_more_than_it_saves_never_pays_back():
+    # Nothing at month 0, $2,400 a year (-$200 a month) against a $100-a-month gain: cumulative -100, -200, ...
+    # The first version said "0.00 months" because month 0 was not negative.
+    s = base(
+        merges={"success_rate_after": 0.805},
+        investments={"ci_cd": {"annual_recurring": 2400}},
+    )
+    summary = evaluate(s).summary
+    assert summary.monthly_benefit_usd == pytest.approx(100)
+    assert summary.payback_months is None
+    assert summary.discounted_payback_months is None
+
+
+def test_a_plan_that_pays_back_and_sinks_again_has_not_paid_back():
+    # $1,000 at month 0; benefit 2,000 x 0.1^((m - 1)/12) shrinking fast against $1,000 a month recurring: month 1
+    # nets +1,000 (cumulative about 0), month 2 +650: the first version reported payback at this first crossing.
+    # From month 5 the benefit is under $1,000 and the bill sinks the cumulative flow below zero for good.
+    s = base(
+        growth={"volume_growth_per_year": -0.9},
+        investments={"ci_cd": {"one_time": 1000, "annual_recurring": 12_000}},
+    )
+    result = evaluate(s)
+    cumulative = result.monthly["cumulative_usd"].to_numpy()
+    assert (cumulative[1:4] >= 0).any() and cumulative[-1] < 0
+    assert result.summary.payback_months is None
+    assert result.summary.cumulative_zero_crossings == 2
+
+
 def test_ramp_growth_and_risk_by_hand():
     s = base(
         merges={"risk_adjustment": 0.25},
@@ -141,9 +180,16 @@ def test_more_fix_hours_never_lengthens_payback(data, extra):
 
 @given(data=scenario_data())
 @settings(max_examples=40, deadline=None)
-def test_zero_investment_pays_back_at_once(data):
+def test_zero_investment_pays_back_at_once_unless_it_loses_money(data):
+    # With nothing spent, the cumulative flow is the benefit's running sum: never below zero when every month's
+    # benefit is >= 0 (payback 0), and below zero at the horizon when the benefit is negative (never pays back).
     data["investments"] = {}
-    assert evaluate(scenario_from_dict(data)).summary.payback_months == 0
+    result = evaluate(scenario_from_dict(data))
+    payback = result.summary.payback_months
+    if result.summary.monthly_benefit_usd >= 0:
+        assert payback == 0
+    else:
+        assert payback is None
 
 
 MONEY_FIELDS = {

@@ -181,3 +181,29 @@ def test_extreme_irr_where_the_irr_function_gives_up(tmp_path):
         values = named_values(recalculated)
         assert values["out_irr_annual"] == pytest.approx(evaluate(scenario).summary.irr_annual, rel=1e-6)
         assert openpyxl.load_workbook(recalculated, data_only=True)["IRR"]["B9"].value == "did not converge"
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_agrees_on_the_cases_the_first_version_got_wrong(tmp_path):
+    # A subscription with no outlay that never pays back, a plan that pays back and sinks again, and a loss made
+    # worse (not better) by its risk adjustment: the workbook's formulas must follow the corrected definitions.
+    sets = [
+        ["merges.success_rate_after=0.709", "investments.ci_cd.one_time=0", "investments.testing.one_time=0",
+         "investments.deployment.one_time=0", "investments.observability.one_time=0",
+         "investments.ci_cd.annual_recurring=1200000"],
+        ["growth.volume_growth_per_year=-0.9", "merges.fix_hours=80", "investments.ci_cd.annual_recurring=2400000"],
+        ["merges.success_rate_after=0.6", "merges.risk_adjustment=0.9"],
+    ]  # fmt: skip
+    scenarios = [load_scenario(FORUM, s) for s in sets]
+    sources = []
+    for i, scenario in enumerate(scenarios):
+        sources.append(tmp_path / f"case{i}.xlsx")
+        strip_cached_values(write(tmp_path, f"raw{i}.xlsx", scenario), sources[-1])
+    summaries = [summary_json(evaluate(s).summary) for s in scenarios]
+    assert summaries[0]["payback_months"] is None
+    assert summaries[1]["payback_months"] is None and summaries[1]["cumulative_zero_crossings"] >= 2
+    assert summaries[2]["benefit_by_stream_usd"]["merges"] < 0
+    for i, recalculated in enumerate(recalculate(sources, tmp_path)):
+        values = named_values(recalculated)
+        assert_matches(values, summaries[i], f"case {i}")
+        assert values["checks_all_pass"] is True, f"case {i}"
