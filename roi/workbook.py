@@ -157,7 +157,8 @@ def _summary_formulas(model: ModelRows) -> dict[str, str]:
             cands=rng("discounted_payback_candidate"),
         ),
         "cumulative_zero_crossings": (
-            f"SUMPRODUCT(--(({rng('cumulative_usd', first + 1)}<0)<>({rng('cumulative_usd', first, model.last - 1)}<0)))"
+            f"SUMPRODUCT(--(({rng('cumulative_usd', first + 1)}<0)"
+            f"<>({rng('cumulative_usd', first, model.last - 1)}<0)))"
         ),
         "npv_usd": f"{cell('net_flow_usd', first)}+NPV(out_monthly_discount_rate,{rng('net_flow_usd', first + 1)})",
         "irr_annual": f'IF(irr_bracketed,EXP(12*irr_x_solved)-1,"{UNDEFINED}")',
