@@ -137,17 +137,25 @@ def _range(value: Mapping[str, Any], bounds: Bounds) -> Range:
     return Range(low=low, likely=likely, high=high)
 
 
-def _value(bounds: Bounds, ranged: bool) -> Callable[[Any], Any]:
-    def validate(value: Any) -> Any:
+@dataclass(frozen=True)
+class NumberRule:
+    """How a numeric field is validated: its bounds, and whether it may be a three-point range."""
+
+    bounds: Bounds
+    ranged: bool
+
+    def __call__(self, value: Any) -> Any:
         if isinstance(value, Range):
             value = value.model_dump()
         if isinstance(value, Mapping):
-            if not ranged:
+            if not self.ranged:
                 raise _fail("must be a single number; ranges are allowed only in the model's input sections")
-            return _range(value, bounds)
-        return _number(value, bounds)
+            return _range(value, self.bounds)
+        return _number(value, self.bounds)
 
-    return validate
+
+def _value(bounds: Bounds, ranged: bool) -> NumberRule:
+    return NumberRule(bounds, ranged)
 
 
 def _whole(lo: int, hi: int) -> Callable[[Any], int]:
@@ -364,6 +372,18 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
         if isinstance(candidate, type) and issubclass(candidate, BaseModel) and candidate is not Range:
             return candidate
     return None
+
+
+def field_bounds(path: str) -> Bounds:
+    """The bounds of the numeric field at a dotted path, read from its validator."""
+    *parents, name = path.split(".")
+    model = section_model(parents)
+    if model is None or name not in model.model_fields:
+        raise KeyError(path)
+    for meta in model.model_fields[name].metadata:
+        if isinstance(meta, BeforeValidator) and isinstance(meta.func, NumberRule):
+            return meta.func.bounds
+    raise KeyError(path)
 
 
 def field_info(path: str) -> tuple[str, str]:

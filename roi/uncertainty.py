@@ -16,7 +16,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from roi.model import Metrics, cash_flows, draw_count, likely_values, metrics
-from roi.scenario import Range, Scenario
+from roi.scenario import Range, Scenario, field_bounds
 
 Array = NDArray[np.float64]
 PERT_LAMBDA = 4.0
@@ -173,42 +173,54 @@ def tornado(scenario: Scenario) -> pd.DataFrame:
     return table.sort_values("npv_swing_usd", ascending=False, kind="stable").reset_index(drop=True)
 
 
+#: How close a break-even value must bring its figure to the target, plugged back into the model.
+PAYBACK_TOLERANCE_MONTHS = 1e-6
+NPV_TOLERANCE_USD = 1.0
+
+
 def _search_range(scenario: Scenario, path: str) -> tuple[float, float]:
-    if path.endswith(("success_rate_after", "success_rate_before")):
-        return 0.0, 1.0
+    """Where to look: from the field's lower bound to ten times its high value, within its upper bound."""
+    bounds = field_bounds(path)
     value = scenario.numeric_inputs()[path]
     top = value.high if isinstance(value, Range) else float(value)
-    return 0.0, max(10 * top, 1.0)
+    lo = bounds.ge if bounds.ge is not None else 0.0
+    hi = max(10 * top, 1.0)
+    if bounds.le is not None:
+        hi = min(hi, bounds.le)
+    return lo, hi
 
 
-def _first_crossing(grid: Array, y: Array) -> int | None:
-    """Index i of the first grid cell [i, i+1] where y changes sign (or touches zero)."""
+def _crossings(y: Array) -> Array:
+    """Indices i of the grid cells [i, i+1] where y changes sign or touches zero, in order."""
     sign = np.sign(y)
-    hit = np.flatnonzero((sign[:-1] * sign[1:] <= 0) & ~(np.isnan(y[:-1]) | np.isnan(y[1:])))
-    return int(hit[0]) if hit.size else None
+    return np.flatnonzero(sign[:-1] * sign[1:] <= 0)
 
 
-def _refine(scenario: Scenario, path: str, grid: Array, y: Array, residual: Any) -> float | None:
-    """Narrow the first sign change of residual on a grid with one finer grid, then interpolate inside it."""
-    i = _first_crossing(grid, y)
-    if i is None:
-        return None
-    fine = np.linspace(grid[i], grid[i + 1], grid.size)
-    y_fine = residual(_probe(scenario, path, fine))
-    j = _first_crossing(fine, y_fine)
-    if j is None:
-        return None
-    lo, hi, y_lo, y_hi = fine[j], fine[j + 1], y_fine[j], y_fine[j + 1]
-    return float(lo) if y_lo == y_hi else float(lo + (hi - lo) * y_lo / (y_lo - y_hi))
+def _root(
+    scenario: Scenario, path: str, grid: Array, y: Array, residual: Any, tolerance: float, points: int = 65
+) -> float | None:
+    """The first value on the grid where residual is zero to within `tolerance`, or None.
 
-
-def _solve(
-    scenario: Scenario, path: str, lo: float, hi: float, residuals: list[Any], points: int = 2001
-) -> list[float | None]:
-    """The first value in [lo, hi] where each residual(metrics) is zero; one coarse grid serves them all."""
-    grid = np.linspace(lo, hi, points)
-    coarse = _probe(scenario, path, grid)
-    return [_refine(scenario, path, grid, residual(coarse), residual) for residual in residuals]
+    Each sign change of the residual is narrowed by nested grids until the cell is as small as floating point
+    allows; its better end is kept only if plugged back in it meets the tolerance (a jump of the residual,
+    such as payback leaping from 20 months to never, is a sign change but no root).
+    """
+    for i in _crossings(y):
+        lo, hi, y_lo, y_hi = float(grid[i]), float(grid[i + 1]), float(y[i]), float(y[i + 1])
+        for _ in range(12):  # 64 cells a round: 12 rounds shrink any cell below float precision
+            if y_lo == 0 or y_hi == 0 or hi - lo <= 4 * np.spacing(max(abs(lo), abs(hi), 1e-300)):
+                break
+            fine = np.linspace(lo, hi, points)
+            y_fine = residual(_probe(scenario, path, fine))
+            inner = _crossings(y_fine)
+            if inner.size == 0:
+                break
+            j = int(inner[0])
+            lo, hi, y_lo, y_hi = float(fine[j]), float(fine[j + 1]), float(y_fine[j]), float(y_fine[j + 1])
+        value, gap = (lo, y_lo) if abs(y_lo) <= abs(y_hi) else (hi, y_hi)
+        if abs(gap) <= tolerance:
+            return value
+    return None
 
 
 @dataclass(frozen=True)
@@ -223,10 +235,16 @@ class BreakEven:
     for_npv_zero: float | None
 
 
-def break_even(scenario: Scenario, target_months: float = 12.0) -> list[BreakEven]:
-    """Break-even values of fix hours, merges per month, target success rate and loaded rate."""
+def break_even(scenario: Scenario, target_months: float = 12.0, points: int = 513) -> list[BreakEven]:
+    """Break-even values of fix hours, merges per month, target success rate and loaded rate.
+
+    Every value reported, plugged back in with the other inputs at their likely values, gives a payback within
+    PAYBACK_TOLERANCE_MONTHS of the target or an NPV within NPV_TOLERANCE_USD of zero. None where no value in the
+    searched range does: always for a payback target beyond the horizon, which no payback can reach.
+    """
     out = []
     base = likely_values(scenario)
+    reachable = 0 <= target_months <= scenario.finance.horizon_months
 
     def payback_gap(m: Metrics) -> Array:
         return np.asarray(target_months - np.minimum(m.payback_months, 1e9), dtype=np.float64)
@@ -236,41 +254,70 @@ def break_even(scenario: Scenario, target_months: float = 12.0) -> list[BreakEve
 
     for path in BREAK_EVEN_INPUTS:
         lo, hi = _search_range(scenario, path)
-        for_payback, for_npv = _solve(scenario, path, lo, hi, [payback_gap, npv])
+        grid = np.linspace(lo, hi, points)
+        coarse = _probe(scenario, path, grid)
+        for_payback = (
+            _root(scenario, path, grid, payback_gap(coarse), payback_gap, PAYBACK_TOLERANCE_MONTHS)
+            if reachable
+            else None
+        )
+        for_npv = _root(scenario, path, grid, npv(coarse), npv, NPV_TOLERANCE_USD)
         out.append(BreakEven(path, base[path], lo, hi, for_payback, for_npv))
     return out
 
 
-def value_of_information(simulation: Simulation, bins: int = 20) -> pd.DataFrame:
+def _enters_npv(simulation: Simulation, path: str, probes: int = 256) -> bool:
+    """Whether NPV moves at all with one input: the first draws rerun with that input's values reversed."""
+    m = min(simulation.draws, probes)
+    values = {k: (v[:m] if np.ndim(v) else v) for k, v in simulation.inputs.items()}
+    values[path] = np.asarray(values[path])[::-1]
+    moved = metrics(cash_flows(simulation.scenario, values), simulation.scenario.finance.annual_discount_rate,
+                    with_irr=False).npv_usd  # fmt: skip
+    before = simulation.metrics.npv_usd[:m]
+    return bool(np.any(np.abs(moved - before) > 1e-9 * max(1.0, float(np.abs(before).max()))))
+
+
+def _binned(which: NDArray[np.int64], npv: Array, bins: int) -> tuple[Array, Array]:
+    """Draws per bin and the mean NPV within each bin."""
+    counts = np.bincount(which, minlength=bins).astype(np.float64)
+    return counts, np.bincount(which, weights=npv, minlength=bins) / np.maximum(counts, 1)
+
+
+def value_of_information(simulation: Simulation, bins: int = 20, permutations: int = 40) -> pd.DataFrame:
     """Expected value of perfect information (EVPPI) per ranged input, for the decision "invest or not".
 
     EVPPI(X) = E_X[max(E[NPV | X], 0)] - max(E[NPV], 0), with E[NPV | X] estimated as the mean NPV within
-    `bins` equal-count bins of X's draws. When the decision is clear either way (NPV > 0 in nearly every
-    draw, or in nearly none) every EVPPI is near 0; `variance_share`, Var(E[NPV | X]) / Var(NPV), still
-    ranks the inputs by how much of the NPV spread each explains. Largest EVPPI, then share, first.
+    `bins` equal-count bins of X's draws. That estimate is biased upwards by sampling noise, so it is judged
+    against a noise floor: the same estimate with X's bins shuffled (`permutations` times, seeded), which breaks
+    any link between X and NPV. Only an estimate above every shuffled one counts, less their mean; an input
+    NPV does not depend on at all (the AI spend; staff when staff is not counted) gets exactly 0.
+
+    When the decision is clear either way (NPV > 0 in nearly every draw, or in nearly none) every EVPPI is
+    near 0; `variance_share`, Var(E[NPV | X]) / Var(NPV), still ranks the inputs by how much of the NPV spread
+    each explains. Largest EVPPI, then share, first.
     """
     npv = simulation.metrics.npv_usd
     mean = float(npv.mean())
     baseline = max(mean, 0.0)
     variance = float(npv.var())
-    noise = 1e-9 * max(float(np.abs(npv).max()), 1.0)
+    rng = np.random.Generator(np.random.PCG64(simulation.seed))
     rows = []
     for path in sorted(simulation.scenario.ranged_inputs()):
-        x = np.asarray(simulation.inputs[path])
-        rank = np.empty(x.size, dtype=np.int64)
-        rank[np.argsort(x, kind="stable")] = np.arange(x.size)
-        which = rank * bins // x.size
-        counts = np.bincount(which, minlength=bins)
-        conditional = np.bincount(which, weights=npv, minlength=bins) / np.maximum(counts, 1)
-        evppi = float((np.maximum(conditional, 0) * counts).sum() / x.size - baseline)
-        explained = float((counts * (conditional - mean) ** 2).sum() / x.size)
-        rows.append(
-            {
-                "input": path,
-                "evppi_usd": evppi if evppi > noise else 0.0,
-                "variance_share": explained / variance if variance > 0 else 0.0,
-            }
-        )
+        evppi = share = 0.0
+        if _enters_npv(simulation, path):
+            x = np.asarray(simulation.inputs[path])
+            rank = np.empty(x.size, dtype=np.int64)
+            rank[np.argsort(x, kind="stable")] = np.arange(x.size)
+            which = rank * bins // x.size
+            counts, conditional = _binned(which, npv, bins)
+            raw = float((np.maximum(conditional, 0) * counts).sum() / x.size - baseline)
+            null = np.empty(permutations)
+            for k in range(permutations):
+                c, cond = _binned(which[rng.permutation(x.size)], npv, bins)
+                null[k] = (np.maximum(cond, 0) * c).sum() / x.size - baseline
+            evppi = raw - float(null.mean()) if raw > null.max() else 0.0
+            share = float((counts * (conditional - mean) ** 2).sum() / x.size) / variance if variance > 0 else 0.0
+        rows.append({"input": path, "evppi_usd": max(evppi, 0.0), "variance_share": share})
     table = pd.DataFrame(rows, columns=["input", "evppi_usd", "variance_share"])
     return table.sort_values(["evppi_usd", "variance_share"], ascending=False, kind="stable").reset_index(drop=True)
 

@@ -7,7 +7,15 @@ from hypothesis import given, settings
 
 from roi import ScenarioError, dump_scenario, load_scenario, loads_scenario
 from roi.cli import app
-from roi.scenario import Range, apply_overrides, field_info, read_scenario_data, scenario_from_dict, with_values
+from roi.scenario import (
+    Range,
+    apply_overrides,
+    field_bounds,
+    field_info,
+    read_scenario_data,
+    scenario_from_dict,
+    with_values,
+)
 from tests.conftest import FORUM, SCENARIOS
 from tests.strategies import scenario_data
 
@@ -71,6 +79,21 @@ def _replace(old: str, new: str) -> str:
 
 # (kind of bad file, content, what the one-line message must say: the field and the rule)
 BAD_FILES = [
+    (
+        "absurd merges per month",
+        _replace("merges_per_month = 291", "merges_per_month = 1e300"),
+        "merges.merges_per_month: must be <= 10000000, got 1e+300",
+    ),
+    (
+        "absurd loaded rate in a range",
+        _replace("loaded_hourly_rate = 150", "loaded_hourly_rate = { low = 100, high = 1e20 }"),
+        "team.loaded_hourly_rate: high must be <= 10000, got 1e+20",
+    ),
+    (
+        "absurd one-time cost",
+        _replace("one_time = 150_000", "one_time = 1e11"),
+        "investments.ci_cd.one_time: must be <= 10000000000, got 100000000000",
+    ),
     ("unknown top-level key", "colour = 1\n" + GOOD, "colour: unknown key"),
     ("misspelt key", _replace("fix_hours =", "fix_hour ="), "merges.fix_hour: unknown key; did you mean 'fix_hours'?"),
     (
@@ -219,3 +242,10 @@ def test_loads_from_bytes_names_the_upload():
     with pytest.raises(ScenarioError) as info:
         loads_scenario(b"schema_version = 3", source="upload.toml")
     assert "upload.toml: schema_version: must be 1 (this tool reads format v1), got 3" in info.value.lines()
+
+
+def test_every_amount_has_an_upper_bound():
+    # So that every figure stays finite: no numeric input of the model is unbounded above.
+    for path in load_scenario(FORUM).numeric_inputs():
+        bounds = field_bounds(path)
+        assert bounds.le is not None or bounds.lt is not None, path
