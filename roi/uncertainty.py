@@ -190,7 +190,7 @@ def _search_range(scenario: Scenario, path: str) -> tuple[float, float]:
     return lo, hi
 
 
-def _crossings(y: Array) -> Array:
+def _crossings(y: Array) -> NDArray[np.intp]:
     """Indices i of the grid cells [i, i+1] where y changes sign or touches zero, in order."""
     sign = np.sign(y)
     return np.flatnonzero(sign[:-1] * sign[1:] <= 0)
