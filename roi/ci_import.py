@@ -2,29 +2,39 @@
 
 Reads GitHub Actions (`gh run list --json ...` or the REST API's `/actions/runs`), GitLab (`/projects/:id/pipelines`)
 or a CSV with the header `timestamp,branch,status,duration_minutes,workflow`, normalizes every run into one
-pandas table, and derives the figures vectorized. Every malformed record is reported by its index or line and
-skipped; every figure comes with its evidence (window, runs used and excluded, and why). JSON is parsed with
-the standard library, CSV with pandas; nothing is evaluated.
+pandas table, and derives the figures vectorized. Every malformed record (a non-finite or implausible duration
+included) is reported by its index or line and skipped; every figure comes with its evidence (window, runs used
+and excluded, and why). JSON is parsed with the standard library, CSV with pandas (the csv module when a field
+is quoted, for exact line numbers), and a scenario is edited in place with tomlkit; nothing is evaluated.
 """
 
 from __future__ import annotations
 
+import copy
+import csv
 import fnmatch
 import io
 import json
-from collections.abc import Mapping
+import unicodedata
+from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import tomlkit
+import tomlkit.exceptions
 
-from roi.errors import CIImportError, Problem
+from roi.errors import CIImportError, Problem, ScenarioError
+from roi.scenario import MAX_NAME_CHARS, Scenario, likely, parse_toml, scenario_from_dict
 
 FORMATS = ("github", "gitlab", "csv")
 DAYS_PER_MONTH = 30.44
 CSV_COLUMNS = ("timestamp", "branch", "status", "duration_minutes", "workflow")
 MAX_REPORTED = 20  # malformed records listed one by one; the rest are counted
+MAX_RUN_DAYS = 7
+MAX_RUN_MINUTES = MAX_RUN_DAYS * 24 * 60  # a run "longer" than a week is a broken record, not a build time
+NO_RUNS = "no runs to import"
 
 # Every provider's words for how a run ended, to one vocabulary.
 OUTCOMES = {
@@ -65,6 +75,7 @@ class Runs:
 
 def detect_format(content: bytes) -> str:
     """github, gitlab or csv, from the content; CIImportError when it is none of them."""
+    content = content.removeprefix(BOM)
     head = content.lstrip()[:1]
     if head in (b"[", b"{"):
         data = _json(content, "")
@@ -73,14 +84,14 @@ def detect_format(content: bytes) -> str:
         if isinstance(data, list):
             first = next((r for r in data if isinstance(r, Mapping)), None)
             if first is None and not data:
-                raise CIImportError([Problem("", "is an empty JSON list: no runs to import")])
+                raise CIImportError([Problem("", f"is an empty JSON list: {NO_RUNS}")])
             if first is not None and ({"databaseId", "headBranch", "workflowName"} & set(first)):
                 return "github"
             if first is not None and {"ref", "status"} <= set(first):
                 return "gitlab"
         raise CIImportError([Problem("", "is JSON but neither a GitHub Actions nor a GitLab pipelines export")])
-    first_line = content.split(b"\n", 1)[0].decode("utf-8", "replace").strip().lower()
-    if {c.strip() for c in first_line.split(",")} >= set(CSV_COLUMNS):
+    first_line = content.split(b"\n", 1)[0].decode("utf-8", "replace").lower()
+    if set(_csv_header(first_line)) >= set(CSV_COLUMNS):
         return "csv"
     raise CIImportError(
         [
@@ -93,12 +104,27 @@ def detect_format(content: bytes) -> str:
     )
 
 
-def _json(content: bytes, fmt: str) -> Any:
+BOM = b"\xef\xbb\xbf"
+
+
+def _csv_header(text: str) -> list[str]:
+    """The column names on a CSV's first line, quoted or not, stripped and lower-case; [] when it has none."""
+    first_line = text.replace("\r", "\n").split("\n", 1)[0]
     try:
-        return json.loads(content.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        claim = f" {fmt}" if fmt else ""
+        return [c.strip().lower() for c in next(csv.reader([first_line]), [])]
+    except csv.Error:
+        return []
+
+
+def _json(content: bytes, fmt: str) -> Any:
+    """Parsed JSON; NaN and Infinity literals stay text, so a run carrying one is reported, not averaged."""
+    claim = f" {fmt}" if fmt else ""
+    try:
+        return json.loads(content.decode("utf-8-sig"), parse_constant=str)
+    except (UnicodeDecodeError, ValueError) as exc:  # JSONDecodeError, or an integer of over 4,300 digits
         raise CIImportError([Problem("", f"is not valid{claim} JSON: {exc}")]) from None
+    except RecursionError:
+        raise CIImportError([Problem("", f"is not valid{claim} JSON: nested too deeply")]) from None
 
 
 def _timestamps(values: pd.Series) -> pd.Series:
@@ -117,22 +143,41 @@ def _normalize(
 
     def col(name: str) -> pd.Series:
         src = columns[name].lstrip("?")
-        return (
-            frame[src] if src in frame.columns else pd.Series([pd.NA] * len(frame), index=frame.index, dtype="object")
-        )
+        if src and src in frame.columns:
+            return frame[src]
+        return pd.Series([pd.NA] * len(frame), index=frame.index, dtype="object")
 
     started = _timestamps(col("started"))
     finished = started if columns["finished"] == columns["started"] else _timestamps(col("finished"))
-    raw_status = col("status").astype("string").str.strip().str.lower()
+    raw_status = _words(col("status"))
     outcome = raw_status.map(OUTCOMES)
-    if "completed" in columns:  # GitHub: status says whether it finished, conclusion how
-        done = col("completed").astype("string").str.lower().eq("completed").fillna(False)
+    if "completed" in columns:  # GitHub: status says whether it finished, conclusion (null or "" until then) how
+        run_status = _words(col("completed"))
+        done = run_status.eq("completed").fillna(False).astype(bool)
         outcome = outcome.where(done, "not_completed")
+        status_problems = [
+            (run_status.isna(), "status missing"),
+            (done & raw_status.isna(), "conclusion missing on a completed run"),
+            (outcome.isna() & raw_status.notna(), "conclusion not one this tool knows"),
+        ]
+    else:
+        status_problems = [
+            (raw_status.isna(), "status missing"),
+            (outcome.isna() & raw_status.notna(), "status not one this tool knows"),
+        ]
+    ended = outcome.ne("not_completed").fillna(True).astype(bool)  # a run still going has no duration yet
     gitlab = fmt.startswith("GitLab")
-    duration = pd.to_numeric(col("duration"), errors="coerce") * (1 / 60 if gitlab else 1.0)  # GitLab: seconds
+    given = col("duration")
+    number = _numbers(given)
+    text = given.astype("string").str.strip()
+    present = (text.notna() & text.ne("")).fillna(False).astype(bool)
+    nan_text = text.str.lower().str.lstrip("+-").eq("nan").fillna(False).astype(bool)
+    duration = number * (1 / 60 if gitlab else 1.0)  # GitLab: seconds
     if fmt != "csv":
         elapsed = (finished - started).dt.total_seconds() / 60
         duration = duration.fillna(elapsed) if gitlab else elapsed
+    duration = duration.where(ended)
+    field_name = "duration_minutes" if fmt == "csv" else "duration"
     table = pd.DataFrame(
         {
             "started": started,
@@ -144,18 +189,16 @@ def _normalize(
             "event": col("event").astype("string").fillna("push") if columns.get("event") else "push",
         }
     )
+    minutes = table["duration_minutes"]
     problems = [
         (table["started"].isna(), "start time missing or not an ISO 8601 timestamp"),
         (table["branch"].isna() | table["branch"].eq(""), "branch missing"),
-        (raw_status.isna(), "status missing"),
-        (table["outcome"].isna() & raw_status.notna(), "status not one this tool knows"),
-        (table["duration_minutes"].lt(0), "negative duration"),
+        *status_problems,
+        (ended & present & (np.isinf(number) | nan_text), f"{field_name} is not a finite number"),
+        (ended & present & number.isna() & ~nan_text, f"{field_name} is not a number"),
+        (minutes.lt(0), "negative duration"),
+        (minutes.gt(MAX_RUN_MINUTES), f"duration over {MAX_RUN_DAYS} days (MAX_RUN_MINUTES), not a plausible run"),
     ]
-    if fmt == "csv":
-        text = col("duration").astype("string").str.strip()
-        problems.append(
-            (text.notna() & text.ne("") & table["duration_minutes"].isna(), "duration_minutes is not a number")
-        )
     bad = np.zeros(len(table), dtype=bool)
     reasons = pd.Series("", index=table.index, dtype="object")
     for flagged, reason in problems:
@@ -171,6 +214,29 @@ def _normalize(
     )
 
 
+def _words(values: pd.Series) -> pd.Series:
+    """Provider words, trimmed and lower-case; blank ones (gh prints "" for no conclusion yet) missing."""
+    words = values.astype("string").str.strip().str.lower()
+    return words.where(words.ne("").fillna(True).astype(bool))
+
+
+def _numbers(values: pd.Series) -> pd.Series:
+    """Numbers, NaN where there is none; infinity kept, to be reported."""
+    try:
+        return pd.to_numeric(values, errors="coerce").astype("float64")
+    except (OverflowError, TypeError, ValueError):  # a JSON integer too large for a float
+        return values.map(_number).astype("float64")
+
+
+def _number(value: Any) -> float:
+    try:
+        return float(value)
+    except OverflowError:
+        return float("inf") if value > 0 else float("-inf")
+    except (TypeError, ValueError):
+        return float("nan")
+
+
 def _where(record: int, fmt: str) -> str:
     return str(record + 2) if fmt == "csv" else f"[{record}]"  # CSV: the header is line 1; JSON: the array index
 
@@ -179,8 +245,13 @@ def _records(data: Any, key: str | None, fmt: str) -> tuple[pd.DataFrame, list[S
     records = data.get(key) if key and isinstance(data, Mapping) else data
     if not isinstance(records, list):
         raise CIImportError([Problem("", f"does not look like a {fmt} export: expected a list of runs")])
+    if not records:
+        where = f"has an empty {key} list" if key else "is an empty JSON list"
+        raise CIImportError([Problem("", f"{where}: {NO_RUNS}")])
     good = [r if isinstance(r, Mapping) else None for r in records]
     skipped = [Skipped(f"record [{i}]", "not a JSON object", i) for i, r in enumerate(good) if r is None]
+    if len(skipped) == len(records):
+        raise CIImportError([Problem("", f"has no usable runs: none of its {len(records):,} records is a JSON object")])
     frame = pd.DataFrame([r if r is not None else {} for r in good])
     frame = frame[[r is not None for r in good]] if skipped else frame
     return frame, skipped, len(records)
@@ -218,30 +289,67 @@ def _read_csv(content: bytes) -> Runs:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise CIImportError([Problem("", f"is not UTF-8 text (byte {exc.start})")]) from None
-    header = [c.strip().lower() for c in text.split("\n", 1)[0].split(",")]
+    header = _csv_header(text.split("\n", 1)[0])
     missing = [c for c in CSV_COLUMNS if c not in header]
     if missing:
         raise CIImportError([Problem("", f"is not a CI runs CSV: the header lacks {', '.join(missing)}")])
-    frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, on_bad_lines="skip", engine="c")
-    frame.columns = [c.strip().lower() for c in frame.columns]
+    frame: pd.DataFrame | None = None
     extra: list[Skipped] = []
-    body = text.split("\n", 1)[1] if "\n" in text else ""
-    rows = body.count("\n") + (1 if body and not body.endswith("\n") else 0)
-    if rows != len(frame):  # blank lines, or lines skipped for a wrong number of fields: find them (rare path)
-        lines = body.splitlines()
-        width = len(header)
-        fits = [bool(line.strip()) and line.count(",") + 1 == width for line in lines]
-        extra = [
-            Skipped(f"line {i + 2}", f"has {line.count(',') + 1} fields, the header has {width}", i)
-            for i, line in enumerate(lines)
-            if line.strip() and not fits[i]
-        ]
-        frame.index = [i for i, ok in enumerate(fits) if ok][: len(frame)]
+    if '"' not in text:  # no quoted field, so one line is one record: pandas reads it fast
+        frame = pd.read_csv(
+            io.StringIO(text), dtype=str, keep_default_na=False, on_bad_lines="skip", engine="c", index_col=False
+        )
+        body = text.split("\n", 1)[1] if "\n" in text else ""
+        rows = body.count("\n") + (1 if body and not body.endswith("\n") else 0)
+        if rows != len(frame) or body.count(",") != rows * (len(header) - 1):
+            frame = None  # blank lines, or lines with too many fields (pandas skips) or too few (pandas pads)
+        else:
+            frame.columns = _unique([c.strip().lower() for c in frame.columns])
+    if frame is None:  # quoted fields (a name with a comma or a line break), or lines to report: the csv module
+        frame, extra = _csv_records(text, len(header))
         rows = len(frame) + len(extra)
+    if rows == 0:
+        raise CIImportError([Problem("", f"has a header but no runs: {NO_RUNS}")])
     frame = frame.replace("", pd.NA)
     columns = {"started": "timestamp", "finished": "timestamp", "branch": "branch", "status": "status",
                "duration": "duration_minutes", "workflow": "workflow", "event": ""}  # fmt: skip
     return _normalize(frame, fmt="csv", label="line", columns=columns, records_read=rows, extra=extra)
+
+
+def _csv_records(text: str, width: int) -> tuple[pd.DataFrame, list[Skipped]]:
+    """Records with the line each starts on (a quoted field may span lines); a record of the wrong width skipped."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    extra: list[Skipped] = []
+    try:
+        header = next(reader, [])
+        end = reader.line_num
+        for row in reader:
+            start, end = end + 1, reader.line_num
+            if len(row) <= 1 and not "".join(row).strip():
+                continue  # a blank line is not a record
+            if len(row) == width:
+                rows.append(row)
+                lines.append(start - 2)
+            else:
+                extra.append(Skipped(f"line {start}", f"has {len(row)} fields, the header has {width}", start - 2))
+    except csv.Error as exc:
+        raise CIImportError([Problem("", f"is not a readable CSV: line {reader.line_num}: {exc}")]) from None
+    names = _unique([c.strip().lower() for c in header])
+    return pd.DataFrame(rows, columns=names, index=lines, dtype=str), extra
+
+
+def _unique(names: list[str]) -> list[str]:
+    """Column names made unique as pandas does (a repeated name gets .1, .2...); the first one is the one read."""
+    out: list[str] = []
+    for name in names:
+        unique, n = name, 0
+        while unique in out:
+            n += 1
+            unique = f"{name}.{n}"
+        out.append(unique)
+    return out
 
 
 # ---------------------------------------------------------------- deriving
@@ -274,7 +382,7 @@ class Baseline:
     notes: list[str] = field(default_factory=list)
 
     def values(self) -> dict[str, float]:
-        """Scenario fields this baseline sets, by dotted path."""
+        """Scenario fields this baseline sets, by dotted path, as written to a scenario (ten significant digits)."""
         out = {
             "merges.merges_per_month": self.merges_per_month,
             "merges.success_rate_before": self.success_rate_before,
@@ -284,7 +392,7 @@ class Baseline:
             out["builds.build_minutes_before"] = self.build_minutes_before
         if self.deploys_per_month is not None:
             out["incidents.deploys_per_month_before"] = self.deploys_per_month
-        return out
+        return {path: _measured(value) for path, value in out.items()}
 
     def evidence(self) -> list[str]:
         """What each figure rests on, in sentences a CFO can check."""
@@ -537,8 +645,8 @@ def _red_to_green(completed: pd.DataFrame) -> tuple[int, int, float | None]:
 def import_ci(content: bytes, options: Options = Options(), *, source: str = "", fmt: str | None = None) -> Baseline:
     """Read a CI export and derive its baseline; CIImportError (naming the source) on bad input."""
     try:
-        if not content.strip():
-            raise CIImportError([Problem("", "is empty")])
+        if not content.removeprefix(BOM).strip():
+            raise CIImportError([Problem("", f"is empty: {NO_RUNS}")])
         runs = read_runs(content, fmt)
         if runs.table.empty:
             raise CIImportError([Problem("", f"has no usable runs: all {runs.records_read:,} records are malformed")])
@@ -550,49 +658,153 @@ def import_ci(content: bytes, options: Options = Options(), *, source: str = "",
 # ---------------------------------------------------------------- into a scenario
 
 
+def _measured(value: float) -> float:
+    """A measured figure as a scenario holds it: ten significant digits, whole numbers without a fraction."""
+    rounded = float(f"{value:.10g}")
+    return int(rounded) if rounded.is_integer() and abs(rounded) < 1e15 else rounded
+
+
+def _plain(text: str, limit: int) -> str:
+    """Text from a file name or an export, fit for a scenario's name or description: no control characters, and
+    at most `limit` characters."""
+    clean = "".join("?" if unicodedata.category(c) in ("Cc", "Cs") else c for c in text)
+    return clean if len(clean) <= limit else clean[: limit - 3] + "..."
+
+
 def starter_scenario(baseline: Baseline) -> dict[str, Any]:
     """A new scenario around a measured baseline; the non-measured inputs are starting assumptions, said so."""
-    before = baseline.success_rate_before
+    values = baseline.values()
+    before = values["merges.success_rate_before"]
+    prefix = "Baseline from CI history ("
     data: dict[str, Any] = {
         "schema_version": 1,
-        "name": f"Baseline from CI history ({baseline.branch})",
+        "name": f"{prefix}{_plain(baseline.branch, MAX_NAME_CHARS - len(prefix) - 1)})",
         "description": (
-            f"Measured from {baseline.source or 'a CI export'} over {baseline.window_days:.0f} days: merges per month, "
-            "success rate before, build minutes before, builds per month"
+            f"Measured from {_plain(baseline.source, 1_000) or 'a CI export'} over {baseline.window_days:.0f} days: "
+            "merges per month, success rate before, build minutes before, builds per month"
             + (", deploys per month" if baseline.deploys_per_month is not None else "")
             + ". Starting assumptions to replace with your own: the loaded rate, fix hours, the targets after "
             "the investment, the blocked fraction and the investments."
         ),
         "team": {"loaded_hourly_rate": 150},
         "merges": {
-            "merges_per_month": baseline.merges_per_month,
+            "merges_per_month": values["merges.merges_per_month"],
             "success_rate_before": before,
             "success_rate_after": max(before, 0.94),
             "fix_hours": {"low": 2, "likely": 3, "high": 4},
         },
     }
-    if baseline.build_minutes_before is not None:
+    if "builds.build_minutes_before" in values:
+        minutes = values["builds.build_minutes_before"]
         data["builds"] = {
-            "builds_per_month": baseline.builds_per_month,
-            "build_minutes_before": baseline.build_minutes_before,
-            "build_minutes_after": min(baseline.build_minutes_before, 10.0),
+            "builds_per_month": values["builds.builds_per_month"],
+            "build_minutes_before": minutes,
+            "build_minutes_after": min(minutes, 10),
             "blocked_fraction": 0.2,
         }
     return data
 
 
+def _shown(old: Any) -> str:
+    if old is None:
+        return "(not set)"
+    if isinstance(old, Mapping):
+        return repr(old["likely"]) if "likely" in old else f"{old.get('low')!r} to {old.get('high')!r}"
+    return repr(old)
+
+
 def apply_baseline(data: Mapping[str, Any], baseline: Baseline) -> tuple[dict[str, Any], list[str], list[str]]:
-    """Scenario data with only the baseline fields replaced; what changed, and what was left and why."""
-    out = json.loads(json.dumps(data))  # a deep copy of plain TOML data
+    """Scenario data with only the baseline fields replaced; what changed, and what was left and why.
+
+    A range the file gave for a measured field (`builds_per_month = { low = 900, likely = 1200, high = 1600 }`)
+    becomes the measured number: the measurement replaces the estimate, and the change says so.
+    """
+    out = copy.deepcopy(dict(data))
     changed, left = [], []
     for path, value in baseline.values().items():
         section, name = path.split(".")
+        table = out.get(section)
         if section not in out:
             left.append(f"{path}: not set, the scenario has no [{section}] section")
             continue
-        old = out[section].get(name)
-        out[section][name] = value
-        shown = old.get("likely") if isinstance(old, Mapping) else old
+        if not isinstance(table, MutableMapping):
+            left.append(f"{path}: not set, {section} in the scenario is not a [{section}] section")
+            continue
+        old = table.get(name)
+        table[name] = value
         note = " (was a range, now measured)" if isinstance(old, Mapping) else ""
-        changed.append(f"{path}: {shown!r} -> {value:.6g}{note}")
+        changed.append(f"{path}: {_shown(old)} -> {value:.6g}{note}")
     return out, changed, left
+
+
+def no_improvement(scenario: Scenario, measured: Iterable[str]) -> list[str]:
+    """Warnings, in a CFO's words, for each measured "before" that is already as good as the plan's "after"."""
+    paths = set(measured)
+    warnings = []
+    m, b, i = scenario.merges, scenario.builds, scenario.incidents
+    if "merges.success_rate_before" in paths:
+        before, after = likely(m.success_rate_before), likely(m.success_rate_after)
+        if before >= after:
+            warnings.append(
+                f"merges.success_rate_before: the CI history shows {before:.1%} of merges passing today, already at "
+                f"or above the {after:.1%} the plan expects after the investment (merges.success_rate_after). The "
+                "plan shows no saving from fewer failed merges; that benefit is zero or negative until the target "
+                "is revised."
+            )
+    if b is not None and "builds.build_minutes_before" in paths:
+        before, after = likely(b.build_minutes_before), likely(b.build_minutes_after)
+        if before <= after:
+            warnings.append(
+                f"builds.build_minutes_before: the CI history shows builds taking {before:,.1f} minutes today, "
+                f"already as short as or shorter than the {after:,.1f} minutes the plan expects after the "
+                "investment (builds.build_minutes_after). The plan shows no time saved waiting for builds; that "
+                "benefit is zero or negative until the target is revised."
+            )
+    if i is not None and "incidents.deploys_per_month_before" in paths:
+        before, after = likely(i.deploys_per_month_before), likely(i.deploys_per_month_after)
+        if before >= after:
+            warnings.append(
+                f"incidents.deploys_per_month_before: the CI history shows {before:,.1f} deploys a month today, "
+                f"already at or above the {after:,.1f} the plan expects after the investment "
+                "(incidents.deploys_per_month_after). The plan shows no gain in how often the team ships; revise "
+                "the target."
+            )
+    return warnings
+
+
+@dataclass(frozen=True)
+class Written:
+    """A scenario file's new text, the scenario it validates to, and what the baseline did to it."""
+
+    text: str
+    scenario: Scenario
+    changes: list[str]
+    left: list[str]
+    warnings: list[str]
+
+
+def update_scenario(content: bytes, baseline: Baseline, source: str = "") -> Written:
+    """The user's scenario file with only the baseline values replaced; comments, key order and layout kept.
+
+    Edited with tomlkit. The new text must read back (with the standard library) to exactly the file's data with
+    the measured values in, and that data must validate; otherwise ScenarioError, naming `source`, and nothing is
+    to be written.
+    """
+    data = parse_toml(content, source)
+    expected, changes, left = apply_baseline(data, baseline)
+    scenario = scenario_from_dict(expected, source)
+    measured = [path for path in baseline.values() if isinstance(data.get(path.split(".")[0]), Mapping)]
+    try:
+        doc = tomlkit.parse(content.decode("utf-8"))
+        for path in measured:
+            section, name = path.split(".")
+            table = doc.get(section)
+            if not isinstance(table, MutableMapping):
+                raise ScenarioError([Problem(section, "cannot be edited in place")], source)
+            table[name] = baseline.values()[path]
+        text = tomlkit.dumps(doc)
+    except tomlkit.exceptions.TOMLKitError as exc:
+        raise ScenarioError([Problem("", f"cannot be edited in place: {exc}")], source) from None
+    if parse_toml(text, source) != expected:
+        raise ScenarioError([Problem("", "cannot be edited in place without changing more than the baseline")], source)
+    return Written(text, scenario, changes, left, no_improvement(scenario, measured))

@@ -1,4 +1,4 @@
-"""The `roi` command line (DESIGN.md, "Command line contract"). Exit 0 ok, 2 bad input or usage, 1 our fault."""
+"""The `roi` command line (docs/method.md, "Command line"). Exit 0 ok, 2 bad input or usage, 1 our fault."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
+import numpy as np
 import pandas as pd
 import typer
 
@@ -77,12 +78,27 @@ def summary_rows(s: Summary) -> list[tuple[str, str]]:
 
 
 def summary_json(s: Summary) -> dict[str, Any]:
-    """The contract's JSON object (DESIGN.md), with null for what is undefined."""
-    data = s.to_dict()
-    for key, value in data.items():
-        if isinstance(value, float) and not math.isfinite(value):
-            data[key] = None
+    """The contract's JSON object (docs/method.md), with null for what is undefined."""
+    data: dict[str, Any] = strict(s.to_dict())
     return data
+
+
+def strict(data: Any) -> Any:
+    """Plain data with every NaN or infinity, however deep, turned into None (JSON null)."""
+    if isinstance(data, dict):
+        return {str(k): strict(v) for k, v in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [strict(v) for v in data]
+    if isinstance(data, float) and not math.isfinite(data):
+        return None
+    if isinstance(data, np.generic):
+        return strict(data.item())
+    return data
+
+
+def print_json(data: Any) -> None:
+    """Print strict JSON: never NaN or Infinity, which JSON does not have."""
+    typer.echo(json.dumps(strict(data), indent=2, allow_nan=False))
 
 
 @app.command()
@@ -90,12 +106,15 @@ def summary(file: FileArg, set_: SetOpt = None, as_json: JsonOpt = False) -> Non
     """Payback, NPV, IRR, ROI and the spend ratio of a scenario."""
     result = evaluate(_load(file, set_))
     if as_json:
-        typer.echo(json.dumps(summary_json(result.summary), indent=2))
+        print_json(summary_json(result.summary))
         return
     rows = summary_rows(result.summary)
     width = max(len(label) for label, _ in rows)
     for label, text in rows:
         typer.echo(f"{label:<{width}}  {text}")
+    note = fmt.crossings_note(result.summary.cumulative_zero_crossings, result.summary.payback_months)
+    if note:
+        typer.echo(note)
 
 
 def _write(file: Path, output: Path, sets: list[str] | None, table: dict[str, Callable[[Result], bytes]]) -> None:
@@ -146,10 +165,10 @@ def simulate(
     as_json: JsonOpt = False,
 ) -> None:
     """Monte Carlo over the three-point ranges: P10 / P50 / P90 and the odds of paying back."""
-    sim = uncertainty.simulate(_load(file, set_), draws, seed)
+    sim = _simulate(_load(file, set_), draws, seed)
     data = sim.summary()
     if as_json:
-        typer.echo(json.dumps(data, indent=2))
+        print_json(data)
         return
     typer.echo(
         f"{data['scenario']}: {draws:,} draws, seed {seed}, ranged: {', '.join(data['ranged_inputs']) or 'none'}"
@@ -164,6 +183,11 @@ def simulate(
     for key, show in shown.items():
         q = data[key]
         typer.echo(f"  {key:<27} P10 {show(q['p10']):>24}  P50 {show(q['p50']):>24}  P90 {show(q['p90']):>24}")
+    if data["share_irr_undefined"] > 0:
+        typer.echo(
+            f"  {data['share_irr_undefined']:.1%} of draws have no IRR (their flows never change sign); "
+            "the IRR percentiles are of the others"
+        )
     for months, p in data["prob_payback_within_months"].items():
         within = (
             f"the {sim.scenario.finance.horizon_months}-month horizon" if months == "horizon" else f"{months} months"
@@ -183,7 +207,7 @@ def sensitivity(
 ) -> None:
     """Tornado, break-even values and the value of information: which number to go and measure."""
     scenario = _load(file, set_)
-    sim = uncertainty.simulate(scenario, draws, seed)
+    sim = _simulate(scenario, draws, seed)
     tornado = uncertainty.tornado(scenario)
     breaks = uncertainty.break_even(scenario, target_months)
     voi = uncertainty.value_of_information(sim)
@@ -196,7 +220,7 @@ def sensitivity(
             "value_of_information": _records(voi),
             "evpi_usd": uncertainty.expected_value_of_perfect_information(sim),
         }
-        typer.echo(json.dumps(data, indent=2))
+        print_json(data)
         return
     typer.echo("Tornado (NPV with each input at low / high, others at likely):")
     for r in _records(tornado):
@@ -210,6 +234,15 @@ def sensitivity(
     for r in _records(voi):
         share = f"explains {r['variance_share']:.0%} of NPV variance"
         typer.echo(f"  {r['input']:<38} EVPPI {fmt.money(r['evppi_usd']):>12}  {share}")
+
+
+def _simulate(scenario: Scenario, draws: int, seed: int) -> uncertainty.Simulation:
+    """The Monte Carlo run; running out of memory is a clean message (exit 2), never a traceback."""
+    try:
+        return uncertainty.simulate(scenario, draws, seed)
+    except MemoryError:
+        typer.echo(f"--draws: not enough memory for {draws:,} draws on this machine; try fewer", err=True)
+        raise typer.Exit(2) from None
 
 
 def _records(table: pd.DataFrame) -> list[dict[str, Any]]:
@@ -249,21 +282,37 @@ def import_ci(
         baseline = ci.import_ci(content, options, source=str(runs), fmt=fmt)
     except RoiError as exc:
         fail(exc)
-    changes: list[str] = []
-    left: list[str] = []
+    target = output or into
+    written: ci.Written | None = None
     if into is not None:
         try:
-            data, changes, left = ci.apply_baseline(read_scenario_data(into), baseline)
-            scenario = scenario_from_dict(data, str(into))
+            read_scenario_data(into)  # unreadable, or not TOML: said as every command says it
+            written = ci.update_scenario(into.read_bytes(), baseline, source=str(into))
+        except OSError as exc:
+            typer.echo(f"{into}: cannot be read: {exc.strerror}", err=True)
+            raise typer.Exit(2) from None
         except RoiError as exc:
-            fail(exc)
-        target = output or into
+            for line in exc.lines():
+                typer.echo(line, err=True)
+            typer.echo(f"{target}: not written; the measured baseline was not applied", err=True)
+            raise typer.Exit(2) from None
     elif output is not None:
-        scenario, target = scenario_from_dict(ci.starter_scenario(baseline), str(output)), output
-    if into is not None or output is not None:
-        save(target, dump_scenario(scenario).encode("utf-8"))
+        try:
+            scenario = scenario_from_dict(ci.starter_scenario(baseline), str(output))
+        except RoiError as exc:
+            problems = "; ".join(p.render("") for p in exc.problems)
+            typer.echo(
+                f"{output}: not written: the scenario made from the CI history is not valid: {problems}", err=True
+            )
+            raise typer.Exit(2) from None
+        warned = ci.no_improvement(scenario, baseline.values())
+        written = ci.Written(dump_scenario(scenario), scenario, [], [], warned)
+    if written is not None and target is not None:
+        save(target, written.text.encode("utf-8"))  # an unwritable path: one line naming it, exit 2
+    changes, left = (written.changes, written.left) if written else ([], [])
+    warnings = written.warnings if written else []
     if as_json:
-        typer.echo(json.dumps({**baseline.to_json(), "changes": changes, "not_applied": left}, indent=2))
+        print_json({**baseline.to_json(), "changes": changes, "not_applied": left, "warnings": warnings})
         return
     for line in baseline.evidence():
         typer.echo(line)
@@ -271,7 +320,9 @@ def import_ci(
         typer.echo(f"  changed {line}")
     for line in left:
         typer.echo(f"  left {line}")
-    if into is not None or output is not None:
+    for line in warnings:
+        typer.echo(f"warning: {line}", err=True)
+    if written is not None:
         typer.echo(f"wrote {target}")
 
 

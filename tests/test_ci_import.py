@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from roi import CIImportError, load_scenario
-from roi.ci_import import Options, detect_format, import_ci
+from roi import CIImportError, ci_import, load_scenario, loads_scenario
+from roi.ci_import import MAX_RUN_DAYS, MAX_RUN_MINUTES, Options, detect_format, import_ci
 from roi.cli import app
 from tests.conftest import FORUM, ROOT
 
@@ -231,3 +231,266 @@ def test_cli_unwritable_output_exits_2(runner, tmp_path):
     result = runner.invoke(app, ["import-ci", str(CI / "runs.csv"), "-o", str(tmp_path / "no-dir" / "x.toml")])
     assert result.exit_code == 2
     assert "x.toml: cannot write" in result.output
+
+
+# ---------------------------------------------------------------- figures a CFO can trust
+
+
+def test_non_finite_or_absurd_durations_are_malformed_and_never_averaged():
+    b = load("runs-bad-durations.csv")
+    bound = f"duration over {MAX_RUN_DAYS} days (MAX_RUN_MINUTES), not a plausible run"
+    assert [(s.where, s.reason) for s in b.malformed] == [
+        ("line 4", "duration_minutes is not a finite number"),  # Infinity
+        ("line 5", "duration_minutes is not a finite number"),  # NaN
+        ("line 6", "duration_minutes is not a finite number"),  # -inf
+        ("line 7", "duration_minutes is not a finite number"),  # 1e400 overflows to infinity
+        ("line 8", "negative duration"),
+        ("line 9", bound),  # 10,081 minutes: a minute over a week
+    ]
+    assert MAX_RUN_MINUTES == 7 * 24 * 60
+    assert b.counts["merges"] == 4 and b.success_rate_before == pytest.approx(3 / 4)
+    assert b.build_minutes_before == pytest.approx(20)  # 10, 20, 30, 20: only the sane ones
+    assert f"Skipped line 9: {bound}." in b.evidence()
+
+
+def test_non_finite_or_absurd_json_durations_are_malformed():
+    b = load("gitlab-bad-durations.json")
+    assert [(s.where, s.reason) for s in b.malformed] == [
+        ("record [2]", "duration is not a finite number"),  # 1e400
+        ("record [3]", "duration is not a finite number"),  # NaN
+        ("record [4]", "duration is not a finite number"),  # Infinity
+        ("record [5]", "duration is not a finite number"),  # an integer of 401 digits
+        ("record [6]", f"duration over {MAX_RUN_DAYS} days (MAX_RUN_MINUTES), not a plausible run"),  # 10 days
+    ]
+    assert b.build_minutes_before == pytest.approx(20)  # 20, 30 and 10 (no duration: 10 minutes elapsed)
+    assert b.success_rate_before == pytest.approx(2 / 3)
+    runs = [
+        {"databaseId": 1, "workflowName": "CI", "headBranch": "main", "event": "push", "status": "completed",
+         "conclusion": "success", "createdAt": "2026-10-01T09:00:00Z", "updatedAt": "2026-10-01T09:30:00Z"},
+        {"databaseId": 2, "workflowName": "CI", "headBranch": "main", "event": "push", "status": "completed",
+         "conclusion": "failure", "createdAt": "2026-10-02T09:00:00Z", "updatedAt": "2026-10-10T09:00:00Z"},
+        {"databaseId": 3, "workflowName": "CI", "headBranch": "main", "event": "push", "status": "completed",
+         "conclusion": "failure", "createdAt": "2026-10-05T09:00:00Z", "updatedAt": "2026-10-05T09:20:00Z"},
+    ]  # fmt: skip
+    b = import_ci(json.dumps(runs).encode())
+    assert [(s.where, s.reason) for s in b.malformed] == [
+        ("record [1]", f"duration over {MAX_RUN_DAYS} days (MAX_RUN_MINUTES), not a plausible run")
+    ]
+    assert b.build_minutes_before == pytest.approx(25)
+
+
+@pytest.mark.parametrize("name", ["github-rest-in-progress.json", "gh-run-list-in-progress.json"])
+def test_runs_in_progress_are_not_completed_not_malformed(name):
+    # conclusion is null (REST) or "" (gh run list) until a run completes; status says queued, in progress...
+    b = load(name)
+    assert b.malformed_count == 0 and b.malformed == []
+    assert b.counts["merges"] == 6 and b.counts["not_completed"] == 3
+    assert (b.counts["succeeded"], b.counts["failed"]) == (2, 1)
+    assert b.success_rate_before == pytest.approx(2 / 3)
+    assert b.build_minutes_before == pytest.approx(20)  # 10, 20, 30: completed runs only
+    assert any("3 not completed are reported, not counted" in line for line in b.evidence())
+
+
+def test_a_conclusion_missing_on_a_completed_run_is_still_malformed():
+    runs = json.loads((CI / "github-rest-runs.json").read_text())
+    runs["workflow_runs"][0]["conclusion"] = None
+    b = import_ci(json.dumps(runs).encode())
+    assert [(s.where, s.reason) for s in b.malformed] == [
+        ("record [0]", "conclusion missing on a completed run"),
+        ("record [5]", "start time missing or not an ISO 8601 timestamp"),
+    ]
+
+
+def test_quoted_multi_line_csv_fields_are_read_and_lines_counted_right():
+    b = load("runs-multiline.csv")
+    build = "Build, test\nand lint"
+    assert b.records_read == 8
+    assert b.ci_workflow == build and b.other_workflows == {"ci": 1}
+    assert b.counts["merges"] == 4  # lines 2, 4, 8 and 13
+    assert (b.counts["succeeded"], b.counts["failed"]) == (3, 1)
+    assert b.build_minutes_before == pytest.approx(22.5)  # 10, 20, 30, 25
+    assert b.builds_per_month == pytest.approx(5 / (30 / MONTH))  # and ci on line 15
+    assert [(s.where, s.reason) for s in b.malformed] == [
+        ("line 6", "start time missing or not an ISO 8601 timestamp"),
+        ("line 10", "has 6 fields, the header has 5"),
+        ("line 11", "status not one this tool knows"),
+    ]
+
+
+def test_csv_rows_with_too_few_fields_are_reported_by_line():
+    content = (
+        b"timestamp,branch,status,duration_minutes,workflow\n2026-05-01T08:00:00Z,main,success,10,ci\n"
+        b"2026-05-02T08:00:00Z,main,failed\n2026-05-03T08:00:00Z,main,failed,12,ci\n"
+    )
+    b = import_ci(content)
+    assert [(s.where, s.reason) for s in b.malformed] == [("line 3", "has 3 fields, the header has 5")]
+    assert b.records_read == 3
+
+
+@pytest.mark.parametrize(
+    ("content", "args"),
+    [
+        (b"", []),
+        (b"  \n", ["--format", "csv"]),
+        (b"[]", []),
+        (b"[]", ["--format", "github"]),
+        (b"[]", ["--format", "gitlab"]),
+        (b'{"total_count": 0, "workflow_runs": []}', []),
+        (b"timestamp,branch,status,duration_minutes,workflow\n", []),
+        (b"\xef\xbb\xbftimestamp,branch,status,duration_minutes,workflow\r\n\r\n", []),
+        (b'"timestamp","branch","status","duration_minutes","workflow"', []),
+    ],
+)
+def test_cli_empty_exports_are_one_plain_line(runner, tmp_path, content, args):
+    runs = tmp_path / "runs.export"
+    runs.write_bytes(content)
+    result = runner.invoke(app, ["import-ci", str(runs), *args])
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    lines = result.output.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"{runs}: ") and lines[0].endswith("no runs to import"), lines
+
+
+def test_cli_output_never_a_traceback_when_the_scenario_is_invalid(runner, tmp_path, monkeypatch):
+    def broken(baseline):
+        return {"schema_version": 1, "name": "x", "team": {"loaded_hourly_rate": -1}, "merges": {}}
+
+    monkeypatch.setattr(ci_import, "starter_scenario", broken)
+    out = tmp_path / "baseline.toml"
+    result = runner.invoke(app, ["import-ci", str(CI / "runs.csv"), "-o", str(out)])
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    [line] = result.output.splitlines()
+    assert line.startswith(f"{out}: not written: the scenario made from the CI history is not valid: ")
+    assert "team.loaded_hourly_rate: must be >= 0, got -1; merges.merges_per_month: is required" in line
+    assert not out.exists()
+
+
+def test_cli_output_from_a_long_branch_and_an_odd_file_name(runner, tmp_path):
+    branch = "release/" + "x" * 250  # git allows it; a scenario name is at most 200 characters
+    runs = tmp_path / "runs\x1b[31m.csv"  # a control character is legal in a file name
+    rows = ["timestamp,branch,status,duration_minutes,workflow", f"2026-05-01T08:00:00Z,{branch},success,10,ci",
+            f"2026-05-03T08:00:00Z,{branch},failed,20,ci"]  # fmt: skip
+    runs.write_text("\n".join(rows))
+    out = tmp_path / "baseline.toml"
+    result = runner.invoke(app, ["import-ci", str(runs), "--branch", branch, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    scenario = load_scenario(out)
+    assert len(scenario.name) <= 200 and scenario.name.startswith("Baseline from CI history (release/xxx")
+    assert "\x1b" not in scenario.description and "runs?[31m.csv" in scenario.description
+
+
+@pytest.mark.parametrize("name", ["no-dir/x.toml", "runs.csv/x.toml", "."])
+def test_cli_output_that_cannot_be_written_exits_2(runner, tmp_path, name):
+    (tmp_path / "runs.csv").write_bytes((CI / "runs.csv").read_bytes())
+    out = tmp_path / name
+    result = runner.invoke(app, ["import-ci", str(tmp_path / "runs.csv"), "-o", str(out)])
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    [line] = result.output.splitlines()
+    assert line.startswith(f"{out}: cannot write: ")
+
+
+USERS_CASE = """\
+# Our case for the board. Do not reorder: finance reads it top to bottom.
+schema_version = 1
+name = "Platform team case"   # shown on the memo
+description = "Numbers from Q3."
+
+[merges]
+# success_rate_before was measured by hand in September
+success_rate_after = 0.94
+merges_per_month   = 120     # from the merge queue
+fix_hours = { low = 2, likely = 3, high = 4 }
+success_rate_before = 0.70
+
+[team]
+loaded_hourly_rate = 150
+
+[builds]
+build_minutes_after = 10
+builds_per_month = { low = 300, likely = 400, high = 600 }  # a guess
+blocked_fraction = 0.2
+build_minutes_before = 40
+
+[finance]
+horizon_months = 36
+"""
+
+
+def test_cli_into_keeps_the_users_file_but_the_baseline_values(runner, tmp_path):
+    target = tmp_path / "case.toml"
+    target.write_text(USERS_CASE)
+    result = runner.invoke(app, ["import-ci", str(CI / "runs.csv"), "--into", str(target), "--json"])
+    assert result.exit_code == 0, result.output
+    # runs.csv over 30 days: 5 merges, 3 of 4 passed, 6 builds, median build 16.5 minutes
+    expected = (
+        USERS_CASE.replace("merges_per_month   = 120     #", "merges_per_month   = 5.073333333     #")
+        .replace("success_rate_before = 0.70", "success_rate_before = 0.75")
+        .replace("builds_per_month = { low = 300, likely = 400, high = 600 }  #", "builds_per_month = 6.088  #")
+        .replace("build_minutes_before = 40", "build_minutes_before = 16.5")
+    )
+    assert target.read_text() == expected
+    data = json.loads(result.output)
+    assert "builds.builds_per_month: 400 -> 6.088 (was a range, now measured)" in data["changes"]
+    assert data["warnings"] == []
+    scenario = load_scenario(target)
+    assert scenario.merges.fix_hours == loads_scenario(USERS_CASE).merges.fix_hours
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (("schema_version = 1\n", 'schema_version = 1\nbuilds = "fast"\n'), "builds: must be a table"),
+        (("success_rate_after = 0.94", "success_rate_after = 1.5"), "merges.success_rate_after: must be <= 1"),
+    ],
+)
+def test_cli_into_that_would_not_validate_leaves_the_file_untouched(runner, tmp_path, edit, message):
+    target = tmp_path / "case.toml"
+    case = USERS_CASE[: USERS_CASE.index("[builds]")] + USERS_CASE[USERS_CASE.index("[finance]") :]
+    original = case.replace(*edit).encode()
+    target.write_bytes(original)
+    result = runner.invoke(app, ["import-ci", str(CI / "runs.csv"), "--into", str(target)])
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert message in result.output and f"{target}: not written" in result.output
+    assert target.read_bytes() == original
+
+
+def test_cli_into_warns_when_the_measurement_leaves_no_planned_improvement(runner, tmp_path):
+    target = tmp_path / "case.toml"
+    case = (
+        USERS_CASE.replace("success_rate_after = 0.94", "success_rate_after = 0.75")  # measured: 0.75
+        .replace("build_minutes_after = 10", "build_minutes_after = 20")  # measured: 16.5
+        .replace("[finance]", "[incidents]\n" + INCIDENTS + "\n[finance]")
+    )
+    target.write_text(case)
+    args = ["import-ci", str(CI / "runs.csv"), "--into", str(target), "--deploy-workflow", "deploy*"]
+    result = runner.invoke(app, [*args, "--json"])
+    assert result.exit_code == 0, result.output
+    warnings = json.loads(result.output)["warnings"]
+    assert [w.split(":")[0] for w in warnings] == [
+        "merges.success_rate_before",
+        "builds.build_minutes_before",
+        "incidents.deploys_per_month_before",
+    ]
+    assert "75.0% of merges passing today, already at or above the 75.0% the plan expects after" in warnings[0]
+    assert "(merges.success_rate_after)" in warnings[0] and "zero or negative" in warnings[0]
+    assert "16.5 minutes today, already as short as or shorter than the 20.0 minutes" in warnings[1]
+    assert "1.0 deploys a month today, already at or above the 1.0" in warnings[2]
+    target.write_text(case)
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert sum(line.startswith("warning: ") for line in result.output.splitlines()) == 3
+
+
+INCIDENTS = """\
+deploys_per_month_before = 20
+deploys_per_month_after = 1   # measured: 1.0147
+change_failure_rate_before = 0.15
+change_failure_rate_after = 0.10
+mttr_hours_before = 6
+mttr_hours_after = 2
+responders_per_incident = 3
+downtime_cost_per_hour = 1000
+"""
