@@ -25,3 +25,23 @@ def ratio(x: float | None) -> str:
 def level(x: float | None) -> str:
     """A solved input value, or the honest answer that none exists."""
     return "no such value in range" if x is None else f"{x:,.4g}"
+
+
+def crossings_note(crossings: int, payback: float | None) -> str | None:
+    """A plain warning when the cumulative cash flow crosses zero more than once, or None when it does not."""
+    if crossings <= 1:
+        return None
+    when = (
+        f"it pays back for good only after {months(payback)}"
+        if payback is not None
+        else "it ends the horizon below zero, so it does not pay back"
+    )
+    return f"The cumulative cash flow crosses zero {crossings} times: it goes above zero and sinks again, so {when}."
+
+
+#: The method in one sentence, for documents that travel without the project (the memo, the slides).
+METHOD = (
+    "Method: month by month, the value of fewer failed merges, faster builds, fewer incidents and shorter lead "
+    "times less every cost, discounted monthly; payback is the month after which the cumulative cash flow stays "
+    "at or above zero; NPV, IRR and ROI come from the same flows."
+)

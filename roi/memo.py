@@ -178,6 +178,8 @@ def memo_html(result: Result) -> str:
         for v in variants(result)
     )
     description = f"<p class=muted>{e(sc.description)}</p>" if sc.description else ""
+    note = fmt.crossings_note(s.cumulative_zero_crossings, s.payback_months)
+    caveat = f"<p><b>{e(note)}</b></p>" if note else ""
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{e(sc.name)}: delivery investment memo</title>
 <style>{_CSS}</style></head><body>
@@ -192,13 +194,12 @@ def memo_html(result: Result) -> str:
 <p class=muted>Over {facts["horizon"]}, discounted at {facts["discount"]} a year. Doing nothing costs
 {fmt.money(s.monthly_waste_usd)} a month in failed-merge rework alone.</p></section>
 <section><h2>Cumulative cash flow</h2>{cumulative_svg(result)}
-<p class=muted>Solid: cumulative net cash flow. Dashed: discounted. Month 0 is the investment.</p></section>
+<p class=muted>Solid: cumulative net cash flow. Dashed: discounted. Month 0 is the investment.</p>{caveat}</section>
 <section><h2>The assumptions that matter</h2><ul>{assumptions}</ul></section>
 <section><h2>How the answer changes</h2>
 <table><tr><th>Case</th><th class=n>Upfront</th><th class=n>Payback</th><th class=n>NPV</th><th class=n>ROI</th></tr>{what_if}</table>
 </section>
-<p class=muted>Every figure is traceable to the scenario's inputs and the formulas of the delivery ROI calculator's
-DESIGN.md; the companion workbook carries them as live formulas.</p>
+<p class=muted>{e(fmt.METHOD)} The companion workbook carries every formula live.</p>
 </body></html>
 """
 
@@ -240,6 +241,9 @@ def memo_markdown(result: Result) -> str:
     for m in sorted({*range(0, len(table), 3), len(table) - 1}):
         row = table.iloc[m]
         lines.append(f"| {m} | {fmt.money(row['cumulative_usd'])} | {fmt.money(row['cumulative_discounted_usd'])} |")
+    note = fmt.crossings_note(s.cumulative_zero_crossings, s.payback_months)
+    if note:
+        lines += ["", f"**{note}**"]
     lines += ["", "## The assumptions that matter", ""] + [f"- {_md(a)}" for a in _assumptions(result)]
     lines += [
         "",
@@ -254,6 +258,7 @@ def memo_markdown(result: Result) -> str:
             f"| {v.label} | {fmt.money(vs.upfront_investment_usd)} | {fmt.months(vs.payback_months)} | "
             f"{fmt.money(vs.npv_usd)} | {fmt.pct(vs.roi)} |"
         )
+    lines += ["", f"*{fmt.METHOD} The companion workbook carries every formula live.*"]
     return "\n".join(lines) + "\n"
 
 

@@ -1,4 +1,4 @@
-"""The model of DESIGN.md: inputs -> monthly cash flows -> metrics, for one scenario or many draws at once."""
+"""The model of docs/method.md: inputs -> monthly cash flows -> metrics, for one scenario or many draws at once."""
 
 from __future__ import annotations
 
@@ -103,7 +103,7 @@ def draw_count(values: Values) -> int:
 
 
 def cash_flows(scenario: Scenario, values: Values | None = None) -> Flows:
-    """Monthly flows of DESIGN.md for the scenario's structure and the given input values (default: likely)."""
+    """Monthly flows (docs/method.md) for the scenario's structure and the given input values (default: likely)."""
     values = likely_values(scenario) if values is None else values
     n = draw_count(values)
 

@@ -1,4 +1,4 @@
-"""The scenario file, format v1 (DESIGN.md): pydantic models, loading, overrides and lossless TOML output."""
+"""The scenario file, format v1 (docs/method.md): pydantic models, loading, overrides and lossless TOML output."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ AREA_LABELS = {
     "deployment": "Deployment automation",
     "observability": "Observability",
 }
-#: Sections whose numbers may be three-point ranges (DESIGN.md).
+#: Sections whose numbers may be three-point ranges (docs/method.md).
 OPTIONAL_SECTIONS = ("builds", "incidents", "lead_time")
 RANGED_SECTIONS = ("team", "ai_tools", "merges", "builds", "incidents", "lead_time", "growth", "investments")
 MAX_NAME_CHARS = 200
@@ -309,7 +309,7 @@ class Finance(Section):
 
 
 class Scenario(Section):
-    """One business case: the inputs of DESIGN.md's model, validated."""
+    """One business case: the inputs of the model in docs/method.md, validated."""
 
     schema_version: Annotated[int, BeforeValidator(_schema_version)]
     name: Annotated[str, BeforeValidator(_text(MAX_NAME_CHARS, required=True))]

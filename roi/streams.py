@@ -1,4 +1,4 @@
-"""The monthly value of each benefit stream at growth 1 (DESIGN.md, "The model").
+"""The monthly value of each benefit stream at growth 1 (docs/method.md).
 
 Every function works on floats and on numpy arrays of Monte Carlo draws alike.
 A worse "after" gives a negative value: shown, never clipped.

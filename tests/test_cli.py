@@ -1,4 +1,4 @@
-"""The command line through typer's CliRunner: the contract of DESIGN.md, exit codes 0 / 2."""
+"""The command line through typer's CliRunner: the contract of docs/method.md, exit codes 0 / 2."""
 
 from __future__ import annotations
 
@@ -100,3 +100,32 @@ def test_unwritable_output_is_bad_input(runner, tmp_path):
     result = runner.invoke(app, ["export", str(FORUM), "-o", str(tmp_path / "missing-dir" / "x.csv")])
     assert result.exit_code == 2
     assert "cannot write" in result.output
+
+
+def _strict_loads(text: str):
+    def refuse(constant: str):
+        raise AssertionError(f"non-standard JSON constant {constant}")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+# A case where nearly everything is undefined: nothing spent, no AI spend, a loss every month (no payback,
+# no IRR, no ROI), and ranges so that simulate and sensitivity have draws to summarize.
+UNDEFINED_EVERYWHERE = [
+    "merges.success_rate_after={low=0.5, likely=0.6, high=0.7}",
+    "ai_tools.annual_spend=0",
+    *[f"investments.{a}.one_time=0" for a in ("ci_cd", "testing", "deployment", "observability")],
+    *[f"investments.{a}.engineer_quarters=0" for a in ("ci_cd", "testing", "deployment", "observability")],
+]
+
+
+@pytest.mark.parametrize("command", [["summary"], ["simulate", "--draws", "500"], ["sensitivity", "--draws", "500"]])
+def test_json_output_is_strict_where_figures_are_undefined(runner, command):
+    sets = [arg for s in UNDEFINED_EVERYWHERE for arg in ("--set", s)]
+    result = runner.invoke(app, [command[0], str(FORUM), *command[1:], *sets, "--json"])
+    assert result.exit_code == 0, result.output
+    data = _strict_loads(result.output)
+    if command == ["summary"]:
+        assert data["payback_months"] is None and data["irr_annual"] is None and data["roi"] is None
+        assert data["delivery_to_ai_ratio"] is None
+        assert isinstance(data["npv_usd"], float) and data["npv_usd"] < 0

@@ -83,3 +83,28 @@ def test_memo_prints_to_one_pdf_page(tmp_path, path):
     subprocess.run([chromium, *flags, page.as_uri()], capture_output=True, timeout=120, check=False)
     pages = re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes())
     assert len(pages) == 1
+
+
+SINKS_AGAIN = [
+    "growth.volume_growth_per_year=-0.9",
+    "merges.fix_hours=80",
+    "investments.ci_cd.annual_recurring=2400000",
+]
+
+
+def test_memo_and_summary_say_when_the_cumulative_flow_crosses_zero_twice(runner):
+    result = evaluate(load_scenario(FORUM, SINKS_AGAIN))
+    assert result.summary.cumulative_zero_crossings == 2
+    expected = "The cumulative cash flow crosses zero 2 times"
+    assert expected in memo_html(result)
+    assert expected in memo_markdown(result)
+    sets = [arg for s in SINKS_AGAIN for arg in ("--set", s)]
+    assert expected in runner.invoke(app, ["summary", str(FORUM), *sets]).output
+    plain = evaluate(load_scenario(FORUM))
+    assert "crosses zero" not in memo_html(plain) and "crosses zero" not in memo_markdown(plain)
+
+
+def test_memo_states_its_method_and_cites_no_file():
+    for page in (memo_html(evaluate(load_scenario(FORUM))), memo_markdown(evaluate(load_scenario(FORUM)))):
+        assert "payback is the month after which the cumulative cash flow stays at or above zero" in page
+        assert "docs/" not in page and "shared/" not in page

@@ -7,10 +7,12 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from roi import evaluate, load_scenario
 from roi.cli import app
-from roi.scenario import Range, with_values
+from roi.scenario import Range, scenario_from_dict, with_values
 from roi.uncertainty import (
     break_even,
     expected_value_of_perfect_information,
@@ -20,6 +22,7 @@ from roi.uncertainty import (
     value_of_information,
 )
 from tests.conftest import FORUM, ROOT
+from tests.strategies import scenario_data
 
 REALISTIC = ROOT / "scenarios" / "forum-post-realistic.toml"
 
@@ -121,6 +124,30 @@ def test_break_even_values_hit_their_targets():
         assert at_zero.npv_usd == pytest.approx(0, abs=1e-3 * scenario.investments.ci_cd.one_time), b.input
 
 
+def test_break_even_beyond_the_horizon_is_none():
+    # The first version returned four wrong values for a 48-month target on a 36-month horizon.
+    scenario = load_scenario(REALISTIC)
+    assert scenario.finance.horizon_months == 36
+    assert all(b.for_payback_target is None for b in break_even(scenario, 48))
+
+
+@given(data=scenario_data(max_horizon=60), target_share=st.floats(0, 1.5))
+@settings(max_examples=40, deadline=None)
+def test_every_break_even_value_gives_its_target_when_plugged_back(data, target_share):
+    scenario = scenario_from_dict(data)
+    target = round(target_share * scenario.finance.horizon_months, 3)
+    for b in break_even(scenario, target):
+        if b.for_payback_target is not None:
+            assert b.search_low <= b.for_payback_target <= b.search_high
+            payback = evaluate(with_values(scenario, {b.input: b.for_payback_target})).summary.payback_months
+            assert payback is not None and abs(payback - target) <= 1e-6, (b, payback)
+        if b.for_npv_zero is not None:
+            npv = evaluate(with_values(scenario, {b.input: b.for_npv_zero})).summary.npv_usd
+            assert abs(npv) <= 1.0, (b, npv)
+    if target > scenario.finance.horizon_months:
+        assert all(b.for_payback_target is None for b in break_even(scenario, target))
+
+
 def test_break_even_says_when_there_is_none():
     # with $1.07M up front, no success rate <= 100 % pays back within 2 months
     scenario = load_scenario(REALISTIC)
@@ -148,6 +175,28 @@ def test_value_of_information_finds_the_input_that_decides():
     assert table.loc[0, "variance_share"] > 0.9
 
 
+def test_inputs_that_do_not_enter_npv_have_no_value_of_information():
+    # NPV straddles zero (fix hours decide), and two wide ranges never touch NPV: the AI spend (spend ratio only)
+    # and the engineer-quarters with staff cost not counted. Binned estimates gave them thousands of dollars of
+    # sampling noise; they must get exactly 0.
+    scenario = load_scenario(
+        FORUM,
+        [
+            "finance.include_staff_cost=false",
+            "merges.fix_hours={low=0.2, likely=1, high=3}",
+            "ai_tools.annual_spend={low=50000, likely=200000, high=900000}",
+            "investments.testing.engineer_quarters={low=1, likely=3, high=12}",
+        ],
+    )
+    sim = simulate(scenario, 5000, 2)
+    assert 0.2 < sim.summary()["prob_npv_positive"] < 0.8
+    table = value_of_information(sim).set_index("input")
+    assert table.loc["merges.fix_hours", "evppi_usd"] > 1000
+    for path in ("ai_tools.annual_spend", "investments.testing.engineer_quarters"):
+        assert table.loc[path, "evppi_usd"] == 0, path
+        assert table.loc[path, "variance_share"] == 0, path
+
+
 def test_clear_decision_has_no_value_of_information_but_ranks_by_variance():
     sim = simulate(load_scenario(REALISTIC), 5000, 1)
     table = value_of_information(sim)
@@ -160,8 +209,10 @@ def test_simulate_json_through_the_cli(runner):
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["draws"] == 2000 and data["seed"] == 3
-    for key in ("payback_months", "discounted_payback_months", "npv_usd", "irr_annual", "roi"):
+    for key in ("payback_months", "discounted_payback_months", "npv_usd", "roi"):
         assert set(data[key]) == {"p10", "p50", "p90", "mean"}
+    assert set(data["irr_annual"]) == {"p10", "p50", "p90", "mean", "share_undefined"}
+    assert data["irr_annual"]["share_undefined"] == 0
     assert set(data["prob_payback_within_months"]) == {"12", "18", "24", "horizon"}
     assert 0 <= data["prob_npv_positive"] <= 1
 
@@ -188,3 +239,27 @@ def test_simulate_bad_input_exits_2(runner, args):
 
 def test_range_model_mean():
     assert Range(low=2, likely=3, high=7).mean == pytest.approx(3.5)  # (2 + 4 x 3 + 7) / 6 = 21 / 6
+
+
+def test_share_of_draws_without_an_irr_is_said_in_text_and_json(runner):
+    # A target success rate from 0.6 to 0.9 around today's 0.708: the draws below 0.708 lose money every month,
+    # so their flows never change sign and have no IRR.
+    args = ["simulate", str(FORUM), "--draws", "4000", "--set", "merges.success_rate_after={low=0.6, high=0.9}"]
+    data = json.loads(runner.invoke(app, [*args, "--json"]).output)
+    share = data["irr_annual"]["share_undefined"]
+    assert 0.1 < share < 0.9
+    assert share == data["share_irr_undefined"]
+    text = runner.invoke(app, args).output
+    assert f"{share:.1%} of draws have no IRR" in text
+
+
+def test_chunked_draws_equal_one_batch(monkeypatch):
+    # The chunking that keeps memory flat must not change a single figure.
+    scenario = load_scenario(REALISTIC)
+    whole = simulate(scenario, 3000, 5).metrics
+    monkeypatch.setattr("roi.uncertainty.CHUNK_CELLS", 37 * 250)  # 12 chunks of 250 draws
+    chunked = simulate(scenario, 3000, 5).metrics
+    for name in ("npv_usd", "payback_months", "discounted_payback_months", "roi"):
+        np.testing.assert_array_equal(getattr(chunked, name), getattr(whole, name), err_msg=name)
+    # small chunks take the IRR solver's dense path, large ones Horner's scheme: equal to rounding
+    np.testing.assert_allclose(chunked.irr_annual, whole.irr_annual, rtol=1e-12)
