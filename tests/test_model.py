@@ -1,4 +1,4 @@
-"""The model of DESIGN.md: each formula checked by hand, and properties of evaluate."""
+"""The model of docs/method.md: each formula checked by hand, and properties of evaluate."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ def base(**sections):
     return scenario_from_dict(data)
 
 
-# Hand-checked stream values (DESIGN.md formulas, arithmetic done by hand).
+# Hand-checked stream values (the formulas of docs/method.md, arithmetic done by hand).
 def test_stream_formulas_by_hand():
     # 100 merges x (0.9 - 0.8) x 2 h x $100 = $2,000
     assert streams.merges_usd(100, 0.8, 0.9, 2, 100) == pytest.approx(2000)

@@ -1,4 +1,4 @@
-"""The founding case must come out exactly (../shared/reference/forum-post-case.md, last table)."""
+"""The founding case must come out exactly: the table of the CTO's forum post, as docs/method.md works it through."""
 
 from __future__ import annotations
 
