@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -494,3 +495,69 @@ mttr_hours_after = 2
 responders_per_incident = 3
 downtime_cost_per_hour = 1000
 """
+
+
+# ---------------------------------------------------------------- the package's parts
+
+
+@pytest.mark.parametrize(
+    ("name", "provider"),
+    [
+        ("gh-run-list.json", "github-gh"),
+        ("github-rest-runs.json", "github-rest"),
+        ("gitlab-pipelines.json", "gitlab"),
+        ("runs.csv", "csv"),
+        ("runs-multiline.csv", "csv"),
+    ],
+)
+def test_the_registry_names_the_provider_of_each_export(name, provider):
+    assert ci_import.detect(ci_import.Content((CI / name).read_bytes())).name == provider
+    assert ci_import.FORMATS == ("github", "gitlab", "csv")
+
+
+def test_each_figure_carries_its_own_evidence():
+    b = load("gh-run-list.json", since="2026-10-01", until="2026-10-31", deploy_workflow="Deploy*")
+    names = ["merges_per_month", "success_rate_before", "build_minutes_before", "builds_per_month"]
+    assert list(b.figures) == [*names, "red_to_green_hours_median", "deploys_per_month"]
+    for figure in b.figures.values():
+        assert figure.value == getattr(b, figure.name) and figure.window == b.window
+        assert figure.evidence in b.evidence()
+    success = b.figures["success_rate_before"]
+    assert success.used == 7 and success.excluded == {"cancelled": 1, "skipped": 0, "not completed": 1}
+    assert b.figures["deploys_per_month"].excluded == {"did not succeed": 1}  # 113 failed
+    assert b.figures["merges_per_month"].excluded == {"not triggered by a push": 1, "of another workflow": 1}
+
+
+def test_a_baseline_keeps_no_tables_so_it_caches_small():
+    b = load("runs.csv")
+    assert pickle.loads(pickle.dumps(b)).evidence() == b.evidence()
+    assert len(pickle.dumps(b)) < 10_000
+
+
+def test_a_format_is_a_provider_in_the_registry(monkeypatch):
+    from roi.ci_import import formats, provider
+
+    columns = ci_import.Columns(started="at", finished="at", branch="branch", status="result", workflow="job")
+
+    def read(content):
+        frame, skipped, n = provider.json_records(content.json("Example"), "builds", "Example")
+        return ci_import.normalize(
+            frame, columns, title="Sample CI", where=provider.record, records_read=n, skipped=skipped
+        )
+
+    example = ci_import.Provider(
+        name="example",
+        format="example",
+        title="Sample CI",
+        described="Sample CI JSON",
+        is_json=True,
+        detects=lambda content: content.is_json and "builds" in content.json(),
+        read=read,
+    )
+    monkeypatch.setattr(formats, "PROVIDERS", (*formats.PROVIDERS, example))
+    builds = [{"at": f"2026-02-0{d}T10:00:00Z", "branch": "main", "result": r, "job": "ci"} for d, r in
+              [(1, "passed"), (2, "failed"), (3, "passed")]]  # fmt: skip
+    b = import_ci(json.dumps({"builds": builds}).encode(), source="example.json")
+    assert b.format == "Sample CI" and b.success_rate_before == pytest.approx(2 / 3)
+    with pytest.raises(CIImportError, match="neither a GitHub Actions nor a GitLab pipelines nor a Sample CI export"):
+        import_ci(b'{"jobs": []}')

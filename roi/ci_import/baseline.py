@@ -1,0 +1,165 @@
+"""A CI history's baseline: every figure with its evidence, and the one call from an export's bytes to it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from roi.ci_import.figures import (
+    STILL_RED,
+    Figure,
+    build_minutes_before,
+    builds_per_month,
+    deploys_per_month,
+    merges_per_month,
+    red_to_green_hours,
+    success_rate_before,
+)
+from roi.ci_import.formats import read_runs
+from roi.ci_import.provider import BOM
+from roi.ci_import.runs import NO_RUNS, Runs, Skipped
+from roi.ci_import.selection import DEFAULTS, Options, Scope, Window, select
+from roi.errors import CIImportError, Problem
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """The figures a CI history supports, with the evidence for each (`figures`, by field name)."""
+
+    source: str
+    format: str
+    branch: str
+    window_start: pd.Timestamp
+    window_end: pd.Timestamp
+    window_days: float
+    records_read: int
+    malformed: list[Skipped]
+    malformed_count: int
+    counts: dict[str, int]
+    other_workflows: dict[str, int]
+    ci_workflow: str | None
+    merges_per_month: float
+    success_rate_before: float
+    build_minutes_before: float | None
+    builds_per_month: float
+    red_to_green_hours_median: float | None
+    red_streaks: int
+    unresolved_red_streaks: int
+    deploys_per_month: float | None
+    window: Window
+    scope: Scope
+    figures: dict[str, Figure[float | None]]
+    notes: list[str] = field(default_factory=list)
+
+    def values(self) -> dict[str, float]:
+        """Scenario fields this baseline sets, by dotted path, as written to a scenario (ten significant digits)."""
+        out = {
+            "merges.merges_per_month": self.merges_per_month,
+            "merges.success_rate_before": self.success_rate_before,
+            "builds.builds_per_month": self.builds_per_month,
+        }
+        if self.build_minutes_before is not None:
+            out["builds.build_minutes_before"] = self.build_minutes_before
+        if self.deploys_per_month is not None:
+            out["incidents.deploys_per_month_before"] = self.deploys_per_month
+        return {path: _measured(value) for path, value in out.items()}
+
+    def evidence(self) -> list[str]:
+        """What each figure rests on, in sentences a CFO can check."""
+        lines = [
+            f"Source: {self.source} ({self.format}); {self.records_read:,} records read, "
+            f"{self.malformed_count:,} malformed and skipped.",
+            *self.window.evidence(),
+            *self.scope.evidence(),
+            *(figure.evidence for figure in self.figures.values() if figure.evidence),
+            *self.notes,
+        ]
+        lines += [f"Skipped {s.where}: {s.reason}." for s in self.malformed]
+        if self.malformed_count > len(self.malformed):
+            lines.append(f"... and {self.malformed_count - len(self.malformed):,} more malformed records.")
+        return lines
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "format": self.format,
+            "branch": self.branch,
+            "window_start": self.window_start.isoformat(),
+            "window_end": self.window_end.isoformat(),
+            "window_days": self.window_days,
+            "records_read": self.records_read,
+            "malformed": self.malformed_count,
+            "malformed_examples": [{"where": s.where, "reason": s.reason} for s in self.malformed],
+            "counts": self.counts,
+            "ci_workflow": self.ci_workflow,
+            "other_workflows": self.other_workflows,
+            "merges_per_month": self.merges_per_month,
+            "success_rate_before": self.success_rate_before,
+            "build_minutes_before": self.build_minutes_before,
+            "builds_per_month": self.builds_per_month,
+            "red_to_green_hours_median": self.red_to_green_hours_median,
+            "deploys_per_month": self.deploys_per_month,
+            "values": self.values(),
+            "evidence": self.evidence(),
+        }
+
+
+def _measured(value: float) -> float:
+    """A measured figure as a scenario holds it: ten significant digits, whole numbers without a fraction."""
+    rounded = float(f"{value:.10g}")
+    return int(rounded) if rounded.is_integer() and abs(rounded) < 1e15 else rounded
+
+
+def derive(runs: Runs, options: Options = DEFAULTS, source: str = "") -> Baseline:
+    """The baseline over a window: push runs per month on the branch, success rate, median build, deploys."""
+    s = select(runs, options)
+    merges, success = merges_per_month(s), success_rate_before(s)
+    minutes, builds, red = build_minutes_before(s), builds_per_month(s), red_to_green_hours(s)
+    deploys = deploys_per_month(s)
+    figures: dict[str, Figure[float | None]] = {
+        f.name: f for f in (merges, success, minutes, builds, red, deploys)
+    }  # the order the evidence reads
+    counts = {**s.window.counts(), **s.scope.counts()}
+    for figure in figures.values():
+        counts.update(figure.counts)
+    return Baseline(
+        source=source,
+        format=runs.format,
+        branch=options.branch,
+        window_start=s.window.start,
+        window_end=s.window.end,
+        window_days=s.window.days,
+        records_read=runs.records_read,
+        malformed=runs.malformed,
+        malformed_count=runs.malformed_count,
+        counts=counts,
+        other_workflows=s.scope.other_workflows,
+        ci_workflow=s.scope.ci_workflow,
+        merges_per_month=merges.value,
+        success_rate_before=success.value,
+        build_minutes_before=minutes.value,
+        builds_per_month=builds.value,
+        red_to_green_hours_median=red.value,
+        red_streaks=red.used + red.excluded[STILL_RED],
+        unresolved_red_streaks=red.excluded[STILL_RED],
+        deploys_per_month=deploys.value,
+        window=s.window,
+        scope=s.scope,
+        figures=figures,
+        notes=[*s.scope.notes, *(note for figure in figures.values() for note in figure.notes)],
+    )
+
+
+def import_ci(content: bytes, options: Options = DEFAULTS, *, source: str = "", fmt: str | None = None) -> Baseline:
+    """Read a CI export and derive its baseline; CIImportError (naming the source) on bad input."""
+    try:
+        if not content.removeprefix(BOM).strip():
+            raise CIImportError([Problem("", f"is empty: {NO_RUNS}")])
+        runs = read_runs(content, fmt)
+        if runs.table.empty:
+            raise CIImportError([Problem("", f"has no usable runs: all {runs.records_read:,} records are malformed")])
+        return derive(runs, options, source)
+    except CIImportError as exc:
+        raise CIImportError(exc.problems, exc.source or source) from None
