@@ -24,6 +24,7 @@ from roi.model import Result, evaluate
 from roi.scenario import (
     AREA_LABELS,
     AREAS,
+    FIELDS,
     OPTIONAL_SECTIONS,
     Range,
     Scenario,
@@ -49,6 +50,7 @@ SECTION_TITLES = {
 }
 AREA_TITLES = {a: f"Invest: {t}" for a, t in AREA_LABELS.items()}
 FINANCE_FIELDS = ("horizon_months", "annual_discount_rate", "ramp_months", "include_staff_cost")
+PAYBACK_TARGETS = (12, 18)  # months, offered for break-even when the horizon reaches them
 
 st.set_page_config(page_title="Delivery ROI calculator", page_icon=":material/savings:", layout="wide")
 ss = st.session_state
@@ -101,7 +103,8 @@ def file_scenario(stem: str) -> Scenario:
 def numeric_paths(section: str) -> list[str]:
     model = section_model(section.split("."))
     assert model is not None
-    return [f"{section}.{name}" for name in model.model_fields]
+    paths = [f"{section}.{name}" for name in model.model_fields]
+    return [p for p in paths if p in FIELDS and FIELDS[p].kind != "flag" and not FIELDS[p].whole]
 
 
 def all_sections() -> list[str]:
@@ -134,7 +137,7 @@ def put_in_widgets(scenario: Scenario) -> None:
 
 def data_from_widgets() -> dict[str, Any]:
     """The scenario as the widgets hold it, as raw data (validated by the caller)."""
-    data: dict[str, Any] = {"schema_version": 1, "name": ss["w:name"], "description": ss["w:description"]}
+    data: dict[str, Any] = {"schema_version": 2, "name": ss["w:name"], "description": ss["w:description"]}
     for section in all_sections():
         if section in OPTIONAL_SECTIONS and not ss[f"on:{section}"]:
             continue
@@ -324,7 +327,7 @@ if dict(st.query_params) != params:
 st.title("Delivery ROI calculator")
 st.caption(
     f"**{scenario.name}**: what CI/CD, testing, deployment automation and observability spend pays back. "
-    "Move the inputs on the left; every figure follows the formulas in DESIGN.md."
+    "Move the inputs on the left; every figure follows the formulas in docs/method.md."
 )
 for warning in ss.get("warnings", []):
     st.warning(warning)
@@ -363,6 +366,13 @@ def cash_flow_view() -> None:
         st.dataframe(result.monthly, hide_index=True)
 
 
+def payback_targets(horizon_months: int) -> list[int]:
+    """The payback targets offered for break-even: 12 and 18 months where the horizon reaches them, else half the
+    horizon and the horizon itself (a payback past the horizon is never reached, so no target beyond it is offered)."""
+    within = [t for t in PAYBACK_TARGETS if t <= horizon_months]
+    return within or sorted({max(1, (horizon_months + 1) // 2), horizon_months})
+
+
 def uncertainty_view() -> None:
     """Monte Carlo over the ranges, tornado, break-even values and what to measure next."""
     ranged = scenario.ranged_inputs()
@@ -372,7 +382,12 @@ def uncertainty_view() -> None:
         c1, c2, c3 = st.columns(3)
         draws = c1.select_slider("Draws", [1_000, 10_000, 50_000], value=10_000, key="mc:draws")
         seed = c2.number_input("Seed", 0, 2**31 - 1, 0, key="mc:seed")
-        target = c3.radio("Payback target (months)", [12, 18], horizontal=True, key="mc:target")
+        target = c3.radio(
+            "Payback target (months)",
+            payback_targets(scenario.finance.horizon_months),
+            horizontal=True,
+            key="mc:target",
+        )
         sim = simulated(toml_text, int(draws), int(seed))
         summary = sim.summary()
         st.subheader("Payback across the ranges")
@@ -528,22 +543,26 @@ def share_view() -> None:
     st.code("?" + "&".join(f"{k}={v}" for k, v in params.items()), language=None)
     st.subheader("Download")
     stem = "".join(c if c.isalnum() or c in "-_" else "-" for c in scenario.name)[:60].strip("-") or "scenario"
+    # The CSV, workbook and memo are built only when clicked (a callable as data: the browser asks the server for
+    # the file by an id this run registered). A click must not rerun the page (on_click="ignore"): a rerun registers
+    # new ids and drops this run's, and when it finishes before the browser's file request is served, the click gets
+    # "Deferred file ... not found" and no file. Nothing in the file depends on the click, so nothing needs the rerun.
     cols = st.columns(4)
-    cols[0].download_button("Scenario (TOML)", toml_text, f"{stem}.toml", "application/toml", key="dl:toml")
-    cols[1].download_button(
-        "Monthly cash flow (CSV)", partial(download_bytes, toml_text, "csv"), f"{stem}.csv", "text/csv", key="dl:csv"
+    cols[0].download_button(
+        "Scenario (TOML)", toml_text, f"{stem}.toml", "application/toml", key="dl:toml", on_click="ignore"
     )
+    cols[1].download_button(
+        "Monthly cash flow (CSV)", partial(download_bytes, toml_text, "csv"), f"{stem}.csv", "text/csv",
+        key="dl:csv", on_click="ignore",
+    )  # fmt: skip
     cols[2].download_button(
         "CFO workbook (XLSX)", partial(download_bytes, toml_text, "xlsx"), f"{stem}.xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="dl:xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="dl:xlsx", on_click="ignore",
     )  # fmt: skip
     cols[3].download_button(
-        "One-page memo (HTML)",
-        partial(download_bytes, toml_text, "memo"),
-        f"{stem}-memo.html",
-        "text/html",
-        key="dl:memo",
-    )
+        "One-page memo (HTML)", partial(download_bytes, toml_text, "memo"), f"{stem}-memo.html", "text/html",
+        key="dl:memo", on_click="ignore",
+    )  # fmt: skip
 
 
 for tab, view in (

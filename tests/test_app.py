@@ -128,9 +128,9 @@ def test_picker_loads_every_scenario_file():
 
 def test_upload_good_and_bad_files(baseline):
     at = start()
-    at.file_uploader(key="upload").upload("bad.toml", b"schema_version = 2\nname = 'x'\n", "application/toml").run()
+    at.file_uploader(key="upload").upload("bad.toml", b"schema_version = 3\nname = 'x'\n", "application/toml").run()
     errors = [e.value for e in at.sidebar.error]
-    assert any("bad.toml: schema_version: must be 1" in e for e in errors), errors
+    assert any("bad.toml: schema_version: must be 1 or 2" in e for e in errors), errors
     assert kpis(at) == baseline  # the previous scenario is kept
     at.file_uploader(key="upload").upload("not.toml", b"\xff\xfe", "application/toml").run()
     assert any("not.toml: is not UTF-8 text" in e.value for e in at.sidebar.error)
@@ -239,3 +239,26 @@ def test_switching_between_number_and_range_keeps_the_edited_value():
     at.number_input(key="w:team.loaded_hourly_rate:likely").set_value(180.0).run()
     at.multiselect(key="ranged:team").set_value([]).run()
     assert at.number_input(key="w:team.loaded_hourly_rate").value == 180.0
+
+
+@pytest.mark.parametrize(("horizon", "offered"), [(36, [12, 18]), (15, [12]), (6, [3, 6]), (1, [1])])
+def test_payback_targets_stay_within_the_horizon(horizon, offered):
+    at = start({"scenario": "forum-post", "finance.horizon_months": str(horizon)})
+    at.session_state["view"] = "Uncertainty"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.slider(key="w:finance.horizon_months").value == horizon
+    assert [int(o) for o in at.radio(key="mc:target").options] == offered
+    assert any(f"payback = {offered[0]} months" in s.value for s in at.subheader)
+
+
+def test_a_shorter_horizon_drops_the_targets_beyond_it():
+    at = start()
+    at.session_state["view"] = "Uncertainty"
+    at.run()
+    at.radio(key="mc:target").set_value(18).run()
+    at.slider(key="w:finance.horizon_months").set_value(6).run()
+    assert not at.exception, [e.value for e in at.exception]
+    targets = [int(o) for o in at.radio(key="mc:target").options]
+    assert targets == [3, 6] and max(targets) <= 6
+    assert at.radio(key="mc:target").value in targets  # the 18 chosen before is not kept
