@@ -1,270 +1,396 @@
-"""The one-page memo for a CFO: the ask, the answer, the assumptions that matter, the picture, the what-ifs.
+"""The one-page memo for a CFO, in three formats that say the same thing: HTML, Markdown and PDF.
 
-HTML (self-contained: the chart is inline SVG, the styles inline, prints cleanly to PDF) or Markdown.
-Every figure comes from `evaluate`; user text is escaped, never interpreted.
+The content is a `roi.documents.Document`, built once from the figures; this module only lays it out. HTML is
+self-contained (the chart inline SVG, the styles inline) and prints to one A4 page; the PDF is made with reportlab
+(standard fonts, the chart as PNG) and is always exactly one A4 page: it shrinks its type until everything fits.
+The scenario's name and description are user text: escaped in HTML and in reportlab's markup, backslash-escaped
+in Markdown.
 """
 
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+from collections.abc import Sequence
+from datetime import date
+from io import BytesIO
+from typing import TYPE_CHECKING, Any
+from xml.sax.saxutils import escape as xml_escape
 
-import numpy as np
+from roi.documents import Document, Table, document_for
+from roi.model import Result
 
-from roi import formatting as fmt
-from roi.model import Result, Summary, evaluate
-from roi.scenario import AREA_LABELS, AREAS, likely, with_values
-from roi.uncertainty import tornado
+if TYPE_CHECKING:
+    from roi.charts import ChartSpec
 
-
-@dataclass(frozen=True)
-class Variant:
-    """One what-if: a label and the summary it gives."""
-
-    label: str
-    summary: Summary
-
-
-def variants(result: Result) -> list[Variant]:
-    """The answer as entered, with staff cost switched, and with a lower target success rate."""
-    scenario = result.scenario
-    out = [Variant("As entered", result.summary)]
-    staff = not scenario.finance.include_staff_cost
-    label = "With staff cost counted" if staff else "Without staff cost"
-    out.append(Variant(label, evaluate(with_values(scenario, {"finance.include_staff_cost": staff})).summary))
-    before, after = likely(scenario.merges.success_rate_before), likely(scenario.merges.success_rate_after)
-    if after > before:
-        for target in sorted({max(before, after - 0.05), before + (after - before) / 2}, reverse=True):
-            changed = with_values(scenario, {"merges.success_rate_after": target})
-            out.append(Variant(f"Target success rate {target:.1%} (not {after:.1%})", evaluate(changed).summary))
-    return out
+#: The memo's chart, the page's own spec at the memo's size: CSS pixels wide (each format scales it to the text width,
+#: so its type reads a little larger than the text) and the plot's height.
+HTML_CHART_WIDTH = 900
+PDF_CHART_WIDTH = 760
+CHART_HEIGHT = 160
 
 
-def _facts(result: Result) -> dict[str, str]:
-    s, sc = result.summary, result.scenario
-    f = sc.finance
-    staff = "counted" if f.include_staff_cost else "not counted"
-    return {
-        "upfront": fmt.money(s.upfront_investment_usd),
-        "one_time": fmt.money(s.one_time_cost_usd),
-        "staff": fmt.money(s.staff_cost_usd),
-        "staff_counted": staff,
-        "recurring": fmt.money(s.annual_recurring_cost_usd),
-        "horizon": f"{f.horizon_months} months",
-        "discount": f"{f.annual_discount_rate:.1%}",
-    }
+def memo_chart(doc: Document) -> ChartSpec:
+    """The document's chart, shorter than on the page: a wide strip that leaves room for the rest of the memo."""
+    from roi.charts import ChartSpec  # altair loads only when a memo is drawn
 
-
-def _assumptions(result: Result) -> list[str]:
-    sc, s = result.scenario, result.summary
-    m = sc.merges
-    ramp = "at once" if sc.finance.ramp_months == 0 else f"over {sc.finance.ramp_months:g} months"
-    out = [
-        f"{likely(m.merges_per_month):,.0f} merges a month to main; success rate "
-        f"{likely(m.success_rate_before):.1%} today and {likely(m.success_rate_after):.1%} after "
-        f"({s.failed_merges_per_month:,.1f} failed merges a month today).",
-        f"{likely(m.fix_hours):g} hours to fix each failed merge at {fmt.money(likely(sc.team.loaded_hourly_rate))} "
-        "an hour, fully loaded.",
-        f"Benefits reach full value {ramp}; "
-        f"volume growth {likely(sc.growth.volume_growth_per_year):.0%} a year; "
-        f"discount rate {sc.finance.annual_discount_rate:.0%} a year.",
-        f"Staff time ({fmt.money(s.staff_cost_usd)}) is "
-        f"{'counted' if sc.finance.include_staff_cost else 'not counted'} in the investment.",
-    ]
-    streams = {k: v for k, v in s.benefit_by_stream_usd.items() if v}
-    if len(streams) > 1:
-        parts = ", ".join(f"{k.replace('_', ' ')} {fmt.money(v)}" for k, v in streams.items())
-        out.append(f"Monthly benefit at full ramp by stream: {parts}.")
-    table = tornado(sc)
-    if len(table):
-        top = table.head(3)
-        moves = "; ".join(
-            f"{r['input']} ({fmt.money(min(r['npv_low_usd'], r['npv_high_usd']))} to "
-            f"{fmt.money(max(r['npv_low_usd'], r['npv_high_usd']))})"
-            for r in top.to_dict("records")
-        )
-        out.append(f"The estimates that move NPV most across their ranges: {moves}.")
-    return out
-
-
-def cumulative_svg(result: Result, width: int = 640, height: int = 240) -> str:
-    """Cumulative and discounted cumulative cash flow by month as inline SVG, the payback month marked."""
-    table = result.monthly
-    x = table["month"].to_numpy(dtype=float)
-    series = [
-        (table["cumulative_usd"].to_numpy(), "#1f5fa8", "", "cumulative"),
-        (table["cumulative_discounted_usd"].to_numpy(), "#7f7f7f", ' stroke-dasharray="5,4"', "discounted"),
-    ]
-    lo = min(0.0, *(float(s.min()) for s, *_ in series))
-    hi = max(0.0, *(float(s.max()) for s, *_ in series))
-    span = hi - lo or 1.0
-    left, right, top, bottom = 70, 10, 10, 30
-
-    def px(month: float) -> float:
-        return float(left + (width - left - right) * month / max(x[-1], 1))
-
-    def py(value: float) -> float:
-        return float(top + (height - top - bottom) * (hi - value) / span)
-
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" role="img" '
-        f'aria-label="Cumulative cash flow by month">',
-        f'<line x1="{left}" y1="{py(0):.1f}" x2="{width - right}" y2="{py(0):.1f}" stroke="#444" stroke-width="1"/>',
-    ]
-    for value in np.linspace(lo, hi, 5):
-        parts.append(
-            f'<text x="{left - 6}" y="{py(value) + 4:.1f}" font-size="10" text-anchor="end">{fmt.money(value)}</text>'
-        )
-    for m in np.unique(np.linspace(0, x[-1], min(int(x[-1]), 12) + 1).round()):
-        parts.append(f'<text x="{px(m):.1f}" y="{height - 12}" font-size="10" text-anchor="middle">{int(m)}</text>')
-    parts.append(f'<text x="{width - right}" y="{height - 1}" font-size="10" text-anchor="end">month</text>')
-    for values, colour, dash, _ in series:
-        points = " ".join(f"{px(m):.1f},{py(v):.1f}" for m, v in zip(x, values, strict=True))
-        parts.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2"{dash} points="{points}"/>')
-    payback = result.summary.payback_months
-    if payback is not None:
-        parts.append(
-            f'<line x1="{px(payback):.1f}" y1="{top}" x2="{px(payback):.1f}" y2="{height - bottom}" '
-            'stroke="#2e7d32" stroke-dasharray="2,3"/>'
-            f'<text x="{px(payback) + 4:.1f}" y="{top + 12}" font-size="11" fill="#2e7d32">payback {payback:.1f} mo</text>'
-        )
-    parts.append("</svg>")
-    return "".join(parts)
+    spec = doc.chart
+    return ChartSpec({**spec.template, "height": CHART_HEIGHT}, spec.datasets, spec.message)
 
 
 _CSS = """
-body{font:14px/1.45 -apple-system,"Segoe UI",Helvetica,Arial,sans-serif;color:#1a1a1a;max-width:820px;margin:24px auto;padding:0 16px}
-h1{font-size:22px;margin:0 0 4px}h2{font-size:15px;margin:18px 0 6px;border-bottom:1px solid #ccc}
-table{border-collapse:collapse;width:100%;margin:4px 0}td,th{padding:3px 8px;border-bottom:1px solid #e3e3e3;text-align:left}
-td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}.answer td{font-size:15px}.muted{color:#666;font-size:12px}
-section{break-inside:avoid}@page{size:A4;margin:12mm}
-@media print{body{margin:0;max-width:none;font-size:10.5px;line-height:1.3}h1{font-size:17px}h2{font-size:12px;margin:8px 0 3px}
-td,th{padding:1px 6px}.answer td{font-size:11px}svg{width:78%;display:block;margin:0 auto}p,ul{margin:3px 0}.muted{font-size:9.5px}}
+body{font:13px/1.4 -apple-system,"Segoe UI",Helvetica,Arial,sans-serif;color:#1a1a1a;max-width:900px;margin:24px auto;padding:0 16px}
+h1{font-size:21px;margin:0}h2{font-size:14px;margin:12px 0 4px;border-bottom:1px solid #bbb;color:#1f3f66}
+h3{font-size:13px;margin:8px 0 2px}
+.meta{color:#444;margin:2px 0}.decision{border-left:4px solid #1f5fa8;background:#eef3fa;padding:5px 10px;margin:8px 0}
+.cols{display:grid;grid-template-columns:1fr 1fr;gap:0 20px}
+table{border-collapse:collapse;width:100%;margin:3px 0}td,th{padding:2px 6px;border-bottom:1px solid #e3e3e3;text-align:left;vertical-align:top}
+th{font-weight:600;color:#444}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+.answer td.n{font-weight:700}.muted{color:#555;font-size:11px}.warn{color:#8a4b00;font-weight:600}
+p,ul{margin:3px 0}ul{padding-left:16px}figure{margin:2px 0}figure svg{width:100%;height:auto;display:block}
+section{break-inside:avoid}@page{size:A4;margin:10mm}
+@media print{body{margin:0;max-width:none;font-size:8.4px;line-height:1.24}h1{font-size:15px}h2{font-size:10px;margin:6px 0 2px}
+h3{font-size:9px;margin:4px 0 1px}.decision{padding:3px 8px;margin:5px 0}.cols{gap:0 14px}td,th{padding:1px 4px}
+.muted{font-size:7.6px}ul{padding-left:12px}p,ul{margin:2px 0}}
 """
 
 
-def _answer_rows(s: Summary) -> list[tuple[str, str]]:
-    band = ""
-    if s.delivery_to_ai_ratio is not None:
-        r = s.delivery_to_ai_ratio
-        band = " (within the 2:1 to 3:1 band)" if 2 <= r <= 3 else (" (below 2:1)" if r < 2 else " (above 3:1)")
-    return [
-        ("Payback", fmt.months(s.payback_months)),
-        ("Discounted payback", fmt.months(s.discounted_payback_months)),
-        (f"NPV over {s.horizon_months} months", fmt.money(s.npv_usd)),
-        ("IRR (annual)", fmt.pct(s.irr_annual)),
-        ("ROI (NPV / present value of costs)", fmt.pct(s.roi)),
-        ("Delivery-to-AI spend ratio", fmt.ratio(s.delivery_to_ai_ratio) + band),
-    ]
+# ---------------------------------------------------------------- HTML
 
 
-def memo_html(result: Result) -> str:
-    """The memo as one self-contained HTML page."""
-    sc, s = result.scenario, result.summary
+def _html_table(table: Table, cls: str = "") -> str:
     e = html.escape
-    facts = _facts(result)
-    area_rows = "".join(
-        f"<tr><td>{AREA_LABELS[a]}</td><td class=n>{fmt.money(likely(getattr(sc.investments, a).one_time))}</td>"
-        f"<td class=n>{likely(getattr(sc.investments, a).engineer_quarters):g}</td>"
-        f"<td class=n>{fmt.money(likely(getattr(sc.investments, a).annual_recurring))}</td></tr>"
-        for a in AREAS
+    attr = f" class={cls}" if cls else ""
+    head = "".join(f"<th{' class=n' if i else ''}>{e(h)}</th>" for i, h in enumerate(table.header))
+    body = "".join(
+        "<tr>" + "".join(f"<td{' class=n' if i else ''}>{e(c)}</td>" for i, c in enumerate(row)) + "</tr>"
+        for row in table.rows
     )
-    answer = "".join(f"<tr><td>{e(k)}</td><td class=n><b>{e(v)}</b></td></tr>" for k, v in _answer_rows(s))
-    assumptions = "".join(f"<li>{e(a)}</li>" for a in _assumptions(result))
-    what_if = "".join(
-        f"<tr><td>{e(v.label)}</td><td class=n>{fmt.money(v.summary.upfront_investment_usd)}</td>"
-        f"<td class=n>{e(fmt.months(v.summary.payback_months))}</td><td class=n>{fmt.money(v.summary.npv_usd)}</td>"
-        f"<td class=n>{fmt.pct(v.summary.roi)}</td></tr>"
-        for v in variants(result)
-    )
-    description = f"<p class=muted>{e(sc.description)}</p>" if sc.description else ""
-    note = fmt.crossings_note(s.cumulative_zero_crossings, s.payback_months)
-    caveat = f"<p><b>{e(note)}</b></p>" if note else ""
+    return f"<table{attr}><tr>{head}</tr>{body}</table>"
+
+
+def _html_items(items: Sequence[str], cls: str = "") -> str:
+    attr = f" class={cls}" if cls else ""
+    return "".join(f"<li{attr}>{html.escape(i)}</li>" for i in items)
+
+
+def render_html(doc: Document) -> str:
+    """The memo as one self-contained HTML page that prints to one A4 page."""
+    e = html.escape
+    description = f"<p class=muted>{e(doc.description)}</p>" if doc.description else ""
+    answer = "".join(f"<tr><td>{e(k)}</td><td class=n>{e(v)}</td></tr>" for k, v in doc.answer_rows)
+    odds = f"<p class=muted>{e(doc.odds.intro)}</p>"
+    if doc.odds.table is not None:
+        odds += _html_table(doc.odds.table)
+        odds += _html_table(Table(("", "Chance"), doc.odds.chances), "answer")
+    phasing = ""
+    if doc.phasing is not None:
+        p = doc.phasing
+        phasing = (
+            f"<h3>Recommended phasing within {e(p.caps)}</h3><p>{e(p.sentence)} NPV <b>{e(p.npv)}</b>, payback "
+            f"<b>{e(p.payback)}</b>.</p>{_html_table(p.cost_by_year)}"
+        )
+    from roi.charts import to_svg
+
+    svg = to_svg(memo_chart(doc), width=HTML_CHART_WIDTH)
+    risks = f"<ul>{_html_items(doc.warnings, 'warn')}</ul>" if doc.warnings else ""
+    if doc.uncertainties:
+        risks += (
+            f"<h3>The estimates that move NPV most across their ranges</h3><ul>{_html_items(doc.uncertainties)}</ul>"
+        )
     return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>{e(sc.name)}: delivery investment memo</title>
+<html lang="en"><head><meta charset="utf-8"><title>{e(doc.scenario_name)}: delivery investment memo</title>
 <style>{_CSS}</style></head><body>
-<h1>Delivery infrastructure: the business case</h1>
-<div class=muted>{e(sc.name)}</div>{description}
-<section><h2>The ask</h2>
-<p>{facts["upfront"]} up front ({facts["one_time"]} of infrastructure and tools; {facts["staff"]} of engineer time,
-{facts["staff_counted"]} here) and {facts["recurring"]} a year, across four areas:</p>
-<table><tr><th>Area</th><th class=n>One-time</th><th class=n>Engineer-quarters</th><th class=n>Per year</th></tr>{area_rows}</table>
-</section>
-<section><h2>The answer</h2><table class=answer>{answer}</table>
-<p class=muted>Over {facts["horizon"]}, discounted at {facts["discount"]} a year. Doing nothing costs
-{fmt.money(s.monthly_waste_usd)} a month in failed-merge rework alone.</p></section>
-<section><h2>Cumulative cash flow</h2>{cumulative_svg(result)}
-<p class=muted>Solid: cumulative net cash flow. Dashed: discounted. Month 0 is the investment.</p>{caveat}</section>
-<section><h2>The assumptions that matter</h2><ul>{assumptions}</ul></section>
-<section><h2>How the answer changes</h2>
-<table><tr><th>Case</th><th class=n>Upfront</th><th class=n>Payback</th><th class=n>NPV</th><th class=n>ROI</th></tr>{what_if}</table>
-</section>
-<p class=muted>{e(fmt.METHOD)} The companion workbook carries every formula live.</p>
+<h1>{e(doc.title)}</h1>
+<div class=meta><b>{e(doc.scenario_name)}</b> &middot; prepared on {e(doc.prepared)}</div>{description}
+<p class=decision><b>Decision requested.</b> {e(doc.decision)}</p>
+<div class=cols>
+<section><h2>The ask</h2><p>{e(doc.ask)}</p>{_html_table(doc.spend)}{_html_table(doc.cash_by_year)}
+<p>{e(doc.peak_funding)}</p></section>
+<section><h2>The answer</h2><table class=answer>{answer}</table><p class=muted>{e(doc.answer_note)}</p>
+<h3>The odds</h3>{odds}</section>
+</div>
+<section><h2>Cumulative cash flow</h2><figure>{svg}</figure></section>
+<section><h2>Which areas pay back</h2><p>{e(doc.areas_verdict)}</p>{_html_table(doc.areas)}{phasing}</section>
+<div class=cols>
+<section><h2>The assumptions that matter</h2><ul>{_html_items(doc.assumptions)}</ul>
+<h3>Staff time</h3><p>{e(doc.staff)}</p></section>
+<section><h2>How the answer changes</h2>{_html_table(doc.what_ifs)}{"<h2>Risks</h2>" + risks if risks else ""}</section>
+</div>
+<p class=muted>{e(doc.method)} The companion workbook carries every formula live.</p>
 </body></html>
 """
 
 
-def memo_markdown(result: Result) -> str:
+# ---------------------------------------------------------------- Markdown
+
+
+def md_text(text: str) -> str:
+    """User text made inert in Markdown: no HTML, no links, no emphasis, no table breaks, one line."""
+    escaped = html.escape(" ".join(text.split()), quote=False)
+    for ch in "\\`*_[]()|#!~{}":
+        escaped = escaped.replace(ch, "\\" + ch)
+    return escaped
+
+
+def _md_table(table: Table) -> list[str]:
+    lines = ["| " + " | ".join(table.header) + " |", "|---" + "|---:" * (len(table.header) - 1) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in table.rows]
+    return [*lines, ""]
+
+
+def render_markdown(doc: Document) -> str:
     """The memo as Markdown (the chart becomes a table of the cumulative flow at quarter ends)."""
-    sc, s = result.scenario, result.summary
-    facts = _facts(result)
-    lines = [
-        "# Delivery infrastructure: the business case",
-        "",
-        f"*{_md(sc.name)}*",
-        "",
-        "## The ask",
-        "",
-        f"{facts['upfront']} up front ({facts['one_time']} of infrastructure and tools; "
-        f"{facts['staff']} of engineer time, {facts['staff_counted']} here) and {facts['recurring']} a year:",
-        "",
-        "| Area | One-time | Engineer-quarters | Per year |",
-        "|---|---:|---:|---:|",
-    ]
-    for a in AREAS:
-        inv = getattr(sc.investments, a)
-        lines.append(
-            f"| {AREA_LABELS[a]} | {fmt.money(likely(inv.one_time))} | {likely(inv.engineer_quarters):g} | "
-            f"{fmt.money(likely(inv.annual_recurring))} |"
-        )
-    lines += ["", "## The answer", "", "| | |", "|---|---:|"]
-    lines += [f"| {k} | **{v}** |" for k, v in _answer_rows(s)]
-    lines += [
-        "",
-        f"Over {facts['horizon']}, discounted at {facts['discount']} a year.",
-        "",
-        "## Cumulative cash flow",
-        "",
-    ]
-    lines += ["| Month | Cumulative | Discounted |", "|---:|---:|---:|"]
-    table = result.monthly
-    for m in sorted({*range(0, len(table), 3), len(table) - 1}):
-        row = table.iloc[m]
-        lines.append(f"| {m} | {fmt.money(row['cumulative_usd'])} | {fmt.money(row['cumulative_discounted_usd'])} |")
-    note = fmt.crossings_note(s.cumulative_zero_crossings, s.payback_months)
-    if note:
-        lines += ["", f"**{note}**"]
-    lines += ["", "## The assumptions that matter", ""] + [f"- {_md(a)}" for a in _assumptions(result)]
-    lines += [
-        "",
-        "## How the answer changes",
-        "",
-        "| Case | Upfront | Payback | NPV | ROI |",
-        "|---|---:|---:|---:|---:|",
-    ]
-    for v in variants(result):
-        vs = v.summary
-        lines.append(
-            f"| {v.label} | {fmt.money(vs.upfront_investment_usd)} | {fmt.months(vs.payback_months)} | "
-            f"{fmt.money(vs.npv_usd)} | {fmt.pct(vs.roi)} |"
-        )
-    lines += ["", f"*{fmt.METHOD} The companion workbook carries every formula live.*"]
+    lines = [f"# {doc.title}", "", f"**{md_text(doc.scenario_name)}** \u00b7 prepared on {doc.prepared}", ""]
+    if doc.description:
+        lines += [f"*{md_text(doc.description)}*", ""]
+    lines += [f"**Decision requested.** {doc.decision}", "", "## The ask", "", doc.ask, ""]
+    lines += [*_md_table(doc.spend), *_md_table(doc.cash_by_year), doc.peak_funding, ""]
+    lines += ["## The answer", "", "| | |", "|---|---:|", *(f"| {k} | **{v}** |" for k, v in doc.answer_rows), ""]
+    lines += [doc.answer_note, "", "### The odds", "", doc.odds.intro, ""]
+    if doc.odds.table is not None:
+        lines += [*_md_table(doc.odds.table), *_md_table(Table(("", "Chance"), doc.odds.chances))]
+    lines += ["## Which areas pay back", "", doc.areas_verdict, "", *_md_table(doc.areas)]
+    if doc.phasing is not None:
+        p = doc.phasing
+        lines += [f"### Recommended phasing within {p.caps}", "", f"{p.sentence} NPV **{p.npv}**, payback "
+                  f"**{p.payback}**.", "", *_md_table(p.cost_by_year)]  # fmt: skip
+    lines += ["## Cumulative cash flow", "", *_md_table(doc.cumulative)]
+    lines += ["## The assumptions that matter", "", *(f"- {a}" for a in doc.assumptions), ""]
+    lines += ["### Staff time", "", doc.staff, "", "## How the answer changes", "", *_md_table(doc.what_ifs)]
+    if doc.warnings or doc.uncertainties:
+        lines += ["## Risks", "", *(f"- **{w}**" for w in doc.warnings)]
+    if doc.uncertainties:
+        lines += ["", "The estimates that move NPV most across their ranges:", ""]
+        lines += [f"- {a}" for a in doc.uncertainties]
+    lines += [""]
+    lines += [f"*{doc.method} The companion workbook carries every formula live.*"]
     return "\n".join(lines) + "\n"
 
 
-def _md(text: str) -> str:
-    """User text made inert in Markdown: no HTML, no links, no table breaks."""
-    escaped = html.escape(text.replace("\n", " "))
-    for ch in "\\`*_[]|#<>!":
-        escaped = escaped.replace(ch, "\\" + ch)
-    return escaped
+# ---------------------------------------------------------------- PDF
+
+
+class _Pdf:
+    """The memo laid out with reportlab at one base font size."""
+
+    def __init__(self, doc: Document, size: float, chart_png: bytes, chart_aspect: float) -> None:
+        from reportlab.lib import colors
+        from reportlab.lib.enums import TA_RIGHT
+        from reportlab.lib.styles import ParagraphStyle
+
+        self.doc, self.size = doc, size
+        self.chart_png, self.chart_aspect = chart_png, chart_aspect
+        self.colors = colors
+        lead = size * 1.22
+        self.body = ParagraphStyle("body", fontName="Helvetica", fontSize=size, leading=lead)
+        self.num = ParagraphStyle("num", parent=self.body, alignment=TA_RIGHT)
+        self.bold = ParagraphStyle("bold", parent=self.body, fontName="Helvetica-Bold")
+        self.bold_num = ParagraphStyle("boldnum", parent=self.num, fontName="Helvetica-Bold")
+        self.small = ParagraphStyle("small", parent=self.body, fontSize=size * 0.9, leading=lead * 0.9,
+                                    textColor=colors.HexColor("#555555"))  # fmt: skip
+        self.warn = ParagraphStyle("warn", parent=self.bold, textColor=colors.HexColor("#8a4b00"))
+        self.h1 = ParagraphStyle("h1", parent=self.bold, fontSize=size * 1.75, leading=size * 2.1)
+        self.h2 = ParagraphStyle("h2", parent=self.bold, fontSize=size * 1.2, leading=size * 1.45,
+                                 textColor=colors.HexColor("#1f3f66"), spaceBefore=size * 0.6, spaceAfter=size * 0.2)  # fmt: skip
+        self.h3 = ParagraphStyle("h3", parent=self.bold, spaceBefore=size * 0.4)
+        self.decision = ParagraphStyle("decision", parent=self.body, backColor=colors.HexColor("#eef3fa"),
+                                       borderColor=colors.HexColor("#1f5fa8"), borderPadding=(3, 4, 3, 4),
+                                       spaceBefore=size * 0.6, spaceAfter=size * 0.6)  # fmt: skip
+        self.bullet = ParagraphStyle("bullet", parent=self.body, leftIndent=size, bulletIndent=0)
+
+    def p(self, text: str, style: Any = None) -> Any:
+        from reportlab.platypus import Paragraph
+
+        return Paragraph(xml_escape(text), style or self.body)
+
+    def heading(self, text: str) -> list[Any]:
+        from reportlab.platypus import HRFlowable
+
+        line = HRFlowable(width="100%", thickness=0.5, color=self.colors.HexColor("#bbbbbb"), spaceBefore=0,
+                          spaceAfter=self.size * 0.25)  # fmt: skip
+        return [self.p(text, self.h2), line]
+
+    def bullets(self, items: Sequence[str], style: Any = None) -> list[Any]:
+        from reportlab.platypus import Paragraph
+
+        base = style or self.body
+        return [
+            Paragraph(xml_escape(i), self.bullet if base is self.body else base, bulletText="\u2022") for i in items
+        ]
+
+    def table(self, table: Table, width: float, bold_figures: bool = False) -> Any:
+        """A table: figure columns as wide as their widest cell (headers wrap at spaces), the label column the rest."""
+        from reportlab.platypus import Table as RlTable
+        from reportlab.platypus import TableStyle
+
+        figure_style = self.bold_num if bold_figures else self.num
+        rows = [[self.p(h, self.bold if i == 0 else self.bold_num) for i, h in enumerate(table.header)]]
+        if not any(table.header):
+            rows = []
+        rows += [[self.p(c, self.body if i == 0 else figure_style) for i, c in enumerate(row)] for row in table.rows]
+        t = RlTable(rows, colWidths=self.widths(table, width, figure_style.fontName))
+        t.spaceBefore, t.spaceAfter = self.size * 0.2, self.size * 0.35
+        grey = self.colors.HexColor("#dddddd")
+        t.setStyle(TableStyle([
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LINEBELOW", (0, 0), (-1, -1), 0.4, grey),
+            ("LEFTPADDING", (0, 0), (-1, -1), PAD), ("RIGHTPADDING", (0, 0), (-1, -1), PAD),
+            ("TOPPADDING", (0, 0), (-1, -1), 0.8), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.2),
+        ]))  # fmt: skip
+        return t
+
+    def widths(self, table: Table, width: float, figure_font: str) -> list[float]:
+        from reportlab.pdfbase.pdfmetrics import stringWidth
+
+        def text(s: str, font: str) -> float:
+            return float(stringWidth(s, font, self.size))
+
+        def word(s: str, font: str) -> float:
+            return max((text(w, font) for w in s.split()), default=0.0)
+
+        n = len(table.header)
+        cells = [max((text(r[i], figure_font) for r in table.rows), default=0.0) for i in range(1, n)]
+        need = [
+            max(text(table.header[i], "Helvetica-Bold"), c) + 2 * PAD for i, c in zip(range(1, n), cells, strict=True)
+        ]
+        if max(text(r[0], "Helvetica") for r in table.rows) + sum(need) > width:  # headers wrap at spaces
+            need = [
+                max(word(table.header[i], "Helvetica-Bold"), c) + 2 * PAD
+                for i, c in zip(range(1, n), cells, strict=True)
+            ]
+        labels = [word(table.header[0], "Helvetica-Bold"), *(text(r[0], "Helvetica") for r in table.rows)]
+        whole = max(labels) + 2 * PAD
+        if whole + sum(need) <= width:  # nothing wraps: the figure columns share what is left
+            spare = (width - whole - sum(need)) / max(1, n - 1)
+            return [whole, *(x + spare for x in need)] if n > 1 else [width]
+        least = max([word(table.header[0], "Helvetica-Bold"), *(word(r[0], "Helvetica") for r in table.rows)])
+        first = max(least + 2 * PAD, 0.28 * width)
+        if sum(need) > width - first:  # the figures wrap too
+            need = [x * (width - first) / sum(need) for x in need]
+        return [width - sum(need), *need]
+
+    def pairs(self, pairs: Sequence[tuple[str, str]], width: float) -> Any:
+        return self.table(Table(("", ""), tuple(pairs)), width, bold_figures=True)
+
+    def columns(self, left: list[Any], right: list[Any], width: float) -> Any:
+        from reportlab.platypus import Table as RlTable
+        from reportlab.platypus import TableStyle
+
+        gap = 12.0
+        t = RlTable([[left, right]], colWidths=[width / 2] * 2)
+        t.setStyle(TableStyle([
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (0, -1), 0), ("RIGHTPADDING", (0, 0), (0, -1), gap / 2),
+            ("LEFTPADDING", (1, 0), (1, -1), gap / 2), ("RIGHTPADDING", (1, 0), (1, -1), 0),
+            ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+        ]))  # fmt: skip
+        return t
+
+    def story(self, width: float) -> list[Any]:
+        from reportlab.platypus import Image
+
+        d = self.doc
+        half = (width - 12) / 2
+        head: list[Any] = [self.p(d.title, self.h1)]
+        head.append(self.p(f"{d.scenario_name} \u00b7 prepared on {d.prepared}", self.bold))
+        if d.description:
+            head.append(self.p(d.description, self.small))
+        head.append(self.p_rich("Decision requested.", d.decision, self.decision))
+
+        ask = [*self.heading("The ask"), self.p(d.ask), self.table(d.spend, half)]
+        ask += [self.table(d.cash_by_year, half), self.p(d.peak_funding)]
+        answer = [*self.heading("The answer"), self.pairs(d.answer_rows, half), self.p(d.answer_note, self.small)]
+        answer += [self.p("The odds", self.h3), self.p(d.odds.intro, self.small)]
+        if d.odds.table is not None:
+            answer += [
+                self.table(d.odds.table, half),
+                self.table(Table(("", "Chance"), d.odds.chances), half),
+            ]
+
+        chart = [*self.heading("Cumulative cash flow")]
+        chart.append(Image(BytesIO(self.chart_png), width=width, height=width * self.chart_aspect))
+        areas = [*self.heading("Which areas pay back"), self.p(d.areas_verdict), self.table(d.areas, width)]
+        if d.phasing is not None:
+            p = d.phasing
+            areas += [self.p(f"Recommended phasing within {p.caps}", self.h3)]
+            areas += [self.p(f"{p.sentence} NPV {p.npv}, payback {p.payback}.")]
+            areas += [self.table(p.cost_by_year, width)]
+
+        assumptions = [*self.heading("The assumptions that matter"), *self.bullets(d.assumptions)]
+        assumptions += [self.p("Staff time", self.h3), self.p(d.staff)]
+        risks = [*self.heading("How the answer changes"), self.table(d.what_ifs, half)]
+        if d.warnings or d.uncertainties:
+            risks += [*self.heading("Risks"), *self.bullets(d.warnings, self.warn)]
+        if d.uncertainties:
+            risks += [self.p("The estimates that move NPV most across their ranges", self.h3)]
+            risks += self.bullets(d.uncertainties)
+        foot = [self.p(f"{d.method} The companion workbook carries every formula live.", self.small)]
+        return [
+            *head,
+            self.columns(ask, answer, width),
+            *chart,
+            *areas,
+            self.columns(assumptions, risks, width),
+            *foot,
+        ]
+
+    def p_rich(self, lead: str, text: str, style: Any) -> Any:
+        from reportlab.platypus import Paragraph
+
+        return Paragraph(f"<b>{xml_escape(lead)}</b> {xml_escape(text)}", style)
+
+
+PAD = 2.0
+PDF_SIZES = (8.6, 8.2, 7.8, 7.4, 7.0, 6.6, 6.2, 5.8)
+
+
+def render_pdf(doc: Document) -> bytes:
+    """The memo as exactly one A4 page of PDF (standard fonts, the chart as PNG); the type shrinks to fit."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+    from reportlab.platypus import SimpleDocTemplate
+    from reportlab.platypus.doctemplate import LayoutError
+
+    from roi.charts import to_png
+
+    png = to_png(memo_chart(doc), width=PDF_CHART_WIDTH, scale=3)
+    aspect = _png_aspect(png)
+    margin = 12 * mm
+    for size in PDF_SIZES:
+        buffer = BytesIO()
+        pdf = SimpleDocTemplate(
+            buffer, pagesize=A4, leftMargin=margin, rightMargin=margin, topMargin=margin, bottomMargin=margin,
+            title=f"{doc.scenario_name}: delivery investment memo", author="roi memo", subject=doc.title,
+            creator="roi memo", invariant=1,
+        )  # fmt: skip
+        try:
+            pdf.build(_Pdf(doc, size, png, aspect).story(pdf.width))
+        except LayoutError:
+            continue
+        if pdf.page == 1:
+            return buffer.getvalue()
+    raise ValueError("the memo does not fit one A4 page even at the smallest type")
+
+
+def _png_aspect(png: bytes) -> float:
+    """Height over width of a PNG, from its header."""
+    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    return height / width if width else 0.5
+
+
+# ---------------------------------------------------------------- from a result
+
+
+def memo_html(result: Result, budgets: Sequence[float] | None = None, prepared_on: date | None = None) -> str:
+    """The HTML memo of a result, with the default seeded odds (and the phasing under budgets, if any)."""
+    return render_html(document_for(result, budgets, prepared_on=prepared_on))
+
+
+def memo_markdown(result: Result, budgets: Sequence[float] | None = None, prepared_on: date | None = None) -> str:
+    """The Markdown memo of a result, with the default seeded odds (and the phasing under budgets, if any)."""
+    return render_markdown(document_for(result, budgets, prepared_on=prepared_on))
+
+
+def memo_pdf(result: Result, budgets: Sequence[float] | None = None, prepared_on: date | None = None) -> bytes:
+    """The one-page PDF memo of a result, with the default seeded odds (and the phasing under budgets, if any)."""
+    return render_pdf(document_for(result, budgets, prepared_on=prepared_on))

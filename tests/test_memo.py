@@ -1,27 +1,185 @@
-"""The one-page CFO memo: content, safety, self-containment, and printing to one PDF page."""
+"""The CFO memo: one content model (roi/documents.py) in HTML, Markdown and a one-page PDF; odds, phasing, safety."""
 
 from __future__ import annotations
 
 import re
 import subprocess
+from dataclasses import replace
+from datetime import date
+from io import BytesIO
 
 import pytest
+from pypdf import PdfReader
 
 from roi import evaluate, load_scenario
+from roi import formatting as fmt
 from roi.cli import app
-from roi.memo import memo_html, memo_markdown, variants
+from roi.documents import Document, build_document, document_for, variants
+from roi.memo import md_text, memo_html, memo_markdown, render_html, render_markdown, render_pdf
 from roi.scenario import with_values
-from tests.conftest import FORUM, SCENARIOS, require_program
+from roi.uncertainty import simulate
+from tests.conftest import FORUM, ROOT, SCENARIOS, require_program
+
+DAY = date(2026, 3, 7)
+REALISTIC = ROOT / "scenarios" / "forum-post-realistic.toml"
+CRAFTED = "<script>alert(1)</script> [x](http://evil) =1+2 **URGENT**"
+CODE_NAMES = re.compile(r"ci_cd|_usd\b|merges\.|investments\.|lead_time|fix_hours|npv_usd|payback_months")
 
 
-def test_html_memo_has_the_ask_the_answer_and_the_chart():
-    page = memo_html(evaluate(load_scenario(FORUM)))
-    for text in ("The ask", "The answer", "The assumptions that matter", "How the answer changes", "<svg"):
-        assert text in page
-    assert "$450,000 up front" in page
-    assert "11.77 months" in page and "$742,489" in page and "150.6%" in page
-    assert "2.25 : 1 (within the 2:1 to 3:1 band)" in page
-    assert "payback 11.8 mo" in page
+@pytest.fixture(scope="module")
+def forum() -> Document:
+    return document_for(evaluate(load_scenario(FORUM)), prepared_on=DAY)
+
+
+@pytest.fixture(scope="module")
+def forum_budget() -> Document:
+    return document_for(evaluate(load_scenario(FORUM)), [300_000], prepared_on=DAY)
+
+
+def pdf_text(content: bytes) -> tuple[int, str]:
+    reader = PdfReader(BytesIO(content))
+    return len(reader.pages), " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
+
+
+def visible(page: str) -> str:
+    """The text of an HTML page a reader sees (tags and the inline chart dropped), entities decoded."""
+    import html
+
+    page = re.sub(r"<svg.*?</svg>", " ", page, flags=re.S)
+    page = re.sub(r"<style.*?</style>", " ", page, flags=re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+
+
+# ---------------------------------------------------------------- content
+
+
+def test_the_founding_case(forum):
+    answer = {label: value for label, value, _ in forum.answer}
+    assert answer["Payback"] == "11.77 months"
+    assert answer["NPV over 36 months"] == "$742,489"
+    assert answer["Delivery-to-AI spend ratio"] == "2.25 : 1"  # staff not counted: the ratio without it
+    assert forum.decision.startswith(
+        "Approve $450,000 of delivery investment; $450,000 of cash goes out in plan year 1"
+    )
+    assert "Staff time is not counted." in forum.decision
+    assert forum.areas_verdict == (
+        "On its own, CI/CD pipeline and Automated testing pay back within the 36-month horizon; "
+        "Deployment automation and Observability do not."
+    )
+    rows = {row[0]: row for row in forum.areas.rows}
+    assert rows["CI/CD pipeline"][4] == "7.85 months" and rows["Automated testing"][4] == "5.23 months"
+    assert rows["Deployment automation"][4] == "not within 36 months"
+    assert forum.cash_by_year.rows == (("Cash out", "$450,000", "$0", "$0"),)
+    assert "Peak funding $450,000" in forum.peak_funding
+    assert forum.phasing is None and len(forum.areas.header) == 5
+    assert forum.prepared == "7 March 2026"
+    assert forum.staff == (
+        "Staff time is not counted: the 8 engineer-quarters the work needs ($624,000 at $150 an hour) are left out "
+        "of every figure. Counting them: payback 28.09 months and NPV $118,489."
+    )
+
+
+def test_staff_counted_shows_the_ratio_with_staff():
+    doc = document_for(evaluate(load_scenario(FORUM, ["finance.include_staff_cost=true"])), draws=200)
+    answer = {label: value for label, value, _ in doc.answer}
+    assert answer["Delivery-to-AI ratio with staff"] == "5.37 : 1"  # (450K + 624K) / 200K
+    assert "Staff time is counted" in doc.decision and "$1,074,000" in doc.decision
+
+
+def test_with_a_budget_the_phasing_funds_ci_cd_and_testing_at_once(forum_budget):
+    p = forum_budget.phasing
+    assert p is not None
+    assert p.sentence == (
+        "CI/CD pipeline and Automated testing start in month 0; Deployment automation and Observability are not funded."
+    )
+    assert p.npv == "$942,489" and p.payback == "6.54 months"
+    assert p.cost_by_year.rows == (("Cash out", "$250,000", "$0", "$0"),)
+    starts = {row[0]: row[-1] for row in forum_budget.areas.rows}
+    assert starts == {"CI/CD pipeline": "month 0", "Automated testing": "month 0",
+                      "Deployment automation": "not funded", "Observability": "not funded"}  # fmt: skip
+    assert forum_budget.decision.startswith(
+        "Approve $250,000 of delivery investment, phased to fit $300,000 in plan year 1; later years uncapped: "
+        "CI/CD pipeline and Automated testing start in month 0"
+    )
+    for text in (render_html(forum_budget), render_markdown(forum_budget)):
+        assert "Recommended phasing within $300,000 in plan year 1" in text
+
+
+def test_the_odds_are_seeded(forum):
+    odds = forum.odds
+    assert not odds.certain and odds.table is not None
+    assert "10,000 draws over the 1 input given as ranges" in odds.intro and "seed 0" in odds.intro
+    payback, npv = odds.table.rows
+    assert payback[0] == "Payback" and all(cell.endswith("months") for cell in payback[1:])
+    assert npv[2] == fmt.money(simulate(load_scenario(FORUM), 10_000, 0).summary()["npv_usd"]["p50"])
+    chances = dict(odds.chances)
+    assert chances["Pays back within the 36-month horizon"] == "100.0%"
+    assert "Pays back within 24 months" in chances
+    result = evaluate(load_scenario(FORUM))
+    again = document_for(result, prepared_on=DAY)
+    assert render_markdown(again) == render_markdown(forum)  # same seed, same text
+    other = document_for(result, seed=1, prepared_on=DAY)
+    assert other.odds.table != forum.odds.table
+
+
+def test_a_scenario_without_ranges_says_its_figures_are_certain():
+    result = evaluate(load_scenario(FORUM, ["merges.fix_hours=3"]))
+    doc = document_for(result, draws=100, prepared_on=DAY)
+    assert doc.odds.certain and doc.odds.table is None and doc.odds.chances == ()
+    assert "certain given the inputs" in doc.odds.intro
+    for text in (visible(render_html(doc)), render_markdown(doc)):
+        assert "certain given the inputs" in text
+        assert "P10" not in text and "Pays back within" not in text
+    assert "certain given the inputs" in pdf_text(render_pdf(doc))[1]
+
+
+def test_labels_are_words_not_code_names(forum_budget):
+    realistic = document_for(evaluate(load_scenario(REALISTIC)), [500_000], draws=500, prepared_on=DAY)
+    for doc in (forum_budget, realistic):
+        for text in (visible(render_html(doc)), render_markdown(doc)):
+            assert not CODE_NAMES.search(text), CODE_NAMES.search(text)
+    assert any("Business cost of one hour of outage" in u for u in realistic.uncertainties)
+
+
+def test_what_ifs_count_staff_and_lower_the_target():
+    scenario = load_scenario(FORUM)
+    cases = dict(variants(evaluate(scenario)))
+    staffed = evaluate(with_values(scenario, {"finance.include_staff_cost": True})).summary
+    assert cases["With staff cost counted"].payback_months == pytest.approx(staffed.payback_months)
+    lower = evaluate(with_values(scenario, {"merges.success_rate_after": 0.95})).summary
+    assert cases["Target success rate 95.0% (not 100.0%)"].npv_usd == pytest.approx(lower.npv_usd)
+    assert "Target success rate 85.4% (not 100.0%)" in cases  # halfway from 70.8 %
+
+
+def test_a_long_description_is_shortened_to_fit_the_page():
+    scenario = with_values(load_scenario(FORUM), {"description": "word " * 3000})
+    doc = document_for(evaluate(scenario), draws=100)
+    assert len(doc.description) <= 602 and doc.description.endswith("\u2026")
+
+
+# ---------------------------------------------------------------- HTML and Markdown
+
+
+def test_html_memo(forum):
+    page = render_html(forum)
+    text = visible(page)
+    headings = ["Decision requested.", "The ask", "The answer", "The odds", "Which areas pay back", "Risks",
+                "The assumptions that matter", "How the answer changes", "Cumulative cash flow"]  # fmt: skip
+    for heading in headings:
+        assert heading in text
+    assert "Forum post: 70.8% main-branch success \u00b7 prepared on 7 March 2026" in text
+    assert "11.77 months" in text and "$742,489" in text and "150.6%" in text
+    assert "2.25 : 1 (within the 2:1 to 3:1 band)" in text
+    assert "<svg" in page and "Payback 11.8 months" in page  # the shared chart, inline
+
+
+def test_the_memo_chart_has_round_ticks(forum):
+    svg = re.search(r"<svg.*?</svg>", render_html(forum), flags=re.S)
+    assert svg is not None
+    ticks = re.findall(r">(-?\$[\d.,]+[KMB]?)<", svg.group(0))
+    assert "$0" in ticks and len(ticks) >= 4
+    for tick in ticks:  # $200K steps, never -$17,001
+        assert re.fullmatch(r"-?\$(0|\d{1,3}(\.\d)?[KMB])", tick), tick
 
 
 def test_html_memo_is_self_contained():
@@ -31,58 +189,176 @@ def test_html_memo_is_self_contained():
     assert "<link" not in page
 
 
-def test_what_ifs_count_staff_and_lower_the_target():
-    scenario = load_scenario(FORUM)
-    cases = {v.label: v.summary for v in variants(evaluate(scenario))}
-    staffed = evaluate(with_values(scenario, {"finance.include_staff_cost": True})).summary
-    assert cases["With staff cost counted"].payback_months == pytest.approx(staffed.payback_months)
-    lower = evaluate(with_values(scenario, {"merges.success_rate_after": 0.95})).summary
-    assert cases["Target success rate 95.0% (not 100.0%)"].npv_usd == pytest.approx(lower.npv_usd)
-    assert "Target success rate 85.4% (not 100.0%)" in cases  # halfway from 70.8 %
-
-
-def test_user_text_is_escaped():
-    scenario = with_values(load_scenario(FORUM), {"name": "<script>alert(1)</script>", "description": "<img src=x>"})
-    page = memo_html(evaluate(scenario))
-    assert "<script>alert" not in page and "<img" not in page
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
-    md = memo_markdown(evaluate(with_values(scenario, {"name": "[click](http://x) | <b>"})))
-    assert "[click](http://x)" not in md and "<b>" not in md
-
-
-def test_markdown_memo():
-    md = memo_markdown(evaluate(load_scenario(FORUM)))
+def test_markdown_memo(forum):
+    md = render_markdown(forum)
     assert md.startswith("# Delivery infrastructure: the business case")
+    assert "**Decision requested.** Approve $450,000" in md
     assert "| Payback | **11.77 months** |" in md
-    assert "| 36 | $926,546 |" in md  # cumulative at the horizon: 36 x 38,237.40 - 450,000
+    assert "| 36 | $926,546 | $742,489 |" in md  # cumulative at the horizon: 36 x 38,237.40 - 450,000
 
 
-@pytest.mark.parametrize("suffix", [".html", ".md"])
+# ---------------------------------------------------------------- user text stays text
+
+
+@pytest.fixture(scope="module")
+def crafted() -> Document:
+    scenario = with_values(load_scenario(FORUM), {"name": CRAFTED, "description": '<img src=x onerror="x()">'})
+    return document_for(evaluate(scenario), draws=200, prepared_on=DAY)
+
+
+def test_user_text_is_inert_in_html(crafted):
+    page = render_html(crafted)
+    assert "<script>" not in page and "<img" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; [x](http://evil) =1+2 **URGENT**" in page
+    assert not re.search(r"<a\b", page)
+
+
+def test_user_text_is_inert_in_markdown(crafted):
+    md = render_markdown(crafted)
+    for raw in ("<script>", "[x](http://evil)", "**URGENT**", "<img"):
+        assert raw not in md
+    assert md_text(CRAFTED) in md
+    assert "=1+2" in md  # plain text: nothing in Markdown makes it a formula
+
+
+def test_user_text_is_plain_text_in_pdf(crafted):
+    pages, text = pdf_text(render_pdf(crafted))
+    assert pages == 1
+    assert CRAFTED in text
+    assert '<img src=x onerror="x()">' in text
+
+
+# ---------------------------------------------------------------- PDF
+
+
+def standard_or_embedded(content: bytes) -> bool:
+    standard = {"Helvetica", "Helvetica-Bold", "Helvetica-Oblique", "Helvetica-BoldOblique", "Times-Roman",
+                "Times-Bold", "Courier", "Symbol", "ZapfDingbats"}  # fmt: skip
+    for page in PdfReader(BytesIO(content)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            name = str(font["/BaseFont"]).lstrip("/")
+            descriptor = font.get("/FontDescriptor")
+            embedded = descriptor is not None and any(k in descriptor.get_object() for k in ("/FontFile", "/FontFile2"))
+            if name not in standard and not embedded:
+                return False
+    return True
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+def test_pdf_memo_is_one_page(path):
+    result = evaluate(load_scenario(path))
+    content = render_pdf(document_for(result, draws=2_000, prepared_on=DAY))
+    pages, text = pdf_text(content)
+    assert pages == 1
+    s = result.summary
+    for figure in (fmt.months(s.payback_months), fmt.money(s.npv_usd), fmt.pct(s.irr_annual), "7 March 2026"):
+        assert figure in text, figure
+    assert "Decision requested." in text and "Which areas pay back" in text
+    assert standard_or_embedded(content)
+
+
+@pytest.mark.parametrize(("path", "budget"), [(FORUM, 300_000), (REALISTIC, 500_000)], ids=["forum", "realistic"])
+def test_pdf_memo_with_a_budget_is_one_page(path, budget):
+    doc = document_for(evaluate(load_scenario(path)), [budget], draws=2_000, prepared_on=DAY)
+    pages, text = pdf_text(render_pdf(doc))
+    assert pages == 1
+    assert f"Recommended phasing within {fmt.money(budget)} in plan year 1" in text
+
+
+def test_pdf_memo_fits_one_page_at_its_longest(forum):
+    """Every list as long as it gets: a 200-character name, the longest description, four warnings."""
+    warning = "Deployment automation is credited with 33% of the incidents benefit but costs nothing: cost the area."
+    long = replace(forum, scenario_name="N" * 20 + " name" * 36, description="words " * 100, warnings=(warning,) * 5)
+    pages, text = pdf_text(render_pdf(long))
+    assert pages == 1 and text.count("costs nothing") == 5
+
+
+def test_the_pdf_memo_is_the_founding_case(forum):
+    _, text = pdf_text(render_pdf(forum))
+    for figure in (
+        "11.77 months",
+        "$742,489",
+        "2.25 : 1",
+        "Pays back within the 36-month horizon",
+        "Peak funding $450,000",
+    ):
+        assert figure in text, figure
+
+
+# ---------------------------------------------------------------- the command line
+
+
+@pytest.mark.parametrize("suffix", [".html", ".md", ".pdf"])
 def test_memo_through_the_cli(runner, tmp_path, suffix):
     out = tmp_path / f"memo{suffix}"
-    result = runner.invoke(app, ["memo", str(FORUM), "-o", str(out), "--set", "merges.fix_hours=4"])
+    args = ["memo", str(FORUM), "-o", str(out), "--set", "merges.fix_hours=4", "--draws", "500"]
+    result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
-    assert "8.83 months" in out.read_text()
+    text = pdf_text(out.read_bytes())[1] if suffix == ".pdf" else out.read_text()
+    assert "8.83 months" in text and "certain given the inputs" in text  # --set took the range away
+    assert f"prepared on {date.today().day} {date.today():%B %Y}" in text
 
 
-def test_memo_refuses_other_formats(runner, tmp_path):
-    result = runner.invoke(app, ["memo", str(FORUM), "-o", str(tmp_path / "memo.pdf")])
-    assert result.exit_code == 2
-    assert "--output: must end in .html or .md" in result.output
+def test_memo_budget_draws_and_seed_through_the_cli(runner, tmp_path):
+    out = tmp_path / "memo.md"
+    args = ["memo", str(FORUM), "-o", str(out), "--budget", "300000", "--draws", "1000", "--seed", "7"]
+    assert runner.invoke(app, args).exit_code == 0
+    text = out.read_text()
+    assert "Recommended phasing within $300,000 in plan year 1" in text
+    assert "1,000 draws" in text and "seed 7" in text
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["-o", "memo.docx"], "--output: must end in .html or .md or .pdf, got 'memo.docx'"),
+        (["-o", "{tmp}/no/such/dir/memo.pdf"], "cannot write"),
+        (
+            ["-o", "memo.md", "--budget", "lots"],
+            "--budget: must be an amount in USD from 0 to 10,000,000,000, got 'lots'",
+        ),
+        (["-o", "memo.md", "--budget", "-5"], "--budget: must be an amount in USD"),
+        (["-o", "memo.md", "--budget", "nan"], "--budget: must be an amount in USD"),
+    ],
+    ids=["suffix", "unwritable", "not-a-number", "negative", "nan"],
+)
+def test_memo_refuses_bad_options_in_one_line(runner, tmp_path, monkeypatch, args, message):
+    monkeypatch.chdir(tmp_path)
+    args = [a.replace("{tmp}", str(tmp_path)) for a in args]
+    result = runner.invoke(app, ["memo", str(FORUM), *args, "--draws", "100"])
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], result.stderr
+    assert "Traceback" not in result.output
+
+
+# ---------------------------------------------------------------- printing the HTML
+
+
+def print_to_pdf(tmp_path, page: str) -> int:
+    chromium = require_program("chromium", "chromium-browser")
+    html_file, pdf = tmp_path / "memo.html", tmp_path / "memo.pdf"
+    html_file.write_text(page)
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
+             "--disable-component-update", "--disable-sync", f"--user-data-dir={tmp_path / 'profile'}",
+             "--no-pdf-header-footer", f"--print-to-pdf={pdf}"]  # fmt: skip
+    subprocess.run([chromium, *flags, html_file.as_uri()], capture_output=True, timeout=120, check=False)
+    return len(re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes()))
 
 
 @pytest.mark.browser
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
 def test_memo_prints_to_one_pdf_page(tmp_path, path):
-    chromium = require_program("chromium", "chromium-browser")
-    page, pdf = tmp_path / "memo.html", tmp_path / "memo.pdf"
-    page.write_text(memo_html(evaluate(load_scenario(path))))
-    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
-             "--disable-component-update", "--disable-sync", f"--user-data-dir={tmp_path / 'profile'}",
-             "--no-pdf-header-footer", f"--print-to-pdf={pdf}"]  # fmt: skip
-    subprocess.run([chromium, *flags, page.as_uri()], capture_output=True, timeout=120, check=False)
-    pages = re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes())
-    assert len(pages) == 1
+    assert print_to_pdf(tmp_path, memo_html(evaluate(load_scenario(path)))) == 1
+
+
+@pytest.mark.browser
+def test_memo_with_a_budget_prints_to_one_pdf_page(tmp_path):
+    assert print_to_pdf(tmp_path, memo_html(evaluate(load_scenario(REALISTIC)), [500_000])) == 1
+
+
+# ---------------------------------------------------------------- caveats
 
 
 SINKS_AGAIN = [
@@ -96,15 +372,32 @@ def test_memo_and_summary_say_when_the_cumulative_flow_crosses_zero_twice(runner
     result = evaluate(load_scenario(FORUM, SINKS_AGAIN))
     assert result.summary.cumulative_zero_crossings == 2
     expected = "The cumulative cash flow crosses zero 2 times"
-    assert expected in memo_html(result)
-    assert expected in memo_markdown(result)
+    doc = document_for(result, draws=100)
+    assert expected in render_html(doc)
+    assert expected in render_markdown(doc)
+    assert expected in pdf_text(render_pdf(doc))[1]
     sets = [arg for s in SINKS_AGAIN for arg in ("--set", s)]
     assert expected in runner.invoke(app, ["summary", str(FORUM), *sets]).output
-    plain = evaluate(load_scenario(FORUM))
-    assert "crosses zero" not in memo_html(plain) and "crosses zero" not in memo_markdown(plain)
+    plain = document_for(evaluate(load_scenario(FORUM)), draws=100)
+    assert "crosses zero" not in render_html(plain) and "crosses zero" not in render_markdown(plain)
 
 
-def test_memo_states_its_method_and_cites_no_file():
-    for page in (memo_html(evaluate(load_scenario(FORUM))), memo_markdown(evaluate(load_scenario(FORUM)))):
+def test_uncosted_benefits_are_warned_about():
+    scenario = load_scenario(FORUM, ["investments.testing.one_time=0", "investments.testing.engineer_quarters=0"])
+    doc = document_for(evaluate(scenario), draws=100)
+    assert any("Automated testing is credited with 50% of the failed merges benefit" in w for w in doc.warnings)
+    assert "costs nothing" in visible(render_html(doc))
+
+
+def test_memo_states_its_method_and_cites_no_file(forum):
+    for page in (render_html(forum), render_markdown(forum), pdf_text(render_pdf(forum))[1]):
         assert "payback is the month after which the cumulative cash flow stays at or above zero" in page
         assert "docs/" not in page and "shared/" not in page
+
+
+def test_the_document_is_a_pure_function_of_its_inputs():
+    result = evaluate(load_scenario(FORUM))
+    odds = simulate(result.scenario, 500, 3).summary()
+    one, two = build_document(result, odds, None, DAY), build_document(result, odds, None, DAY)
+    assert render_markdown(one) == render_markdown(two)
+    assert memo_markdown(result, prepared_on=DAY) == render_markdown(document_for(result, prepared_on=DAY))

@@ -1,0 +1,505 @@
+"""What the CFO documents say: one `Document` that the memo (HTML, Markdown, PDF) and the board slides all lay out.
+
+`build_document` is a pure function of the figures: the evaluated scenario, the Monte Carlo summary
+(`Simulation.summary()`), the phasing under budgets (or None) and the date the document was prepared. Every string
+in a `Document` is written here, in words and units a reader reads ($742,489, 11.77 months, 70.8 %), except
+`scenario_name` and `description`, which are the user's own text: each renderer makes those inert its own way
+(escaped in HTML, backslash-escaped in Markdown, XML-escaped for reportlab, plain runs in PowerPoint).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from roi import finance
+from roi import formatting as fmt
+from roi.figures import FIGURES
+from roi.model import Result, Summary, evaluate
+from roi.plan import Phasing, best_phasing, uncosted_benefits
+from roi.scenario import AREA_LABELS, AREAS, FIELDS, STREAM_LABELS, field_label, likely, with_values
+from roi.uncertainty import DEFAULT_DRAWS, simulate, tornado
+
+if TYPE_CHECKING:
+    from roi.charts import ChartSpec
+
+TITLE = "Delivery infrastructure: the business case"
+#: A one-page document holds this much of the scenario's description; the rest stays in the file.
+DESCRIPTION_CHARS = 600
+#: Plan years shown one by one; later ones are summed into one column.
+YEARS_SHOWN = 5
+#: The estimates that move NPV most, as the documents list them.
+TOP_UNCERTAINTIES = 3
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table of text: a header row, then rows. The first column reads as labels, the others as figures."""
+
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class Odds:
+    """The Monte Carlo answer, or the plain statement that there is nothing uncertain to report."""
+
+    certain: bool
+    intro: str
+    table: Table | None  # payback and NPV at P10 / P50 / P90
+    chances: tuple[tuple[str, str], ...]  # ("Pays back within the 36-month horizon", "100.0%")
+
+
+@dataclass(frozen=True)
+class PhasingPlan:
+    """The recommended phasing under the budgets."""
+
+    caps: str  # "$300,000 in plan year 1; later years uncapped"
+    sentence: str  # who starts when, in words (the areas table has a column of it too)
+    npv: str
+    payback: str
+    cost_by_year: Table
+
+
+@dataclass(frozen=True)
+class Document:
+    """Everything a CFO document says, built once; renderers only lay it out."""
+
+    title: str
+    scenario_name: str  # user text
+    description: str  # user text, shortened to fit one page
+    prepared_on: date
+    decision: str
+    ask: str
+    spend: Table
+    cash_by_year: Table
+    peak_funding: str  # the sentence
+    peak_funding_amount: str  # the amount alone
+    answer: tuple[tuple[str, str, str], ...]  # label, figure, a note on the figure ("" when none)
+    answer_note: str
+    odds: Odds
+    areas: Table  # with budgets, a last column: the recommended start month or "not funded"
+    areas_verdict: str
+    phasing: PhasingPlan | None
+    assumptions: tuple[str, ...]
+    uncertainties: tuple[str, ...]
+    warnings: tuple[str, ...]
+    staff: str
+    what_ifs: Table
+    method: str
+    cumulative: Table  # the cumulative flow at quarter ends, for formats without a picture
+    chart: ChartSpec
+    payback_months: float | None
+
+    @property
+    def prepared(self) -> str:
+        """The date as a reader writes it: 7 March 2026."""
+        return f"{self.prepared_on.day} {self.prepared_on:%B %Y}"
+
+    @property
+    def answer_rows(self) -> tuple[tuple[str, str], ...]:
+        """The answer as label and text, the note in brackets after its figure."""
+        return tuple((label, f"{value} ({note})" if note else value) for label, value, note in self.answer)
+
+
+# ---------------------------------------------------------------- small words
+
+
+def join_words(items: Sequence[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def months_cell(x: float | None, horizon: int) -> str:
+    """A payback for a table cell: 11.77 months, or not within the horizon (said in months)."""
+    return fmt.months(x) if x is not None else f"not within {horizon} months"
+
+
+def _year_label(year: int, last: int | None = None) -> str:
+    if last is not None and last > year:
+        return f"Years {year}\u2013{last}"
+    return "Year 1 (months 0\u201312)" if year == 1 else f"Year {year}"
+
+
+def years_table(costs: Sequence[float], first_label: str = "Cash out") -> Table:
+    """Costs by plan year as one row; years past YEARS_SHOWN summed into one column."""
+    costs = list(costs)
+    header = [""]
+    cells = [first_label]
+    shown = costs if len(costs) <= YEARS_SHOWN + 1 else costs[:YEARS_SHOWN]
+    for i, c in enumerate(shown, start=1):
+        header.append(_year_label(i))
+        cells.append(fmt.money(c))
+    if len(shown) < len(costs):
+        header.append(_year_label(len(shown) + 1, len(costs)))
+        cells.append(fmt.money(sum(costs[len(shown) :])))
+    return Table(tuple(header), (tuple(cells),))
+
+
+def _engineer_quarters(result: Result) -> float:
+    inv = result.scenario.investments
+    return sum(likely(getattr(inv, a).engineer_quarters) for a in AREAS if getattr(inv, a).include)
+
+
+def _short(text: str, limit: int = DESCRIPTION_CHARS) -> str:
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + " \u2026"
+
+
+# ---------------------------------------------------------------- sections
+
+
+def _staff(result: Result, switched: Summary) -> str:
+    """Whether staff time is counted, what it is, and what the answer is the other way (`switched`)."""
+    s, sc = result.summary, result.scenario
+    quarters = _engineer_quarters(result)
+    if s.staff_cost_usd == 0:
+        return "Staff time: no engineer-quarters are entered for the work, so no engineer time is priced in."
+    rate = fmt.money(likely(sc.team.loaded_hourly_rate))
+    what = f"the {quarters:g} engineer-quarters the work needs ({fmt.money(s.staff_cost_usd)} at {rate} an hour)"
+    other = f"payback {months_cell(switched.payback_months, s.horizon_months)} and NPV {fmt.money(switched.npv_usd)}"
+    if sc.finance.include_staff_cost:
+        return f"Staff time is counted: {what} are in the investment and every figure. Without them: {other}."
+    return f"Staff time is not counted: {what} are left out of every figure. Counting them: {other}."
+
+
+def _caps(budgets: Sequence[float]) -> str:
+    capped = ", ".join(f"{fmt.money(b)} in plan year {i}" for i, b in enumerate(budgets, start=1))
+    return f"{capped}; later years uncapped" if capped else "no cap"
+
+
+def _starts_sentence(start_months: Mapping[str, int | None]) -> str:
+    by_month: dict[int, list[str]] = {}
+    for area, start in start_months.items():
+        if start is not None:
+            by_month.setdefault(start, []).append(AREA_LABELS[area])
+    parts = []
+    for i, (month, names) in enumerate(sorted(by_month.items())):
+        verb = ("starts" if len(names) == 1 else "start") + " in month" if i == 0 else "in month"
+        parts.append(f"{join_words(names)} {verb} {month}")
+    sentence = "; ".join(parts)
+    left = [AREA_LABELS[a] for a, s in start_months.items() if s is None]
+    if left:
+        sentence += f"; {join_words(left)} {'is' if len(left) == 1 else 'are'} not funded"
+    return sentence
+
+
+def _decision(result: Result, phasing: Phasing | None) -> str:
+    s = result.summary
+    staff = "counted" if s.include_staff_cost else "not counted"
+    if phasing is None:
+        recurring = (
+            f" and {fmt.money(s.annual_recurring_cost_usd)} a year to run it" if s.annual_recurring_cost_usd else ""
+        )
+        return (
+            f"Approve {fmt.money(s.upfront_investment_usd)} of delivery investment{recurring}; "
+            f"{fmt.money(s.first_year_cost_usd)} of cash goes out in plan year 1 (months 0 to 12). "
+            f"Staff time is {staff}."
+        )
+    funded = [a for a, m in phasing.start_months.items() if m is not None]
+    caps = _caps(phasing.budgets_usd)
+    if not funded:
+        return (
+            f"Within {caps}, fund nothing for now: no phasing of the areas that fits the budget adds value "
+            f"(the full plan is {fmt.money(s.upfront_investment_usd)}, {fmt.money(s.first_year_cost_usd)} of it "
+            f"in plan year 1). Staff time is {staff}."
+        )
+    total = sum(s.areas[a].investment_usd for a in funded)
+    return (
+        f"Approve {fmt.money(total)} of delivery investment, phased to fit {caps}: "
+        f"{_starts_sentence(phasing.start_months)}. {fmt.money(phasing.cost_by_year_usd[0])} of cash goes out in "
+        f"plan year 1. Staff time is {staff}."
+    )
+
+
+def _ask(result: Result) -> str:
+    s = result.summary
+    quarters = _engineer_quarters(result)
+    if s.staff_cost_usd == 0:
+        staff = ""
+    elif s.include_staff_cost:
+        staff = f" and {fmt.money(s.staff_cost_usd)} of engineer time ({quarters:g} engineer-quarters)"
+    else:
+        staff = f" (the {quarters:g} engineer-quarters of engineer time, {fmt.money(s.staff_cost_usd)}, not counted)"
+    recurring = (
+        f", then {fmt.money(s.annual_recurring_cost_usd)} a year to run it" if s.annual_recurring_cost_usd else ""
+    )
+    inv = result.scenario.investments
+    starts = {a: getattr(inv, a).start_month if getattr(inv, a).include else None for a in AREAS}
+    when = _starts_sentence(starts)
+    when = f" {when[0].upper()}{when[1:]}." if when else ""
+    return (
+        f"{fmt.money(s.upfront_investment_usd)} of investment: {fmt.money(s.one_time_cost_usd)} of infrastructure "
+        f"and tools{staff}{recurring}.{when}"
+    )
+
+
+def _spend(result: Result) -> Table:
+    inv = result.scenario.investments
+    rows = []
+    for a in AREAS:
+        i = getattr(inv, a)
+        label = AREA_LABELS[a] + ("" if i.include else " (left out)")
+        quarters = f"{likely(i.engineer_quarters):g}"
+        rows.append((label, fmt.money(likely(i.one_time)), quarters, fmt.money(likely(i.annual_recurring))))
+    return Table(("Area", "One-time", "Engineer-quarters", "Per year"), tuple(rows))
+
+
+def _cash_by_year(result: Result) -> list[float]:
+    m = result.monthly
+    costs = -(m["one_time_usd"] + m["staff_usd"] + m["recurring_usd"]).to_numpy(dtype=float)
+    return [float(x) for x in finance.by_plan_year(costs)]
+
+
+def _ratio(s: Summary) -> tuple[str, str, str]:
+    if s.include_staff_cost and s.staff_cost_usd:
+        label, value = FIGURES["delivery_to_ai_ratio_incl_staff"].label, s.delivery_to_ai_ratio_incl_staff
+    else:
+        label, value = FIGURES["delivery_to_ai_ratio"].label, s.delivery_to_ai_ratio
+    band = ""
+    if value is not None:
+        where = "within" if 2 <= value <= 3 else ("below" if value < 2 else "above")
+        band = f"{where} the 2:1 to 3:1 band"
+    return label, fmt.ratio(value), band
+
+
+def _answer(s: Summary) -> tuple[tuple[str, str, str], ...]:
+    return (
+        (FIGURES["payback_months"].label, fmt.months(s.payback_months), ""),
+        (FIGURES["discounted_payback_months"].label, fmt.months(s.discounted_payback_months), ""),
+        (f"NPV over {s.horizon_months} months", fmt.money(s.npv_usd), ""),
+        (FIGURES["irr_annual"].label, fmt.pct(s.irr_annual), ""),
+        (FIGURES["roi"].label, fmt.pct(s.roi), "NPV per dollar of cost"),
+        _ratio(s),
+    )
+
+
+def _odds(odds: Mapping[str, Any], horizon: int) -> Odds:
+    ranged = list(odds.get("ranged_inputs", []))
+    if not ranged:
+        return Odds(
+            certain=True,
+            intro="No input is given as a range, so these figures are certain given the inputs: there are no odds "
+            "to report. Give the doubtful estimates a low and a high to see them.",
+            table=None,
+            chances=(),
+        )
+    count = f"{len(ranged)} input{'s' if len(ranged) != 1 else ''}"
+    intro = (
+        f"{odds['draws']:,} draws over the {count} given as ranges (Beta-PERT, seed {odds['seed']}: "
+        "the same seed gives the same figures). One draw in ten falls below P10, one in ten above P90."
+    )
+    pay, npv = odds["payback_months"], odds["npv_usd"]
+    keys = ("p10", "p50", "p90")
+    table = Table(
+        ("", "P10", "P50 (median)", "P90"),
+        (
+            ("Payback", *(months_cell(pay[k], horizon) for k in keys)),
+            (f"NPV over {horizon} months", *(fmt.money(npv[k]) for k in keys)),
+        ),
+    )
+    within = odds["prob_payback_within_months"]
+    chances = [(f"Pays back within the {horizon}-month horizon", fmt.pct(within["horizon"]))]
+    if horizon > 24:
+        chances.append(("Pays back within 24 months", fmt.pct(within["24"])))
+    chances.append(("NPV above zero", fmt.pct(odds["prob_npv_positive"])))
+    return Odds(False, intro, table, tuple(chances))
+
+
+def _areas(s: Summary, phasing: Phasing | None) -> tuple[Table, str]:
+    rows: list[tuple[str, ...]] = []
+    pays: list[str] = []
+    not_pays: list[str] = []
+    for a, area in s.areas.items():
+        label = AREA_LABELS[a] + ("" if area.included else " (left out)")
+        rows.append(
+            (
+                label,
+                f"month {area.go_live_month:g}",
+                fmt.money(area.investment_usd),
+                fmt.money(area.npv_usd),
+                months_cell(area.payback_months, s.horizon_months),
+            )
+        )
+        if phasing is not None:
+            start = phasing.start_months[a]
+            rows[-1] += ("not funded" if start is None else f"month {start}",)
+        (pays if area.payback_months is not None else not_pays).append(AREA_LABELS[a])
+    within = f"within the {s.horizon_months}-month horizon"
+    if not not_pays:
+        verdict = f"Each of the four areas pays back on its own {within}."
+    elif not pays:
+        verdict = f"No area pays back on its own {within}."
+    else:
+        verb = "pays" if len(pays) == 1 else "pay"
+        verdict = f"On its own, {join_words(pays)} {verb} back {within}; {join_words(not_pays)} "
+        verdict += "does not." if len(not_pays) == 1 else "do not."
+    header: tuple[str, ...] = ("Area", "Goes live", "Investment", "NPV alone", "Payback alone")
+    if phasing is not None:
+        header += ("Phased start",)
+    return Table(header, tuple(rows)), verdict
+
+
+def _phasing(result: Result, phasing: Phasing) -> PhasingPlan:
+    funded = any(m is not None for m in phasing.start_months.values())
+    sentence = (
+        _starts_sentence(phasing.start_months) + "."
+        if funded
+        else "Fund nothing for now: no phasing that fits the budget adds value."
+    )
+    return PhasingPlan(
+        caps=_caps(phasing.budgets_usd),
+        sentence=sentence[0].upper() + sentence[1:],
+        npv=fmt.money(phasing.npv_usd),
+        payback=months_cell(phasing.payback_months, result.scenario.finance.horizon_months),
+        cost_by_year=years_table(phasing.cost_by_year_usd),
+    )
+
+
+def _assumptions(result: Result) -> list[str]:
+    sc, s = result.scenario, result.summary
+    m = sc.merges
+    ramp = "at once" if likely(sc.finance.ramp_months) == 0 else f"over {likely(sc.finance.ramp_months):g} months"
+    out = [
+        f"{likely(m.merges_per_month):,.0f} merges a month to main; success rate "
+        f"{likely(m.success_rate_before):.1%} today and {likely(m.success_rate_after):.1%} after "
+        f"({s.failed_merges_per_month:,.1f} failed merges a month today).",
+        f"{likely(m.fix_hours):g} hours to fix each failed merge at {fmt.money(likely(sc.team.loaded_hourly_rate))} "
+        "an hour, fully loaded.",
+        f"Each area's benefit reaches full value {ramp} after it goes live; "
+        f"volume growth {likely(sc.growth.volume_growth_per_year):.0%} a year; "
+        f"discount rate {sc.finance.annual_discount_rate:.0%} a year.",
+    ]
+    streams = {k: v for k, v in s.benefit_by_stream_usd.items() if v}
+    if len(streams) > 1:
+        parts = ", ".join(f"{STREAM_LABELS[k].lower()} {fmt.money(v)}" for k, v in streams.items())
+        out.append(f"Monthly benefit at full value, by source: {parts}.")
+    return out
+
+
+def _uncertainties(result: Result) -> list[str]:
+    table = tornado(result.scenario)
+    out = []
+    for r in table.head(TOP_UNCERTAINTIES).to_dict("records"):
+        if not r["npv_swing_usd"]:
+            continue
+        path = str(r["input"])
+        spec = FIELDS[path]
+        low, high = sorted((float(r["npv_low_usd"]), float(r["npv_high_usd"])))
+        out.append(
+            f"{field_label(path)}, {spec.show(float(r['low']))} to {spec.show(float(r['high']))}: "
+            f"NPV {fmt.money(low)} to {fmt.money(high)}."
+        )
+    return out
+
+
+def _what_ifs(cases: Sequence[tuple[str, Summary]]) -> Table:
+    rows = tuple(
+        (
+            label,
+            fmt.money(s.upfront_investment_usd),
+            months_cell(s.payback_months, s.horizon_months),
+            fmt.money(s.npv_usd),
+            fmt.pct(s.roi),
+        )
+        for label, s in cases
+    )
+    return Table(("Case", "Investment", "Payback", "NPV", "ROI"), rows)
+
+
+def variants(result: Result) -> list[tuple[str, Summary]]:
+    """The answer as entered, with staff cost switched, and with a lower target success rate."""
+    scenario = result.scenario
+    out = [("As entered", result.summary)]
+    staff = not scenario.finance.include_staff_cost
+    label = "With staff cost counted" if staff else "Without staff cost"
+    out.append((label, evaluate(with_values(scenario, {"finance.include_staff_cost": staff})).summary))
+    before, after = likely(scenario.merges.success_rate_before), likely(scenario.merges.success_rate_after)
+    if after > before:
+        for target in sorted({max(before, after - 0.05), before + (after - before) / 2}, reverse=True):
+            changed = with_values(scenario, {"merges.success_rate_after": target})
+            out.append((f"Target success rate {target:.1%} (not {after:.1%})", evaluate(changed).summary))
+    return out
+
+
+def _cumulative(result: Result) -> Table:
+    table = result.monthly
+    last = len(table) - 1
+    rows = []
+    for m in sorted({*range(0, len(table), 3), last}):
+        row = table.iloc[m]
+        rows.append(
+            (str(m), fmt.money(float(row["cumulative_usd"])), fmt.money(float(row["cumulative_discounted_usd"])))
+        )
+    return Table(("Month", "Cumulative", "Discounted"), tuple(rows))
+
+
+# ---------------------------------------------------------------- the document
+
+
+def build_document(
+    result: Result,
+    odds: Mapping[str, Any],
+    phasing: Phasing | None = None,
+    prepared_on: date | None = None,
+) -> Document:
+    """The content of the memo and the slides: a pure function of the figures (today's date when none is given).
+
+    `odds` is `Simulation.summary()` of the scenario; `phasing` is `plan.best_phasing` under the budgets, or None.
+    """
+    from roi.charts import cumulative_chart  # altair loads only when a document is made
+
+    sc, s = result.scenario, result.summary
+    areas, verdict = _areas(s, phasing)
+    cases = variants(result)  # as entered, staff switched, lower targets
+    note = fmt.crossings_note(s.cumulative_zero_crossings, s.payback_months)
+    warnings = ([note] if note else []) + uncosted_benefits(sc)
+    return Document(
+        title=TITLE,
+        scenario_name=sc.name,
+        description=_short(sc.description),
+        prepared_on=prepared_on or date.today(),
+        decision=_decision(result, phasing),
+        ask=_ask(result),
+        spend=_spend(result),
+        cash_by_year=years_table(_cash_by_year(result)),
+        peak_funding=f"Peak funding {fmt.money(s.peak_funding_usd)}: the most cash the plan needs before it pays back.",
+        peak_funding_amount=fmt.money(s.peak_funding_usd),
+        answer=_answer(s),
+        answer_note=(
+            f"Over {s.horizon_months} months, discounted at {sc.finance.annual_discount_rate:.1%} a year. Doing "
+            f"nothing costs {fmt.money(s.monthly_waste_usd)} a month in failed-merge rework alone."
+        ),
+        odds=_odds(odds, s.horizon_months),
+        areas=areas,
+        areas_verdict=verdict,
+        phasing=_phasing(result, phasing) if phasing is not None else None,
+        assumptions=tuple(_assumptions(result)),
+        uncertainties=tuple(_uncertainties(result)),
+        warnings=tuple(warnings),
+        staff=_staff(result, cases[1][1]),
+        what_ifs=_what_ifs(cases),
+        method=fmt.METHOD,
+        cumulative=_cumulative(result),
+        chart=cumulative_chart(result),
+        payback_months=s.payback_months,
+    )
+
+
+def document_for(
+    result: Result,
+    budgets: Sequence[float] | None = None,
+    draws: int = DEFAULT_DRAWS,
+    seed: int = 0,
+    prepared_on: date | None = None,
+) -> Document:
+    """The document with its inputs computed: the seeded Monte Carlo and, with budgets, the best phasing."""
+    odds = simulate(result.scenario, draws, seed).summary()
+    phasing = best_phasing(result.scenario, list(budgets)) if budgets else None
+    return build_document(result, odds, phasing, prepared_on)
