@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
@@ -14,12 +14,22 @@ import pandas as pd
 import typer
 
 from roi import ci_import as ci
+from roi import documents, plan, uncertainty
 from roi import formatting as fmt
-from roi import uncertainty
 from roi.errors import RoiError
-from roi.exports import EXPORTERS, MEMOS, builder_for
+from roi.exports import EXPORTERS, MEMOS, SLIDES, builder_for
+from roi.fields import MAX_USD
+from roi.figures import AREA_FIGURES, FIGURES
 from roi.model import Result, Summary, evaluate
-from roi.scenario import Scenario, dump_scenario, load_scenario, read_scenario_data, scenario_from_dict
+from roi.scenario import (
+    AREA_LABELS,
+    STREAM_LABELS,
+    Scenario,
+    dump_scenario,
+    load_scenario,
+    read_scenario_data,
+    scenario_from_dict,
+)
 from roi.uncertainty import DEFAULT_DRAWS
 
 app = typer.Typer(
@@ -29,7 +39,7 @@ app = typer.Typer(
     help="Payback, NPV, IRR and ROI of delivery-infrastructure spend, from a scenario TOML file.",
 )
 
-FileArg = Annotated[Path, typer.Argument(help="Scenario file (TOML, format v1).", show_default=False)]
+FileArg = Annotated[Path, typer.Argument(help="Scenario file (TOML, format v1 or v2).", show_default=False)]
 SetOpt = Annotated[
     list[str] | None,
     typer.Option("--set", help="Override KEY=VALUE; KEY dotted (merges.fix_hours), VALUE a TOML value. Repeatable."),
@@ -51,30 +61,49 @@ def _load(file: Path, sets: list[str] | None) -> Scenario:
         fail(exc)
 
 
+SUMMARY_ORDER = (
+    "horizon_months", "failed_merges_per_month", "monthly_waste_usd", "monthly_benefit_usd", "one_time_cost_usd",
+    "staff_cost_usd", "upfront_investment_usd", "annual_recurring_cost_usd", "first_year_cost_usd",
+    "peak_funding_usd", "delivery_to_ai_ratio", "delivery_to_ai_ratio_incl_staff", "annual_delivery_to_ai_ratio",
+    "payback_months", "discounted_payback_months", "npv_usd", "irr_annual", "roi",
+)  # fmt: skip
+
+
 def summary_rows(s: Summary) -> list[tuple[str, str]]:
-    """The summary as label / text rows, for people."""
-    rows = [
-        ("Scenario", s.scenario),
-        ("Horizon", f"{s.horizon_months} months"),
-        ("Failed merges / month", f"{s.failed_merges_per_month:,.3f}"),
-        ("Cost of doing nothing / month", fmt.money(s.monthly_waste_usd)),
-        ("Benefit / month (full ramp)", fmt.money(s.monthly_benefit_usd)),
-    ]
-    rows += [(f"  of which {k.replace('_', ' ')}", fmt.money(v)) for k, v in s.benefit_by_stream_usd.items()]
-    rows += [
-        ("One-time cost", fmt.money(s.one_time_cost_usd)),
-        ("Staff cost" + ("" if s.include_staff_cost else " (not counted)"), fmt.money(s.staff_cost_usd)),
-        ("Upfront investment", fmt.money(s.upfront_investment_usd)),
-        ("Recurring cost / year", fmt.money(s.annual_recurring_cost_usd)),
-        ("Delivery-to-AI ratio", fmt.ratio(s.delivery_to_ai_ratio)),
-        ("  incl. staff", fmt.ratio(s.delivery_to_ai_ratio_incl_staff)),
-        ("Payback", fmt.months(s.payback_months)),
-        ("Discounted payback", fmt.months(s.discounted_payback_months)),
-        ("NPV", fmt.money(s.npv_usd)),
-        ("IRR (annual)", fmt.pct(s.irr_annual)),
-        ("ROI", fmt.pct(s.roi)),
-    ]
+    """The summary as label / text rows, for people: labels and formats from the figures table."""
+    data = s.to_dict()
+    rows = [("Scenario", s.scenario)]
+    for key in SUMMARY_ORDER:
+        figure = FIGURES[key]
+        label = figure.label
+        if key == "staff_cost_usd" and not s.include_staff_cost:
+            label += " (not counted)"
+        text = f"{s.horizon_months} months" if key == "horizon_months" else figure.show(data[key])
+        rows.append((label, text))
+        if key == "monthly_benefit_usd":
+            rows += [
+                (f"  of which {STREAM_LABELS[k].lower()}", fmt.money(v)) for k, v in s.benefit_by_stream_usd.items()
+            ]
     return rows
+
+
+def area_rows(s: Summary) -> list[list[str]]:
+    """Each spend area alone, as a table for people: a header row, then one row per area."""
+    keys = ("included", "go_live_month", "investment_usd", "npv_usd", "payback_months", "roi", "monthly_benefit_usd")
+    rows = [["Area", *(AREA_FIGURES[k].label for k in keys)]]
+    for area, figures in s.areas.items():
+        data = figures.__dict__
+        cells = [f"month {data[k]:g}" if k == "go_live_month" else AREA_FIGURES[k].show(data[k]) for k in keys]
+        rows.append([AREA_LABELS[area], *cells])
+    return rows
+
+
+def echo_table(rows: list[list[str]], indent: str = "  ") -> None:
+    """Rows as aligned columns: the first left-aligned, the rest right-aligned."""
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for r in rows:
+        cells = [r[0].ljust(widths[0]), *(c.rjust(w) for c, w in zip(r[1:], widths[1:], strict=True))]
+        typer.echo(indent + "  ".join(cells).rstrip())
 
 
 def summary_json(s: Summary) -> dict[str, Any]:
@@ -115,6 +144,11 @@ def summary(file: FileArg, set_: SetOpt = None, as_json: JsonOpt = False) -> Non
     note = fmt.crossings_note(result.summary.cumulative_zero_crossings, result.summary.payback_months)
     if note:
         typer.echo(note)
+    typer.echo("")
+    typer.echo("Each area alone (its own costs and benefits, as if it were the only one funded):")
+    echo_table(area_rows(result.summary))
+    for warning in plan.uncosted_benefits(result.scenario):
+        typer.echo(f"warning: {warning}")
 
 
 def _write(file: Path, output: Path, sets: list[str] | None, table: dict[str, Callable[[Result], bytes]]) -> None:
@@ -146,14 +180,83 @@ def export(
     _write(file, output, set_, EXPORTERS)
 
 
+DocBudgetOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--budget",
+        help="Cap on the cost of plan year 1, then 2, ... (USD); adds the recommended phasing. Repeatable.",
+        show_default=False,
+    ),
+]
+DocDrawsOpt = Annotated[int, typer.Option(min=1, max=1_000_000, help="Monte Carlo draws for the odds.")]
+DocSeedOpt = Annotated[int, typer.Option(min=0, help="Random seed; the same seed gives the same odds.")]
+
+
+def _budgets(raw: list[str] | None) -> list[float]:
+    """The --budget values as dollars; anything else is one line naming the option, exit 2."""
+    out = []
+    for text in raw or []:
+        try:
+            value = float(text.strip().removeprefix("$").replace(",", ""))
+        except ValueError:
+            value = math.nan
+        if not (math.isfinite(value) and 0 <= value <= MAX_USD):
+            typer.echo(f"--budget: must be an amount in USD from 0 to {MAX_USD:,.0f}, got {text!r}", err=True)
+            raise typer.Exit(2)
+        out.append(value)
+    return out
+
+
+def _write_document(
+    file: Path,
+    output: Path,
+    table: Mapping[str, Callable[[documents.Document], bytes]],
+    sets: list[str] | None,
+    budget: list[str] | None,
+    draws: int,
+    seed: int,
+) -> None:
+    """Build the document (odds, phasing, today's date) and write it in the format the output's suffix names."""
+    build = builder_for(output, table)
+    if build is None:
+        typer.echo(f"--output: must end in {' or '.join(sorted(table))}, got {output.name!r}", err=True)
+        raise typer.Exit(2)
+    budgets = _budgets(budget)
+    scenario = _load(file, sets)
+    try:
+        phasing = plan.best_phasing(scenario, budgets) if budgets else None
+    except RoiError as exc:
+        fail(exc)
+    odds = _simulate(scenario, draws, seed).summary()
+    content = build(documents.build_document(evaluate(scenario), odds, phasing))
+    save(output, content)
+    typer.echo(f"wrote {output} ({len(content):,} bytes)")
+
+
 @app.command()
 def memo(
     file: FileArg,
-    output: Annotated[Path, typer.Option("-o", "--output", help="Output file: .html or .md.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Output file: .html, .md or .pdf (one A4 page).")],
+    budget: DocBudgetOpt = None,
+    draws: DocDrawsOpt = DEFAULT_DRAWS,
+    seed: DocSeedOpt = 0,
     set_: SetOpt = None,
 ) -> None:
-    """Write the one-page CFO memo: the ask, the answer, the assumptions, the chart, the what-ifs."""
-    _write(file, output, set_, MEMOS)
+    """Write the one-page CFO memo: the decision, the ask, the answer and its odds, which areas pay back, the risks."""
+    _write_document(file, output, MEMOS, set_, budget, draws, seed)
+
+
+@app.command()
+def slides(
+    file: FileArg,
+    output: Annotated[Path, typer.Option("-o", "--output", help="Output file: .pptx (five 16:9 slides).")],
+    budget: DocBudgetOpt = None,
+    draws: DocDrawsOpt = DEFAULT_DRAWS,
+    seed: DocSeedOpt = 0,
+    set_: SetOpt = None,
+) -> None:
+    """Write five board slides: the ask, the answer and its odds, cash and payback, which areas pay back, risks."""
+    _write_document(file, output, SLIDES, set_, budget, draws, seed)
 
 
 @app.command()
@@ -161,11 +264,20 @@ def simulate(
     file: FileArg,
     draws: Annotated[int, typer.Option(min=1, max=1_000_000, help="Monte Carlo draws.")] = DEFAULT_DRAWS,
     seed: Annotated[int, typer.Option(min=0, help="Random seed; the same seed gives the same numbers.")] = 0,
+    draws_csv: Annotated[
+        Path | None,
+        typer.Option("--draws-csv", help="Write every draw (its ranged inputs, payback, NPV, IRR) to this CSV."),
+    ] = None,
     set_: SetOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Monte Carlo over the three-point ranges: P10 / P50 / P90 and the odds of paying back."""
+    if draws_csv is not None and draws_csv.suffix.lower() != ".csv":
+        typer.echo(f"--draws-csv: must end in .csv, got {draws_csv.name!r}", err=True)
+        raise typer.Exit(2)
     sim = _simulate(_load(file, set_), draws, seed)
+    if draws_csv is not None:
+        save(draws_csv, sim.draws_csv())
     data = sim.summary()
     if as_json:
         print_json(data)
@@ -324,6 +436,87 @@ def import_ci(
         typer.echo(f"warning: {line}", err=True)
     if written is not None:
         typer.echo(f"wrote {target}")
+
+
+BudgetOpt = Annotated[
+    list[float] | None,
+    typer.Option(
+        "--budget",
+        min=0.0,
+        max=MAX_USD,
+        help="Cap on the cost of plan year 1, then 2, ... (USD). Repeatable; years without a cap are free.",
+    ),
+]
+
+
+@app.command("plan")
+def plan_command(
+    file: FileArg,
+    budget: BudgetOpt = None,
+    step: Annotated[int, typer.Option(min=1, max=240, help="Start months searched: 0, step, 2 x step, ...")] = (
+        plan.DEFAULT_STEP_MONTHS
+    ),
+    latest: Annotated[int, typer.Option(min=0, max=240, help="The latest start month searched.")] = (
+        plan.DEFAULT_LATEST_MONTH
+    ),
+    set_: SetOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Which areas pay back, every combination ranked by NPV, and with --budget the best phasing."""
+    scenario = _load(file, set_)
+    result = evaluate(scenario)
+    combos = plan.combinations(scenario)
+    try:
+        phasing = plan.best_phasing(scenario, budget, step, latest) if budget else None
+    except RoiError as exc:
+        fail(exc)
+    if as_json:
+        print_json(
+            {
+                "scenario": scenario.name,
+                "areas": result.summary.to_dict()["areas"],
+                "combinations": [c.to_json() for c in combos],
+                "phasing": phasing.to_json() if phasing else None,
+                "warnings": plan.uncosted_benefits(scenario),
+            }
+        )
+        return
+    typer.echo(f"{scenario.name}: {scenario.finance.horizon_months}-month horizon, staff cost "
+               f"{'counted' if scenario.finance.include_staff_cost else 'not counted'}")  # fmt: skip
+    typer.echo("")
+    typer.echo("Each area alone (its own costs and benefits, as if it were the only one funded):")
+    echo_table(area_rows(result.summary))
+    typer.echo("")
+    typer.echo("Every combination of areas, with the file's schedule, best NPV first:")
+    rows = [["Areas", "Cost in year 1", "Investment", "NPV", "Payback", "IRR", "ROI"]]
+    for c in combos:
+        names = " + ".join(AREA_LABELS[a] for a in c.areas)
+        money = [fmt.money(x) for x in (c.first_year_cost_usd, c.upfront_investment_usd, c.npv_usd)]
+        rows.append([names, *money, fmt.months(c.payback_months), fmt.pct(c.irr_annual), fmt.pct(c.roi)])
+    echo_table(rows)
+    if phasing is not None:
+        typer.echo("")
+        for line in phasing_lines(scenario, phasing):
+            typer.echo(line)
+    for warning in plan.uncosted_benefits(scenario):
+        typer.echo(f"warning: {warning}")
+
+
+def phasing_lines(scenario: Scenario, phasing: plan.Phasing) -> list[str]:
+    """The recommended schedule in words a CFO reads."""
+    caps = ", ".join(f"{fmt.money(b)} in year {i}" for i, b in enumerate(phasing.budgets_usd, start=1))
+    lines = [
+        f"Best phasing within {caps} (start months 0 to {phasing.latest_month} in steps of {phasing.step_months}; "
+        f"{phasing.feasible:,} of {phasing.candidates:,} plans fit):"
+    ]
+    live = phasing.go_live_months(scenario)
+    for area, start in phasing.start_months.items():
+        when = "not funded" if start is None else f"start in month {start}, live in month {live[area]:g}"
+        lines.append(f"  {AREA_LABELS[area]}: {when}")
+    years = ", ".join(f"year {i} {fmt.money(c)}" for i, c in enumerate(phasing.cost_by_year_usd, start=1))
+    lines.append(f"  NPV {fmt.money(phasing.npv_usd)}, payback {fmt.months(phasing.payback_months)}")
+    lines.append(f"  Cost by plan year: {years}")
+    return lines
 
 
 @app.command()

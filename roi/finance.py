@@ -73,6 +73,23 @@ def zero_crossings(flows: ArrayLike) -> NDArray[np.int64]:
     return np.asarray((below[..., 1:] != below[..., :-1]).sum(axis=-1), dtype=np.int64)
 
 
+def peak_funding(flows: ArrayLike) -> Array:
+    """The most cash the plan needs before it pays back: max(0, -min over t of the cumulative flow)."""
+    cumulative = np.cumsum(np.asarray(flows, dtype=np.float64), axis=-1)
+    return np.asarray(np.maximum(0.0, -cumulative.min(axis=-1)), dtype=np.float64)
+
+
+def plan_year_edges(months: int) -> list[int]:
+    """Where each plan year starts in a 0..H month axis: year 1 is months 0..12, year n months 12(n-1)+1..12n."""
+    return [0, *range(13, months, 12)]
+
+
+def by_plan_year(values: ArrayLike) -> Array:
+    """Monthly amounts (..., months 0..H) summed by plan year (..., years)."""
+    array = np.asarray(values, dtype=np.float64)
+    return np.asarray(np.add.reduceat(array, plan_year_edges(array.shape[-1]), axis=-1), dtype=np.float64)
+
+
 def irr(flows: ArrayLike, *, tol: float = 1e-12, max_iter: int = 200) -> Array:
     """Monthly internal rate of return, NaN where there is none (flows never change sign, or no root in range).
 
@@ -154,7 +171,7 @@ def irr(flows: ArrayLike, *, tol: float = 1e-12, max_iter: int = 200) -> Array:
 def roi(npv_usd: ArrayLike, pv_costs_usd: ArrayLike) -> Array:
     """NPV per dollar of present-valued cost; NaN when nothing is spent."""
     cost = np.asarray(pv_costs_usd, dtype=np.float64)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         return np.asarray(
             np.where(cost > 0, np.asarray(npv_usd, dtype=np.float64) / np.where(cost > 0, cost, 1.0), np.nan)
         )

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import inspect
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 import numpy as np
@@ -20,72 +19,143 @@ Values = Mapping[str, ArrayLike]
 
 
 def likely_values(scenario: Scenario) -> dict[str, float]:
-    """Every numeric input at its deterministic value (`likely` for a range)."""
-    return {p: likely(v) for p, v in scenario.numeric_inputs().items()}
+    """Every input the flows read, at its deterministic value (`likely` for a range).
+
+    Besides the numbers of the file: each area's `include` as 1 or 0, the share of each stream it delivers (named
+    or the default attribution) as `investments.<area>.delivers.<stream>`, and the cost risk adjustment.
+    """
+    values = {p: likely(v) for p, v in scenario.numeric_inputs().items()}
+    attribution = scenario.attribution()
+    for area in AREAS:
+        values[f"investments.{area}.include"] = 1.0 if getattr(scenario.investments, area).include else 0.0
+        for stream in STREAMS:
+            values[f"investments.{area}.delivers.{stream}"] = attribution[area][stream]
+    values["finance.cost_risk_adjustment"] = scenario.finance.cost_risk_adjustment
+    return values
 
 
 @dataclass(frozen=True)
 class Flows:
-    """Cash flows of one or many draws; costs negative.
+    """Cash flows of one or many draws (or candidate plans); costs negative in the net flow, positive in cost_usd.
 
-    Per-draw figures are shaped (draws,); month-by-month ones (draws, months 0..H), or (1, months)
-    where every draw shares them. Only the net flow and the benefit are materialized per draw and month.
+    Per-draw figures are shaped (draws,); month-by-month ones (draws, months 0..H), or (1, months) where every draw
+    shares them.
     """
 
     months: Array
     growth_factor: Array  # (draws or 1, months)
-    ramp_factor: Array  # (months,), 0 at month 0
-    full_stream_usd: dict[str, Array]  # month-1 value at full ramp, risk-adjusted, by stream
+    live_share: dict[str, Array]  # by area: I_a x its go-live ramp, (draws or 1, months)
+    stream_weight: dict[str, Array]  # by stream: sum over areas of live share x share delivered, (draws or 1, months)
+    full_stream_usd: dict[str, Array]  # by stream: month-1 value at full ramp, recapture and risk in, (draws,)
+    area_benefit_usd: dict[str, Array]  # by area: its monthly benefit at full ramp and growth 1, (draws,)
     benefit_usd: Array
-    upfront_usd: Array  # at month 0, negative
-    recurring_monthly_usd: Array  # each month 1..H, negative
+    cost_terms: tuple[CostTerm, ...]  # every cost as an amount per draw times a month pattern
+    cost_usd: Array  # every cost in the flows by month, positive, (draws, months)
     net_flow_usd: Array
     waste_monthly_usd: Array  # cost of doing nothing in month 1, a positive amount
     failed_merges_per_month: Array
-    one_time_cost_usd: Array
-    staff_cost_usd: Array
+    one_time_cost_usd: Array  # of the included areas, cost risk in
+    staff_cost_usd: Array  # of the included areas, cost risk in, counted in the flows or not
     annual_recurring_cost_usd: Array
     ai_annual_spend_usd: Array
 
     @property
     def paid(self) -> Array:
-        """1 in months 1..H, when benefits and recurring costs fall; 0 at month 0."""
+        """1 in months 1..H; 0 at month 0."""
         return np.asarray(self.months >= 1, dtype=np.float64)
+
+    def _costs(self, kind: str) -> Array:
+        return _spread([t for t in self.cost_terms if t.kind == kind], self.cost_usd.shape)
+
+    @property
+    def one_time_flow_usd(self) -> Array:
+        """One-time costs by month, positive, (draws, months)."""
+        return self._costs("one_time")
+
+    @property
+    def staff_flow_usd(self) -> Array:
+        """Staff costs by month, positive; 0 when staff is not counted."""
+        return self._costs("staff")
+
+    @property
+    def recurring_flow_usd(self) -> Array:
+        """Recurring costs by month, positive."""
+        return self._costs("recurring")
 
     def growth_row(self, row: int = 0) -> Array:
         """The growth factor month by month for one draw (shared by all draws when growth is not ranged)."""
-        return np.asarray(self.growth_factor[min(row, self.growth_factor.shape[0] - 1)], dtype=np.float64)
+        return _row(self.growth_factor, row)
 
     def stream_row_usd(self, name: str, row: int = 0) -> Array:
         """One stream's contribution to the benefit, month by month, for one draw."""
-        return np.asarray(self.full_stream_usd[name][row] * self.growth_row(row) * self.ramp_factor, dtype=np.float64)
+        return np.asarray(
+            self.full_stream_usd[name][row] * self.growth_row(row) * _row(self.stream_weight[name], row),
+            dtype=np.float64,
+        )
 
     def waste_row_usd(self, row: int = 0) -> Array:
         """The cost of doing nothing, month by month (grows with volume, ignores ramp and risk)."""
         return np.asarray(self.waste_monthly_usd[row] * self.growth_row(row) * self.paid, dtype=np.float64)
 
 
-#: The formula of each stream; each takes its section's fields (and the loaded rate) by name.
-STREAM_FORMULAS: dict[str, Callable[..., Array]] = {
-    "merges": streams.merges_usd,
-    "builds": streams.builds_usd,
-    "incidents": streams.incidents_usd,
-    "lead_time": streams.lead_time_usd,
-}
+@dataclass(frozen=True)
+class CostTerm:
+    """One area's cost of one kind: an amount per draw (positive) spread by a month pattern."""
+
+    kind: str  # one_time, staff or recurring
+    amount_usd: Array  # (draws,)
+    pattern: Array  # share of the amount in each month, (draws or 1, months)
+
+
+def _spread(terms: list[CostTerm], shape: tuple[int, ...]) -> Array:
+    """The sum of cost terms month by month: patterns every draw shares go through one matrix product."""
+    shared = [t for t in terms if t.pattern.shape[0] == 1]
+    out = np.zeros(shape)
+    if shared:
+        out += np.column_stack([t.amount_usd for t in shared]) @ np.vstack([t.pattern for t in shared])
+    for t in terms:
+        if t.pattern.shape[0] != 1:
+            out += t.amount_usd[:, None] * t.pattern
+    return out
+
+
+def _row(table: Array, row: int) -> Array:
+    return np.asarray(table[min(row, table.shape[0] - 1)], dtype=np.float64)
+
+
+#: Each stream's formula, wired to its inputs by path. `hour_usd` is the value of a freed engineer-hour: the loaded
+#: rate times the share of freed time recaptured.
+STREAM_FORMULAS: dict[str, Callable[[Callable[[str], Array], Array], Array]] = {
+    "merges": lambda v, hour_usd: streams.merges_usd(
+        v("merges.merges_per_month"), v("merges.success_rate_before"), v("merges.success_rate_after"),
+        v("merges.fix_hours"), hour_usd,
+    ),
+    "builds": lambda v, hour_usd: streams.builds_usd(
+        v("builds.builds_per_month"), v("builds.build_minutes_before"), v("builds.build_minutes_after"),
+        v("builds.blocked_fraction"), hour_usd,
+    ),
+    "incidents": lambda v, hour_usd: streams.incidents_usd(
+        v("incidents.deploys_per_month_before"), v("incidents.deploys_per_month_after"),
+        v("incidents.change_failure_rate_before"), v("incidents.change_failure_rate_after"),
+        v("incidents.mttr_hours_before"), v("incidents.mttr_hours_after"), v("incidents.responders_per_incident"),
+        v("incidents.downtime_cost_per_hour"), hour_usd,
+    ),
+    "lead_time": lambda v, hour_usd: streams.lead_time_usd(
+        v("lead_time.changes_per_month"), v("lead_time.lead_time_days_before"), v("lead_time.lead_time_days_after"),
+        v("lead_time.cost_of_delay_per_change_day"),
+    ),
+}  # fmt: skip
 
 
 def _stream_values(scenario: Scenario, v: Callable[[str], Array], n: int) -> dict[str, Array]:
     """Each stream's monthly value at growth 1 and full ramp, after its risk adjustment; 0 for absent sections."""
+    hour_usd = v("team.loaded_hourly_rate") * v("team.engineer_time_recapture")
     out = {}
     for name, formula in STREAM_FORMULAS.items():
-        section = getattr(scenario, name)
-        if section is None:
+        if getattr(scenario, name) is None:
             out[name] = np.zeros(n)
-            continue
-        kwargs = {f: v(f"{name}.{f}") for f in type(section).model_fields if f != "risk_adjustment"}
-        if "loaded_hourly_rate" in inspect.signature(formula).parameters:
-            kwargs["loaded_hourly_rate"] = v("team.loaded_hourly_rate")
-        out[name] = risk_adjusted(formula(**kwargs), v(f"{name}.risk_adjustment"))
+        else:
+            out[name] = risk_adjusted(formula(v, hour_usd), v(f"{name}.risk_adjustment"))
     return out
 
 
@@ -103,43 +173,91 @@ def draw_count(values: Values) -> int:
 
 
 def cash_flows(scenario: Scenario, values: Values | None = None) -> Flows:
-    """Monthly flows (docs/method.md) for the scenario's structure and the given input values (default: likely)."""
+    """Monthly flows of docs/method.md for the scenario's structure and the given input values (default: likely).
+
+    Any input may be one value or an array of draws (or of candidate plans): start months, build months and
+    `include` as much as the amounts, so one call evaluates a whole Monte Carlo sample or a whole set of plans.
+    """
     values = likely_values(scenario) if values is None else values
     n = draw_count(values)
 
+    seen: dict[str, Array] = {}
+
     def v(path: str) -> Array:
-        return np.broadcast_to(np.asarray(values[path], dtype=np.float64), (n,))
+        if path not in seen:
+            x = np.asarray(values[path], dtype=np.float64)
+            seen[path] = x if x.shape == (n,) else np.full(n, float(x.reshape(-1)[0]))
+        return seen[path]
+
+    def col(path: str) -> Array:
+        """An input as a column: (draws, 1), or (1, 1) when every draw shares it."""
+        return np.asarray(values[path], dtype=np.float64).reshape(-1, 1)
 
     horizon = scenario.finance.horizon_months
     months = np.arange(horizon + 1, dtype=np.float64)
-    paid = np.asarray(months >= 1, dtype=np.float64)
-    ramp = scenario.finance.ramp_months
-    ramp_factor = np.minimum(1.0, months / ramp) if ramp > 0 else np.ones_like(months)
-    ramp_factor = ramp_factor * paid  # no benefit at the investment date
-    growth_rate = np.asarray(values["growth.volume_growth_per_year"], dtype=np.float64).reshape(-1, 1)
-    growth = np.exp(np.log1p(growth_rate) * ((months - 1) / 12)[None, :])
+    row = months[None, :]
+    ramp = col("finance.ramp_months")
+    growth_rate = col("growth.volume_growth_per_year")
+    growth = np.exp(np.log1p(growth_rate) * ((row - 1) / 12))
 
     full = _stream_values(scenario, v, n)
-    benefit = sum(full.values(), np.zeros(n))[:, None] * (growth * ramp_factor[None, :])
-
-    one_time = sum((v(f"investments.{a}.one_time") for a in AREAS), np.zeros(n))
-    recurring_annual = sum((v(f"investments.{a}.annual_recurring") for a in AREAS), np.zeros(n))
-    quarters = sum((v(f"investments.{a}.engineer_quarters") for a in AREAS), np.zeros(n))
+    risk = 1 + v("finance.cost_risk_adjustment")
     rate = v("team.loaded_hourly_rate")
-    staff = streams.staff_cost_usd(quarters, v("team.hours_per_engineer_quarter"), rate)
-    upfront = -(one_time + (staff if scenario.finance.include_staff_cost else 0.0))
-    recurring = -recurring_annual / 12
+    staff_counted = scenario.finance.include_staff_cost
+    live: dict[str, Array] = {}
+    area_benefit: dict[str, Array] = {}
+    terms: list[CostTerm] = []
+    totals = {"one_time": np.zeros(n), "staff": np.zeros(n), "recurring": np.zeros(n)}
+    for area in AREAS:
+        key = f"investments.{area}"
+        included = col(f"{key}.include")
+        start, build = col(f"{key}.start_month"), col(f"{key}.build_months")
+        go_live = start + build
+        since = row - go_live
+        ramped = np.where(ramp > 0, np.minimum(1.0, since / np.where(ramp > 0, ramp, 1.0)), 1.0)
+        live[area] = included * np.where(since > 0, ramped, 0.0)
+        area_benefit[area] = sum((full[s] * v(f"{key}.delivers.{s}") for s in STREAMS), np.zeros(n))
+        scale = v(f"{key}.include") * risk
+        # a build that runs over (a drawn build time above the planned one) costs staff in proportion
+        planned = likely(getattr(scenario.investments, area).build_months)
+        overrun = v(f"{key}.build_months") / planned if planned > 0 else 1.0
+        one_time = scale * v(f"{key}.one_time")
+        staff = (
+            scale
+            * overrun
+            * streams.staff_cost_usd(v(f"{key}.engineer_quarters"), v("team.hours_per_engineer_quarter"), rate)
+        )
+        recurring = scale * v(f"{key}.annual_recurring")
+        totals["one_time"] += one_time
+        totals["staff"] += staff
+        totals["recurring"] += recurring
+        terms.append(CostTerm("one_time", one_time, (row == start).astype(np.float64)))
+        if staff_counted:
+            spread = np.where(build > 0, ((row > start) & (row <= go_live)) / np.maximum(build, 1), row == start)
+            terms.append(CostTerm("staff", staff, spread))
+        terms.append(CostTerm("recurring", recurring / 12, (row >= start + 1).astype(np.float64)))
 
-    net = benefit + recurring[:, None] * paid[None, :]
-    net[:, 0] += upfront
+    weight = {
+        s: sum((live[a] * col(f"investments.{a}.delivers.{s}") for a in AREAS), np.zeros((1, months.size)))
+        for s in STREAMS
+    }
+    if all(weight[s].shape[0] == 1 for s in STREAMS):  # every draw shares the schedule: one matrix product
+        per_month = np.column_stack([full[s] for s in STREAMS]) @ np.vstack([weight[s] for s in STREAMS])
+    else:
+        per_month = sum((full[s][:, None] * weight[s] for s in STREAMS), np.zeros((n, months.size)))
+    benefit = growth * per_month
+    cost = _spread(terms, (n, months.size))
+    net = benefit - cost
     return Flows(
         months=months,
         growth_factor=growth,
-        ramp_factor=ramp_factor,
+        live_share=live,
+        stream_weight=weight,
         full_stream_usd=full,
+        area_benefit_usd=area_benefit,
         benefit_usd=benefit,
-        upfront_usd=upfront,
-        recurring_monthly_usd=recurring,
+        cost_terms=tuple(terms),
+        cost_usd=cost,
         net_flow_usd=net,
         waste_monthly_usd=streams.baseline_waste_usd(
             v("merges.merges_per_month"), v("merges.success_rate_before"), v("merges.fix_hours"), rate
@@ -147,9 +265,9 @@ def cash_flows(scenario: Scenario, values: Values | None = None) -> Flows:
         failed_merges_per_month=streams.failed_merges_per_month(
             v("merges.merges_per_month"), v("merges.success_rate_before")
         ),
-        one_time_cost_usd=one_time,
-        staff_cost_usd=staff,
-        annual_recurring_cost_usd=recurring_annual,
+        one_time_cost_usd=totals["one_time"],
+        staff_cost_usd=totals["staff"],
+        annual_recurring_cost_usd=totals["recurring"],
         ai_annual_spend_usd=v("ai_tools.annual_spend"),
     )
 
@@ -168,20 +286,31 @@ class Metrics:
     roi: Array
     delivery_to_ai_ratio: Array
     delivery_to_ai_ratio_incl_staff: Array
+    annual_delivery_to_ai_ratio: Array
+    peak_funding_usd: Array
+    cost_by_year_usd: Array  # (draws, plan years)
+
+    @property
+    def first_year_cost_usd(self) -> Array:
+        return np.asarray(self.cost_by_year_usd[:, 0], dtype=np.float64)
+
+
+def _per_ai_dollar(amount: Array, ai: Array) -> Array:
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        return np.asarray(np.where(ai > 0, amount / np.where(ai > 0, ai, 1.0), np.nan), dtype=np.float64)
 
 
 def metrics(flows: Flows, annual_discount_rate: float, *, with_irr: bool = True) -> Metrics:
-    """NPV, IRR, both paybacks, ROI and spend ratios of the flows, all draws at once."""
+    """NPV, IRR, both paybacks, ROI, funding and spend ratios of the flows, all draws at once."""
     d = finance.monthly_rate(annual_discount_rate)
     net = flows.net_flow_usd
+    cost = flows.cost_usd
     npv = finance.npv(d, net)
-    pv_costs = -flows.upfront_usd - flows.recurring_monthly_usd * finance.npv(d, flows.paid)
+    pv_costs = finance.npv(d, cost)
     irr_m = finance.irr(net) if with_irr else np.full(net.shape[0], np.nan)
     delivery = flows.one_time_cost_usd + flows.annual_recurring_cost_usd
     ai = flows.ai_annual_spend_usd
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        ratio = np.where(ai > 0, delivery / np.where(ai > 0, ai, 1.0), np.nan)
-        ratio_staff = np.where(ai > 0, (delivery + flows.staff_cost_usd) / np.where(ai > 0, ai, 1.0), np.nan)
+    horizon = net.shape[-1] - 1
     return Metrics(
         npv_usd=npv,
         irr_monthly=irr_m,
@@ -191,14 +320,48 @@ def metrics(flows: Flows, annual_discount_rate: float, *, with_irr: bool = True)
         cumulative_zero_crossings=finance.zero_crossings(net),
         pv_costs_usd=pv_costs,
         roi=finance.roi(npv, pv_costs),
-        delivery_to_ai_ratio=ratio,
-        delivery_to_ai_ratio_incl_staff=ratio_staff,
+        delivery_to_ai_ratio=_per_ai_dollar(delivery, ai),
+        delivery_to_ai_ratio_incl_staff=_per_ai_dollar(delivery + flows.staff_cost_usd, ai),
+        annual_delivery_to_ai_ratio=_per_ai_dollar(cost.sum(axis=-1) * 12 / horizon, ai),
+        peak_funding_usd=finance.peak_funding(net),
+        cost_by_year_usd=finance.by_plan_year(cost),
     )
+
+
+#: Draws x months held at once: about 8 MB per month-by-month array, so memory stays flat however many draws.
+CHUNK_CELLS = 1_000_000
+
+
+def chunked_metrics(scenario: Scenario, values: Mapping[str, Any], *, with_irr: bool = True) -> Metrics:
+    """The metrics of many draws, computed a chunk of draws at a time through the same flows code."""
+    n = draw_count(values)
+    size = max(1, CHUNK_CELLS // (scenario.finance.horizon_months + 1))
+    rate = scenario.finance.annual_discount_rate
+    parts = []
+    for start in range(0, n, size):
+        part = {k: (v[start : start + size] if np.ndim(v) else v) for k, v in values.items()}
+        parts.append(metrics(cash_flows(scenario, part), rate, with_irr=with_irr))
+    if len(parts) == 1:
+        return parts[0]
+    return Metrics(**{f.name: np.concatenate([getattr(p, f.name) for p in parts]) for f in fields(Metrics)})
 
 
 def _opt(x: Any) -> float | None:
     value = float(x)
     return value if math.isfinite(value) else None
+
+
+@dataclass(frozen=True)
+class AreaSummary:
+    """One spend area alone: its own flows (as if it were the only one funded) and whether the plan includes it."""
+
+    included: bool
+    go_live_month: float
+    investment_usd: float
+    npv_usd: float
+    payback_months: float | None
+    roi: float | None
+    monthly_benefit_usd: float
 
 
 @dataclass(frozen=True)
@@ -218,28 +381,39 @@ class Summary:
     pv_costs_usd: float
     delivery_to_ai_ratio: float | None
     delivery_to_ai_ratio_incl_staff: float | None
+    annual_delivery_to_ai_ratio: float | None
     payback_months: float | None
     discounted_payback_months: float | None
     cumulative_zero_crossings: int
     npv_usd: float
     irr_annual: float | None
     roi: float | None
+    peak_funding_usd: float
+    first_year_cost_usd: float
+    areas: dict[str, AreaSummary]
     include_staff_cost: bool = field(default=True)
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: (dict(v) if isinstance(v, dict) else v) for k, v in self.__dict__.items()}
+        out: dict[str, Any] = {}
+        for k, v in self.__dict__.items():
+            if k == "areas":
+                out[k] = {a: dict(area.__dict__) for a, area in v.items()}
+            else:
+                out[k] = dict(v) if isinstance(v, dict) else v
+        return out
 
 
 MONTHLY_COLUMNS = (
     "month",
     "growth_factor",
-    "ramp_factor",
+    *(f"live_{a}" for a in AREAS),
     "merges_usd",
     "builds_usd",
     "incidents_usd",
     "lead_time_usd",
     "benefit_usd",
-    "upfront_usd",
+    "one_time_usd",
+    "staff_usd",
     "recurring_usd",
     "net_flow_usd",
     "cumulative_usd",
@@ -259,51 +433,84 @@ class Result:
     summary: Summary
 
 
-def summarize(scenario: Scenario, flows: Flows, m: Metrics, row: int = 0) -> Summary:
-    """The summary of one draw (row) of flows and metrics."""
-    full = {name: float(flows.full_stream_usd[name][row]) for name in STREAMS}
+def with_each_area_alone(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Five rows of input values: the plan as given, then each area included alone (whatever the file says)."""
+    out = dict(values)
+    for i, area in enumerate(AREAS):
+        alone = np.eye(len(AREAS))[i]
+        out[f"investments.{area}.include"] = np.concatenate([[float(values[f"investments.{area}.include"])], alone])
+    return out
+
+
+def summarize(scenario: Scenario, flows: Flows, m: Metrics, values: Mapping[str, Any]) -> Summary:
+    """The summary from flows of five rows (the plan, then each area alone: `with_each_area_alone`).
+
+    Month-1 figures at full ramp, for the included areas; each area's figures are its own flows.
+    """
+    live = {a: float(values[f"investments.{a}.include"]) for a in AREAS}
+    by_stream = {
+        s: float(flows.full_stream_usd[s][0])
+        * sum(live[a] * float(values[f"investments.{a}.delivers.{s}"]) for a in AREAS)
+        for s in STREAMS
+    }
+    staff_counted = scenario.finance.include_staff_cost
+    upfront = flows.one_time_cost_usd + (flows.staff_cost_usd if staff_counted else 0.0)
+    areas = {
+        area: AreaSummary(
+            included=bool(live[area]),
+            go_live_month=float(values[f"investments.{area}.start_month"])
+            + float(values[f"investments.{area}.build_months"]),
+            investment_usd=float(upfront[i]),
+            npv_usd=float(m.npv_usd[i]),
+            payback_months=_opt(m.payback_months[i]),
+            roi=_opt(m.roi[i]),
+            monthly_benefit_usd=float(flows.area_benefit_usd[area][i]),
+        )
+        for i, area in enumerate(AREAS, start=1)
+    }
     return Summary(
         scenario=scenario.name,
         horizon_months=scenario.finance.horizon_months,
-        failed_merges_per_month=float(flows.failed_merges_per_month[row]),
-        monthly_waste_usd=float(flows.waste_monthly_usd[row]),
-        monthly_benefit_usd=float(sum(full.values())),
-        benefit_by_stream_usd=full,
-        one_time_cost_usd=float(flows.one_time_cost_usd[row]),
-        staff_cost_usd=float(flows.staff_cost_usd[row]),
-        upfront_investment_usd=float(-flows.upfront_usd[row]),
-        annual_recurring_cost_usd=float(flows.annual_recurring_cost_usd[row]),
-        pv_costs_usd=float(m.pv_costs_usd[row]),
-        delivery_to_ai_ratio=_opt(m.delivery_to_ai_ratio[row]),
-        delivery_to_ai_ratio_incl_staff=_opt(m.delivery_to_ai_ratio_incl_staff[row]),
-        payback_months=_opt(m.payback_months[row]),
-        discounted_payback_months=_opt(m.discounted_payback_months[row]),
-        cumulative_zero_crossings=int(m.cumulative_zero_crossings[row]),
-        npv_usd=float(m.npv_usd[row]),
-        irr_annual=_opt(m.irr_annual[row]),
-        roi=_opt(m.roi[row]),
-        include_staff_cost=scenario.finance.include_staff_cost,
+        failed_merges_per_month=float(flows.failed_merges_per_month[0]),
+        monthly_waste_usd=float(flows.waste_monthly_usd[0]),
+        monthly_benefit_usd=float(sum(by_stream.values())),
+        benefit_by_stream_usd=by_stream,
+        one_time_cost_usd=float(flows.one_time_cost_usd[0]),
+        staff_cost_usd=float(flows.staff_cost_usd[0]),
+        upfront_investment_usd=float(upfront[0]),
+        annual_recurring_cost_usd=float(flows.annual_recurring_cost_usd[0]),
+        pv_costs_usd=float(m.pv_costs_usd[0]),
+        delivery_to_ai_ratio=_opt(m.delivery_to_ai_ratio[0]),
+        delivery_to_ai_ratio_incl_staff=_opt(m.delivery_to_ai_ratio_incl_staff[0]),
+        annual_delivery_to_ai_ratio=_opt(m.annual_delivery_to_ai_ratio[0]),
+        payback_months=_opt(m.payback_months[0]),
+        discounted_payback_months=_opt(m.discounted_payback_months[0]),
+        cumulative_zero_crossings=int(m.cumulative_zero_crossings[0]),
+        npv_usd=float(m.npv_usd[0]),
+        irr_annual=_opt(m.irr_annual[0]),
+        roi=_opt(m.roi[0]),
+        peak_funding_usd=float(m.peak_funding_usd[0]),
+        first_year_cost_usd=float(m.first_year_cost_usd[0]),
+        areas=areas,
+        include_staff_cost=staff_counted,
     )
 
 
 def monthly_table(scenario: Scenario, flows: Flows, row: int = 0) -> pd.DataFrame:
-    """The monthly cash-flow table of one draw: every stream, costs (negative), flows, discounting."""
+    """The monthly cash-flow table of one draw: each area's live share, every stream, costs (negative), flows."""
     d = finance.monthly_rate(scenario.finance.annual_discount_rate)
     net = flows.net_flow_usd[row]
     factors = finance.discount_factors(d, net.size)
-    columns: dict[str, Array] = {
-        "month": flows.months,
-        "growth_factor": flows.growth_row(row),
-        "ramp_factor": flows.ramp_factor,
-    }
+    columns: dict[str, Array] = {"month": flows.months, "growth_factor": flows.growth_row(row)}
+    for area in AREAS:
+        columns[f"live_{area}"] = _row(flows.live_share[area], row)
     for name in STREAMS:
         columns[f"{name}_usd"] = flows.stream_row_usd(name, row)
-    upfront = np.zeros_like(net)
-    upfront[0] = flows.upfront_usd[row]
     columns.update(
         benefit_usd=flows.benefit_usd[row],
-        upfront_usd=upfront,
-        recurring_usd=flows.recurring_monthly_usd[row] * flows.paid,
+        one_time_usd=-flows.one_time_flow_usd[row],
+        staff_usd=-flows.staff_flow_usd[row],
+        recurring_usd=-flows.recurring_flow_usd[row],
         net_flow_usd=net,
         cumulative_usd=np.cumsum(net),
         discount_factor=factors,
@@ -311,13 +518,16 @@ def monthly_table(scenario: Scenario, flows: Flows, row: int = 0) -> pd.DataFram
         cumulative_discounted_usd=np.cumsum(net * factors),
         baseline_waste_usd=flows.waste_row_usd(row),
     )
-    table = pd.DataFrame(columns, columns=list(MONTHLY_COLUMNS))
+    table = pd.DataFrame(np.column_stack([columns[c] for c in MONTHLY_COLUMNS]), columns=list(MONTHLY_COLUMNS))
     table["month"] = table["month"].astype(np.int64)
     return table
 
 
 def evaluate(scenario: Scenario) -> Result:
     """The one entry point: the deterministic (likely) case of a scenario, as a table and a summary."""
-    flows = cash_flows(scenario)
+    values = likely_values(scenario)
+    flows = cash_flows(scenario, with_each_area_alone(values))
     m = metrics(flows, scenario.finance.annual_discount_rate)
-    return Result(scenario=scenario, monthly=monthly_table(scenario, flows), summary=summarize(scenario, flows, m))
+    return Result(
+        scenario=scenario, monthly=monthly_table(scenario, flows), summary=summarize(scenario, flows, m, values)
+    )

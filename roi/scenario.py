@@ -1,27 +1,54 @@
-"""The scenario file, format v1 (docs/method.md): pydantic models, loading, overrides and lossless TOML output."""
+"""The scenario file, format v2 (docs/method.md): pydantic models, loading, overrides and lossless TOML output.
+
+Every field carries its `FieldSpec` (roi/fields.py): its validator and its description at once. `FIELDS` collects
+them by dotted path for everything that names, bounds or shows an input.
+"""
 
 from __future__ import annotations
 
 import copy
 import difflib
+import functools
+import itertools
 import json
 import math
 import tomllib
 import types
 import typing
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Annotated, Any, Union
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
-from pydantic_core import PydanticCustomError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from roi.errors import Problem, ScenarioError
+from roi.fields import (
+    MAX_HOURLY_USD,
+    MAX_HOURS,
+    MAX_MONTHS,
+    MAX_PEOPLE,
+    MAX_PER_MONTH,
+    MAX_USD,
+    Bounds,
+    FieldSpec,
+    describe,
+    fail,
+    format_number,
+    number,
+)
 
-SCHEMA_VERSION = 1
+__all__ = ["Bounds", "FieldSpec", "format_number"]
+
+SCHEMA_VERSION = 2
+READABLE_VERSIONS = (1, 2)
 STREAMS = ("merges", "builds", "incidents", "lead_time")
+STREAM_LABELS = {
+    "merges": "Failed merges",
+    "builds": "Build waiting",
+    "incidents": "Incidents",
+    "lead_time": "Lead time",
+}
 AREAS = ("ci_cd", "testing", "deployment", "observability")
 AREA_LABELS = {
     "ci_cd": "CI/CD pipeline",
@@ -29,72 +56,30 @@ AREA_LABELS = {
     "deployment": "Deployment automation",
     "observability": "Observability",
 }
+#: Who delivers what when no area's `delivers` names a stream: from what each area of the founding case does.
+DEFAULT_ATTRIBUTION: dict[str, dict[str, float]] = {
+    "merges": {"ci_cd": 1 / 2, "testing": 1 / 2, "deployment": 0.0, "observability": 0.0},
+    "builds": {"ci_cd": 1.0, "testing": 0.0, "deployment": 0.0, "observability": 0.0},
+    "incidents": {"ci_cd": 0.0, "testing": 1 / 3, "deployment": 1 / 3, "observability": 1 / 3},
+    "lead_time": {"ci_cd": 1 / 2, "testing": 0.0, "deployment": 1 / 2, "observability": 0.0},
+}
+SHARE_TOLERANCE = 1e-6
 #: Sections whose numbers may be three-point ranges (docs/method.md).
 OPTIONAL_SECTIONS = ("builds", "incidents", "lead_time")
 RANGED_SECTIONS = ("team", "ai_tools", "merges", "builds", "incidents", "lead_time", "growth", "investments")
 MAX_NAME_CHARS = 200
 MAX_DESCRIPTION_CHARS = 20_000
-
-
-def format_number(x: float) -> str:
-    """A number as people and TOML both read it: whole numbers without a decimal point."""
-    x = float(x)
-    if x.is_integer() and abs(x) < 1e15:
-        return str(int(x))
-    return repr(x)
-
-
-def _fail(message: str) -> PydanticCustomError:
-    return PydanticCustomError("roi", "{detail}", {"detail": message})
-
-
-def _describe(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return f"the text {value!r}"
-    if isinstance(value, (int, float)):
-        return format_number(value) if math.isfinite(value) else str(value)
-    if isinstance(value, dict):
-        return "a table"
-    if isinstance(value, list):
-        return "a list"
-    return type(value).__name__
-
-
-@dataclass(frozen=True)
-class Bounds:
-    """The closed or open interval a number must lie in."""
-
-    ge: float | None = None
-    le: float | None = None
-    gt: float | None = None
-    lt: float | None = None
-
-    def violation(self, x: float) -> str | None:
-        got = format_number(x)
-        if self.ge is not None and x < self.ge:
-            return f"must be >= {format_number(self.ge)}, got {got}"
-        if self.gt is not None and x <= self.gt:
-            return f"must be > {format_number(self.gt)}, got {got}"
-        if self.le is not None and x > self.le:
-            return f"must be <= {format_number(self.le)}, got {got}"
-        if self.lt is not None and x >= self.lt:
-            return f"must be < {format_number(self.lt)}, got {got}"
-        return None
-
-
-def _number(value: Any, bounds: Bounds, what: str = "") -> float:
-    prefix = f"{what} " if what else ""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise _fail(f"{prefix}must be a number, got {_describe(value)}")
-    x = float(value)
-    if not math.isfinite(x):
-        raise _fail(f"{prefix}must be a finite number, got {_describe(value)}")
-    problem = bounds.violation(x)
-    if problem:
-        raise _fail(prefix + problem)
-    return x
+#: Keys a schema_version = 1 file may not use, by dotted path ("*" any area).
+RANGES_ARE = ("min_max", "p10_p90")
+V2_KEYS = (
+    "uncertainty",
+    "team.engineer_time_recapture",
+    "finance.cost_risk_adjustment",
+    "investments.*.start_month",
+    "investments.*.build_months",
+    "investments.*.include",
+    "investments.*.delivers",
+)
 
 
 class Range(BaseModel):
@@ -112,6 +97,7 @@ class Range(BaseModel):
 
 
 Value = float | Range
+WholeValue = int | Range
 
 
 def likely(value: Value) -> float:
@@ -119,108 +105,79 @@ def likely(value: Value) -> float:
     return value.likely if isinstance(value, Range) else float(value)
 
 
-def _range(value: Mapping[str, Any], bounds: Bounds) -> Range:
+def three_point(value: Mapping[str, Any], bounds: Bounds, whole: bool = False) -> Range:
+    """A validated three-point range (low, likely defaulting to the midpoint, high), each within bounds."""
     unknown = sorted(set(value) - {"low", "likely", "high"})
     if unknown:
-        raise _fail(f"unknown key {unknown[0]!r} in a range; a range has low, likely (optional) and high")
+        raise fail(f"unknown key {unknown[0]!r} in a range; a range has low, likely (optional) and high")
     missing = [k for k in ("low", "high") if k not in value]
     if missing:
-        raise _fail(f"a range needs low and high; {missing[0]} is missing")
-    low = _number(value["low"], bounds, "low")
-    high = _number(value["high"], bounds, "high")
-    likely = _number(value["likely"], bounds, "likely") if "likely" in value else (low + high) / 2
+        raise fail(f"a range needs low and high; {missing[0]} is missing")
+    low = number(value["low"], bounds, "low")
+    high = number(value["high"], bounds, "high")
+    mid = (low + high) / 2
+    likely = number(value["likely"], bounds, "likely") if "likely" in value else (math.floor(mid) if whole else mid)
+    if whole and not all(float(x).is_integer() for x in (low, likely, high)):
+        raise fail("low, likely and high must be whole numbers")
     if not low <= likely <= high:
-        raise _fail(
+        raise fail(
             "must have low <= likely <= high, got "
             f"low={format_number(low)}, likely={format_number(likely)}, high={format_number(high)}"
         )
     return Range(low=low, likely=likely, high=high)
 
 
-@dataclass(frozen=True)
-class NumberRule:
-    """How a numeric field is validated: its bounds, and whether it may be a three-point range."""
-
-    bounds: Bounds
-    ranged: bool
-
-    def __call__(self, value: Any) -> Any:
-        if isinstance(value, Range):
-            value = value.model_dump()
-        if isinstance(value, Mapping):
-            if not self.ranged:
-                raise _fail("must be a single number; ranges are allowed only in the model's input sections")
-            return _range(value, self.bounds)
-        return _number(value, self.bounds)
-
-
-def _value(bounds: Bounds, ranged: bool) -> NumberRule:
-    return NumberRule(bounds, ranged)
-
-
-def _whole(lo: int, hi: int) -> Callable[[Any], int]:
-    def validate(value: Any) -> int:
-        x = _number(value, Bounds(ge=lo, le=hi))
-        if not x.is_integer():
-            raise _fail(f"must be a whole number of months, got {format_number(x)}")
-        return int(x)
-
-    return validate
-
-
-def _flag(value: Any) -> bool:
+def _flag(spec: FieldSpec, value: Any) -> bool:
     if not isinstance(value, bool):
-        raise _fail(f"must be true or false, got {_describe(value)}")
+        raise fail(f"must be true or false, got {describe(value)}")
     return value
 
 
-def _text(max_chars: int, required: bool) -> Callable[[Any], str]:
-    def validate(value: Any) -> str:
+def _text(max_chars: int, required: bool) -> Any:
+    def check(spec: FieldSpec, value: Any) -> str:
         if not isinstance(value, str):
-            raise _fail(f"must be text in quotes, got {_describe(value)}")
+            raise fail(f"must be text in quotes, got {describe(value)}")
         if required and not value.strip():
-            raise _fail("must not be empty")
+            raise fail("must not be empty")
         if len(value) > max_chars:
-            raise _fail(f"must be at most {max_chars} characters, got {len(value)}")
+            raise fail(f"must be at most {max_chars} characters, got {len(value)}")
         allowed = "" if required else "\t\n\r"
         bad = next((c for c in value if unicodedata.category(c) in ("Cc", "Cs") and c not in allowed), None)
         if bad is not None:
-            raise _fail(f"must not contain control characters, found U+{ord(bad):04X}")
+            raise fail(f"must not contain control characters, found U+{ord(bad):04X}")
         return value
 
-    return validate
+    return check
 
 
-def _schema_version(value: Any) -> int:
-    if isinstance(value, bool) or value != SCHEMA_VERSION:
-        raise _fail(f"must be {SCHEMA_VERSION} (this tool reads format v{SCHEMA_VERSION}), got {_describe(value)}")
-    return SCHEMA_VERSION
+def _schema_version(spec: FieldSpec, value: Any) -> int:
+    if isinstance(value, bool) or value not in READABLE_VERSIONS:
+        raise fail(f"must be 1 or 2 (this tool reads format v1 and v2 and writes v2), got {describe(value)}")
+    return SCHEMA_VERSION  # a v1 file means what a v2 file without the v2 keys means
 
 
-# Number types of the ranged sections; the validator fixes both the bounds and the message. Every amount has a
-# sane upper bound as well, so that every figure computed from the inputs stays finite.
-def upto(le: float) -> BeforeValidator:
-    """The validator of an amount: a number (or range) from 0 to `le`."""
-    return BeforeValidator(_value(Bounds(ge=0, le=le), ranged=True))
+def _spec(
+    label: str,
+    unit: str,
+    kind: Any,
+    help: str,
+    *,
+    ge: float | None = 0.0,
+    le: float | None = None,
+    gt: float | None = None,
+    lt: float | None = None,
+    ranged: bool = True,
+    whole: bool = False,
+) -> FieldSpec:
+    return FieldSpec(label, unit, kind, help, Bounds(ge=ge, le=le, gt=gt, lt=lt), ranged, whole)
 
 
-MAX_USD = 1e10  # $10 billion: more than any delivery budget, AI spend or yearly cost line
-MAX_HOURLY_USD = 10_000.0
-MAX_PER_MONTH = 10_000_000.0  # merges, builds, deploys, changes per month
-MAX_HOURS = 8_760.0  # a year of hours
-MAX_PEOPLE = 100_000.0
-Share = Annotated[Value, BeforeValidator(_value(Bounds(ge=0, le=1), ranged=True))]
-RiskShare = Annotated[Value, BeforeValidator(_value(Bounds(ge=0, lt=1), ranged=True))]
-GrowthRate = Annotated[Value, BeforeValidator(_value(Bounds(gt=-1, le=10), ranged=True))]
-Months = Annotated[int, BeforeValidator(_whole(1, 240))]
-DiscountRate = Annotated[float, BeforeValidator(_value(Bounds(ge=0, le=1), ranged=False))]
-RampMonths = Annotated[float, BeforeValidator(_value(Bounds(ge=0, le=240), ranged=False))]
-Flag = Annotated[bool, BeforeValidator(_flag)]
+def _share(label: str, help: str, *, ranged: bool = True) -> FieldSpec:
+    return _spec(label, "share", "share", help, le=1.0, ranged=ranged)
 
 
-def _doc(unit: str, text: str, default: Any = ...) -> Any:
-    """A field with its unit and meaning: the one place the app, the workbook and the docs read them."""
-    return Field(default, description=text, json_schema_extra={"unit": unit})
+def _flag_spec(label: str, help: str) -> FieldSpec:
+    return FieldSpec(label, "", "flag", help, check=_flag)
 
 
 class Section(BaseModel):
@@ -228,70 +185,306 @@ class Section(BaseModel):
 
 
 class Team(Section):
-    loaded_hourly_rate: Annotated[Value, upto(MAX_HOURLY_USD)] = _doc("USD/h", "fully loaded cost of one engineer-hour")
-    hours_per_engineer_quarter: Annotated[Value, upto(2_184)] = _doc(
-        "h", "working hours in one engineer-quarter (40 h x 13 weeks)", 520.0
-    )
+    loaded_hourly_rate: Annotated[
+        Value,
+        _spec(
+            "Loaded cost of an engineer-hour",
+            "USD/h",
+            "money",
+            "Salary, benefits, payroll taxes and overhead of one engineer-hour.",
+            le=MAX_HOURLY_USD,
+        ),
+    ]
+    hours_per_engineer_quarter: Annotated[
+        Value,
+        _spec(
+            "Working hours in an engineer-quarter", "h", "hours", "40 hours a week for 13 weeks is 520.", le=13 * 7 * 24
+        ),
+    ] = 520.0
+    engineer_time_recapture: Annotated[
+        Value,
+        _share(
+            "Share of freed engineer time that becomes value",
+            "Freed hours are capacity, not cash: the share of them that turns into work worth the loaded rate "
+            "(1 counts every hour; finance teams often accept 0.5 to 0.8).",
+        ),
+    ] = 1.0
 
 
 class AiTools(Section):
-    annual_spend: Annotated[Value, upto(MAX_USD)] = _doc(
-        "USD/yr", "spend on AI coding tools; used for the spend ratio only", 0.0
-    )
+    annual_spend: Annotated[
+        Value,
+        _spec(
+            "AI coding tools spend per year",
+            "USD/yr",
+            "money",
+            "What the company spends on AI coding tools; used for the delivery-to-AI spend ratio only.",
+            le=MAX_USD,
+        ),
+    ] = 0.0
 
 
-class Merges(Section):
-    merges_per_month: Annotated[Value, upto(MAX_PER_MONTH)] = _doc("merges/mo", "merges to the main branch per month")
-    success_rate_before: Share = _doc("share", "share of merges to main that pass today")
-    success_rate_after: Share = _doc("share", "share that pass after the investment")
-    fix_hours: Annotated[Value, upto(MAX_HOURS)] = _doc("h", "hours to diagnose, fix and re-test one failed merge")
-    risk_adjustment: RiskShare = _doc("share", "share of this benefit written off (Forrester TEI style)", 0.0)
+class StreamSection(Section):
+    """A benefit stream's section: each owns the share of its benefit written off for risk."""
+
+    risk_adjustment: Annotated[
+        Value,
+        _spec(
+            "Share of this benefit written off for risk",
+            "share",
+            "share",
+            "Forrester TEI style: a gain is multiplied by (1 - r), a loss by (1 + r), so risk never improves a case.",
+            lt=1.0,
+        ),
+    ] = 0.0
 
 
-class Builds(Section):
-    builds_per_month: Annotated[Value, upto(MAX_PER_MONTH)] = _doc("builds/mo", "CI builds per month")
-    build_minutes_before: Annotated[Value, upto(60 * MAX_HOURS)] = _doc("min", "average build time today")
-    build_minutes_after: Annotated[Value, upto(60 * MAX_HOURS)] = _doc("min", "average build time after the investment")
-    blocked_fraction: Share = _doc("share", "share of build time a developer is really idle")
-    risk_adjustment: RiskShare = _doc("share", "share of this benefit written off", 0.0)
+class Merges(StreamSection):
+    merges_per_month: Annotated[
+        Value,
+        _spec(
+            "Merges to main per month",
+            "merges/mo",
+            "count",
+            "Pull requests merged to the main branch a month.",
+            le=MAX_PER_MONTH,
+        ),
+    ]
+    success_rate_before: Annotated[
+        Value, _share("Main-branch success rate today", "Share of merges to main whose build passes today.")
+    ]
+    success_rate_after: Annotated[
+        Value, _share("Main-branch success rate after", "Share of merges to main that pass once the plan is live.")
+    ]
+    fix_hours: Annotated[
+        Value,
+        _spec(
+            "Hours to fix one failed merge",
+            "h",
+            "hours",
+            "Hours to diagnose, fix and re-test one failed merge.",
+            le=MAX_HOURS,
+        ),
+    ]
 
 
-class Incidents(Section):
-    deploys_per_month_before: Annotated[Value, upto(MAX_PER_MONTH)] = _doc(
-        "deploys/mo", "production deploys per month today"
-    )
-    deploys_per_month_after: Annotated[Value, upto(MAX_PER_MONTH)] = _doc(
-        "deploys/mo", "production deploys per month after"
-    )
-    change_failure_rate_before: Share = _doc("share", "share of deploys that cause an incident today")
-    change_failure_rate_after: Share = _doc("share", "share of deploys that cause an incident after")
-    mttr_hours_before: Annotated[Value, upto(MAX_HOURS)] = _doc("h", "mean time to recovery today")
-    mttr_hours_after: Annotated[Value, upto(MAX_HOURS)] = _doc("h", "mean time to recovery after")
-    responders_per_incident: Annotated[Value, upto(MAX_PEOPLE)] = _doc("people", "engineers pulled into each incident")
-    downtime_cost_per_hour: Annotated[Value, upto(MAX_USD)] = _doc("USD/h", "business impact of one hour of outage")
-    risk_adjustment: RiskShare = _doc("share", "share of this benefit written off", 0.0)
+class Builds(StreamSection):
+    builds_per_month: Annotated[
+        Value, _spec("CI builds per month", "builds/mo", "count", "Builds run by CI a month.", le=MAX_PER_MONTH)
+    ]
+    build_minutes_before: Annotated[
+        Value,
+        _spec(
+            "Build time today",
+            "min",
+            "minutes",
+            "Average minutes from push to a build result today.",
+            le=60 * MAX_HOURS,
+        ),
+    ]
+    build_minutes_after: Annotated[
+        Value,
+        _spec("Build time after", "min", "minutes", "Average build minutes once the plan is live.", le=60 * MAX_HOURS),
+    ]
+    blocked_fraction: Annotated[
+        Value,
+        _share(
+            "Share of build time an engineer waits idle",
+            "Of each build's minutes, the share an engineer really waits instead of working on something else.",
+        ),
+    ]
 
 
-class LeadTime(Section):
-    changes_per_month: Annotated[Value, upto(MAX_PER_MONTH)] = _doc("changes/mo", "changes shipped per month")
-    lead_time_days_before: Annotated[Value, upto(3_650)] = _doc("days", "commit-to-production lead time today")
-    lead_time_days_after: Annotated[Value, upto(3_650)] = _doc("days", "lead time after the investment")
-    cost_of_delay_per_change_day: Annotated[Value, upto(MAX_USD)] = _doc(
-        "USD", "value one change forgoes per day it waits"
-    )
-    risk_adjustment: RiskShare = _doc("share", "share of this benefit written off", 0.0)
+class Incidents(StreamSection):
+    deploys_per_month_before: Annotated[
+        Value,
+        _spec(
+            "Production deploys per month today",
+            "deploys/mo",
+            "count",
+            "Deploys to production a month today.",
+            le=MAX_PER_MONTH,
+        ),
+    ]
+    deploys_per_month_after: Annotated[
+        Value,
+        _spec(
+            "Production deploys per month after",
+            "deploys/mo",
+            "count",
+            "Deploys a month once the plan is live.",
+            le=MAX_PER_MONTH,
+        ),
+    ]
+    change_failure_rate_before: Annotated[
+        Value, _share("Deploys that cause an incident today", "DORA's change failure rate today.")
+    ]
+    change_failure_rate_after: Annotated[
+        Value, _share("Deploys that cause an incident after", "DORA's change failure rate once the plan is live.")
+    ]
+    mttr_hours_before: Annotated[
+        Value,
+        _spec(
+            "Hours to recover from an incident today", "h", "hours", "DORA's mean time to recovery today.", le=MAX_HOURS
+        ),
+    ]
+    mttr_hours_after: Annotated[
+        Value,
+        _spec(
+            "Hours to recover from an incident after",
+            "h",
+            "hours",
+            "Mean time to recovery once the plan is live.",
+            le=MAX_HOURS,
+        ),
+    ]
+    responders_per_incident: Annotated[
+        Value,
+        _spec(
+            "Engineers pulled into each incident",
+            "people",
+            "people",
+            "Engineers who stop their work per incident.",
+            le=MAX_PEOPLE,
+        ),
+    ]
+    downtime_cost_per_hour: Annotated[
+        Value,
+        _spec(
+            "Business cost of one hour of outage",
+            "USD/h",
+            "money",
+            "Revenue lost, penalties and customer impact of one hour of incident.",
+            le=MAX_USD,
+        ),
+    ]
+
+
+class LeadTime(StreamSection):
+    changes_per_month: Annotated[
+        Value,
+        _spec(
+            "Changes shipped per month",
+            "changes/mo",
+            "count",
+            "Changes that reach production a month.",
+            le=MAX_PER_MONTH,
+        ),
+    ]
+    lead_time_days_before: Annotated[
+        Value, _spec("Lead time today", "days", "days", "Days from commit to production today.", le=3_650)
+    ]
+    lead_time_days_after: Annotated[
+        Value,
+        _spec("Lead time after", "days", "days", "Days from commit to production once the plan is live.", le=3_650),
+    ]
+    cost_of_delay_per_change_day: Annotated[
+        Value,
+        _spec(
+            "Value a change forgoes per day of waiting",
+            "USD",
+            "money",
+            "What one change is worth per day it reaches customers sooner.",
+            le=MAX_USD,
+        ),
+    ]
 
 
 class Growth(Section):
-    volume_growth_per_year: GrowthRate = _doc("share/yr", "growth of work volume, scales every stream", 0.0)
+    volume_growth_per_year: Annotated[
+        Value,
+        _spec(
+            "Growth of work volume per year",
+            "share/yr",
+            "share",
+            "How fast merges, builds, deploys and changes grow; scales every stream.",
+            ge=None,
+            gt=-1.0,
+            le=10.0,
+        ),
+    ] = 0.0
+
+
+_DELIVERS_HELP = (
+    "Share of this stream's improvement the area brings; a stream's named shares sum to 1 over the four areas, "
+    "and a stream no area names follows the default attribution."
+)
+
+
+class Delivers(Section):
+    """Which share of each stream's improvement an area brings (a stream not named here: 0 or the default)."""
+
+    merges: Annotated[float | None, _share("Share of the failed-merge improvement", _DELIVERS_HELP, ranged=False)] = (
+        None
+    )
+    builds: Annotated[float | None, _share("Share of the build-time improvement", _DELIVERS_HELP, ranged=False)] = None
+    incidents: Annotated[float | None, _share("Share of the incident improvement", _DELIVERS_HELP, ranged=False)] = None
+    lead_time: Annotated[float | None, _share("Share of the lead-time improvement", _DELIVERS_HELP, ranged=False)] = (
+        None
+    )
+
+    def named(self) -> dict[str, float]:
+        return {s: float(v) for s in STREAMS if (v := getattr(self, s)) is not None}
 
 
 class Investment(Section):
-    one_time: Annotated[Value, upto(MAX_USD)] = _doc(
-        "USD", "bought up front at month 0: infrastructure, tools, licences", 0.0
-    )
-    annual_recurring: Annotated[Value, upto(MAX_USD)] = _doc("USD/yr", "recurring cost, paid monthly from month 1", 0.0)
-    engineer_quarters: Annotated[Value, upto(MAX_PEOPLE)] = _doc("eng-qtrs", "engineer-quarters of staff time", 0.0)
+    one_time: Annotated[
+        Value,
+        _spec(
+            "One-time cost",
+            "USD",
+            "money",
+            "Infrastructure, tools and licences bought when the work starts.",
+            le=MAX_USD,
+        ),
+    ] = 0.0
+    annual_recurring: Annotated[
+        Value,
+        _spec(
+            "Recurring cost per year",
+            "USD/yr",
+            "money",
+            "Paid monthly from the month after the work starts.",
+            le=MAX_USD,
+        ),
+    ] = 0.0
+    engineer_quarters: Annotated[
+        Value,
+        _spec(
+            "Engineer-quarters of work",
+            "eng-qtrs",
+            "count",
+            "Staff time to build it, priced at the loaded rate and spread over the build months.",
+            le=MAX_PEOPLE,
+        ),
+    ] = 0.0
+    start_month: Annotated[
+        int,
+        _spec(
+            "Start month",
+            "months",
+            "months",
+            "Whole months after the decision date when work starts.",
+            le=MAX_MONTHS,
+            ranged=False,
+            whole=True,
+        ),
+    ] = 0
+    build_months: Annotated[
+        WholeValue,
+        _spec(
+            "Months to go live",
+            "months",
+            "months",
+            "Whole months of work until it goes live and benefits start.",
+            le=MAX_MONTHS,
+            whole=True,
+        ),
+    ] = 0
+    include: Annotated[
+        bool, _flag_spec("Fund this area", "false keeps the numbers but leaves the area out of the plan.")
+    ] = True
+    delivers: Delivers = Field(default_factory=Delivers)
 
 
 class Investments(Section):
@@ -300,20 +493,148 @@ class Investments(Section):
     deployment: Investment = Field(default_factory=Investment, description="deployment automation and rollback")
     observability: Investment = Field(default_factory=Investment, description="observability and monitoring")
 
+    @model_validator(mode="after")
+    def _shares_sum_to_one(self) -> Investments:
+        for stream in STREAMS:
+            named = {a: getattr(self, a).delivers.named().get(stream) for a in AREAS}
+            if all(v is None for v in named.values()):
+                continue
+            shares = {a: v or 0.0 for a, v in named.items()}
+            total = sum(shares.values())
+            if abs(total - 1) > SHARE_TOLERANCE:
+                listed = ", ".join(f"{a} {format_number(v)}" for a, v in shares.items() if v)
+                raise fail(
+                    f"delivers.{stream}: the four areas' shares of {stream} must sum to 1, got "
+                    f"{format_number(round(total, 9))} ({listed or 'all 0'})"
+                )
+        return self
+
 
 class Finance(Section):
-    horizon_months: Months = _doc("months", "months of benefits counted (1..240)", 36)
-    annual_discount_rate: DiscountRate = _doc("share/yr", "discount rate (Forrester TEI uses 10 %)", 0.10)
-    ramp_months: RampMonths = _doc("months", "benefits grow linearly to full over this many months", 0.0)
-    include_staff_cost: Flag = _doc("flag", "price engineer-quarters into the investment", True)
+    horizon_months: Annotated[
+        int,
+        _spec(
+            "Horizon",
+            "months",
+            "months",
+            "Months of cash flow counted after the decision date (1 to 240).",
+            ge=1,
+            le=MAX_MONTHS,
+            ranged=False,
+            whole=True,
+        ),
+    ] = 36
+    annual_discount_rate: Annotated[
+        float,
+        _spec(
+            "Discount rate per year",
+            "share/yr",
+            "rate",
+            "The cost of capital; Forrester TEI uses 10 %.",
+            le=1.0,
+            ranged=False,
+        ),
+    ] = 0.10
+    ramp_months: Annotated[
+        Value,
+        _spec(
+            "Months to full benefit",
+            "months",
+            "months",
+            "Each area's benefit grows linearly to full over this many months from its go-live.",
+            le=MAX_MONTHS,
+        ),
+    ] = 0.0
+    include_staff_cost: Annotated[
+        bool, _flag_spec("Count staff cost", "Price the engineer-quarters into the plan at the loaded rate.")
+    ] = True
+    cost_risk_adjustment: Annotated[
+        float,
+        _spec(
+            "Cost risk added to every cost",
+            "share",
+            "share",
+            "TEI's cost risk: every cost is multiplied by (1 + this); 0.1 adds 10 %.",
+            le=5.0,
+            ranged=False,
+        ),
+    ] = 0.0
+
+
+def _ranges_are(spec: FieldSpec, value: Any) -> str:
+    if value not in RANGES_ARE:
+        raise fail(f"must be one of {', '.join(repr(r) for r in RANGES_ARE)}, got {describe(value)}")
+    return str(value)
+
+
+def _inputs(spec: FieldSpec, value: Any) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise fail(f"must be a list of dotted input paths in quotes, got {describe(value)}")
+    if len(value) < 2:
+        raise fail(f"must name at least two inputs, got {len(value)}")
+    if len(set(value)) != len(value):
+        raise fail("names an input twice")
+    return list(value)
+
+
+class Correlated(Section):
+    """A group of ranged inputs that move together: Spearman's rho between every pair of them."""
+
+    inputs: Annotated[
+        list[str],
+        FieldSpec("Inputs that move together", "", "text", "Dotted paths of ranged inputs.", check=_inputs),
+    ]
+    rank_correlation: Annotated[
+        float,
+        _spec(
+            "Rank correlation",
+            "",
+            "rate",
+            "Spearman's rho between every pair of the group's inputs; negative when one rises as the other falls.",
+            ge=None,
+            gt=-1.0,
+            lt=1.0,
+            ranged=False,
+        ),
+    ]
+
+
+class Uncertainty(Section):
+    """How the Monte Carlo reads the ranges: what low and high mean, and which inputs move together."""
+
+    ranges_are: Annotated[
+        str,
+        FieldSpec(
+            "What a range's low and high are",
+            "",
+            "text",
+            '"min_max": the least and most it can be; "p10_p90": a 1-in-10 low and a 1-in-10 high.',
+            check=_ranges_are,
+        ),
+    ] = "min_max"
+    correlated: list[Correlated] = Field(default_factory=list)
 
 
 class Scenario(Section):
     """One business case: the inputs of the model in docs/method.md, validated."""
 
-    schema_version: Annotated[int, BeforeValidator(_schema_version)]
-    name: Annotated[str, BeforeValidator(_text(MAX_NAME_CHARS, required=True))]
-    description: Annotated[str, BeforeValidator(_text(MAX_DESCRIPTION_CHARS, required=False))] = ""
+    schema_version: Annotated[
+        int, FieldSpec("Format version", "", "count", "1 or 2; the tool writes 2.", check=_schema_version)
+    ]
+    name: Annotated[
+        str,
+        FieldSpec("Name", "", "text", "The case's title, shown on every output.", check=_text(MAX_NAME_CHARS, True)),
+    ]
+    description: Annotated[
+        str,
+        FieldSpec(
+            "Description",
+            "",
+            "text",
+            "Free text: the assumptions behind the numbers.",
+            check=_text(MAX_DESCRIPTION_CHARS, False),
+        ),
+    ] = ""
     team: Team
     ai_tools: AiTools = Field(default_factory=AiTools)
     merges: Merges
@@ -323,28 +644,171 @@ class Scenario(Section):
     growth: Growth = Field(default_factory=Growth)
     investments: Investments = Field(default_factory=Investments)
     finance: Finance = Field(default_factory=Finance)
+    uncertainty: Uncertainty = Field(default_factory=Uncertainty)
+
+    @model_validator(mode="after")
+    def _groups_name_ranges_and_agree(self) -> Scenario:
+        ranged = self.ranged_inputs()
+        for i, group in enumerate(self.uncertainty.correlated, start=1):
+            for path in group.inputs:
+                if path not in ranged:
+                    hint = difflib.get_close_matches(path, list(ranged), n=1)
+                    why = "is not a range in this scenario" if path in FIELDS else "is no input"
+                    raise fail(
+                        f"uncertainty.correlated group {i}: {path!r} {why}; a group correlates ranged inputs"
+                        + (f" (did you mean {hint[0]!r}?)" if hint else "")
+                    )
+        problem = correlation_problem(self.uncertainty.correlated)
+        if problem:
+            raise fail(problem)
+        return self
+
+    @model_validator(mode="before")
+    @classmethod
+    def _v1_has_no_v2_keys(cls, data: Any) -> Any:
+        if (
+            isinstance(data, Mapping)
+            and data.get("schema_version") == 1
+            and not isinstance(data.get("schema_version"), bool)
+        ):
+            used = [path for path, value in _leaves(data) if _is_v2_key(path) and not isinstance(value, Mapping)]
+            used = used or [path for path, _ in _leaves(data) if _is_v2_key(path)]
+            if used:
+                raise fail(
+                    f"{used[0]} needs schema_version = 2 (this file says 1); set schema_version = 2 to use "
+                    f"{'it' if len(used) == 1 else 'the ' + str(len(used)) + ' format-v2 keys'}"
+                )
+        return data
 
     def numeric_inputs(self) -> dict[str, Value]:
-        """Every number of the ranged sections present, by dotted path (a missing optional section has none)."""
-        return {path: value for path, value in _walk(self) if isinstance(value, (float, Range))}
+        """Every number the model reads per draw, by dotted path (a missing optional section has none)."""
+        found = {
+            path: value
+            for path, value in _walk(self)
+            if "." in path and isinstance(value, (int, float, Range)) and not isinstance(value, bool)
+        }
+        found["finance.ramp_months"] = self.finance.ramp_months
+        return found
 
     def ranged_inputs(self) -> dict[str, Range]:
         """The inputs given as three-point ranges, by dotted path."""
         return {p: v for p, v in self.numeric_inputs().items() if isinstance(v, Range)}
+
+    def attribution(self) -> dict[str, dict[str, float]]:
+        """Share of each stream's improvement each area delivers: named shares, else the default, by area."""
+        out = {a: {} for a in AREAS}  # type: dict[str, dict[str, float]]
+        for stream in STREAMS:
+            named = {a: getattr(self.investments, a).delivers.named().get(stream) for a in AREAS}
+            use_default = all(v is None for v in named.values())
+            for a in AREAS:
+                out[a][stream] = DEFAULT_ATTRIBUTION[stream][a] if use_default else (named[a] or 0.0)
+        return out
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data as a TOML file holds it (ranges as tables, absent sections left out)."""
         return self.model_dump(exclude_none=True)
 
 
+def spearman_to_pearson(rho: float) -> float:
+    """The normal-scores (Pearson) correlation whose ranks have Spearman's rho: 2 sin(pi rho / 6)."""
+    return 2 * math.sin(math.pi * rho / 6)
+
+
+def correlation_matrix(groups: list[Correlated]) -> tuple[list[str], list[list[float]]]:
+    """The inputs in any group and the Pearson correlation of their normal scores (0 across groups)."""
+    paths = list(dict.fromkeys(p for g in groups for p in g.inputs))
+    index = {p: i for i, p in enumerate(paths)}
+    matrix = [[1.0 if i == j else 0.0 for j in range(len(paths))] for i in range(len(paths))]
+    for group in groups:
+        r = spearman_to_pearson(group.rank_correlation)
+        for a, b in itertools.combinations(group.inputs, 2):
+            matrix[index[a]][index[b]] = matrix[index[b]][index[a]] = r
+    return paths, matrix
+
+
+def correlation_problem(groups: list[Correlated]) -> str | None:
+    """Why a set of correlated groups cannot hold together, naming the group, or None when it can."""
+    seen: dict[frozenset[str], tuple[int, float]] = {}
+    for i, group in enumerate(groups, start=1):
+        for a, b in itertools.combinations(group.inputs, 2):
+            pair = frozenset((a, b))
+            if pair in seen and seen[pair][1] != group.rank_correlation:
+                j = seen[pair][0]
+                return (
+                    f"uncertainty.correlated group {i}: {a} and {b} are already correlated "
+                    f"{format_number(seen[pair][1])} in group {j}, not {format_number(group.rank_correlation)}"
+                )
+            seen[pair] = (i, group.rank_correlation)
+    if not groups:
+        return None
+    _, matrix = correlation_matrix(groups)
+    for i, group in enumerate(groups, start=1):
+        _, own = correlation_matrix([group])
+        if not _positive_definite(own):
+            n = len(group.inputs)
+            floor = 6 / math.pi * math.asin(-1 / (n - 1) / 2)
+            return (
+                f"uncertainty.correlated group {i}: {n} inputs cannot all have rank correlation "
+                f"{format_number(group.rank_correlation)} with each other: with {n} inputs it must be above "
+                f"{floor:.3f}, or the correlations contradict one another"
+            )
+    if not _positive_definite(matrix):
+        return (
+            f"uncertainty.correlated group {len(groups)}: the groups' correlations contradict one another where "
+            "they share inputs (the correlation matrix is not positive definite)"
+        )
+    return None
+
+
+def _positive_definite(matrix: list[list[float]]) -> bool:
+    """Cholesky in plain Python (the matrices are small): False when a pivot is not positive."""
+    n = len(matrix)
+    low = [[0.0] * n for _ in range(n)]
+    for i in range(n):
+        for j in range(i + 1):
+            total = matrix[i][j] - sum(low[i][k] * low[j][k] for k in range(j))
+            if i == j:
+                if total <= 1e-12:
+                    return False
+                low[i][i] = math.sqrt(total)
+            else:
+                low[i][j] = total / low[j][j]
+    return True
+
+
+def _is_v2_key(path: str) -> bool:
+    parts = path.split(".")
+    for key in V2_KEYS:
+        pattern = key.split(".")
+        if len(parts) >= len(pattern) and all(p in ("*", q) for p, q in zip(pattern, parts, strict=False)):
+            return True
+    return False
+
+
+def _leaves(data: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
+    for key, value in data.items():
+        path = f"{prefix}{key}"
+        yield path, value
+        if isinstance(value, Mapping):
+            yield from _leaves(value, path + ".")
+
+
+@functools.cache
+def field_names(model: type[BaseModel]) -> list[str]:
+    """A model's fields in file order: a stream's own fields first, its risk adjustment (from the base) last."""
+    names = list(model.model_fields)
+    inherited = [n for n in names if n in StreamSection.model_fields] if issubclass(model, StreamSection) else []
+    return [n for n in names if n not in inherited] + inherited
+
+
 def _walk(model: BaseModel, prefix: str = "") -> Iterator[tuple[str, Any]]:
-    for name in type(model).model_fields:
+    for name in field_names(type(model)):
         value = getattr(model, name)
         path = f"{prefix}{name}"
         if isinstance(value, Range):
             yield path, value
         elif isinstance(value, BaseModel):
-            if prefix or name in RANGED_SECTIONS:
+            if (prefix or name in RANGED_SECTIONS) and not isinstance(value, Delivers):
                 yield from _walk(value, path + ".")
         else:
             yield path, value
@@ -374,27 +838,54 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
+def spec_of(model: type[BaseModel], name: str) -> FieldSpec | None:
+    """The FieldSpec in a model field's annotation, or None for a table."""
+    return next((m for m in model.model_fields[name].metadata if isinstance(m, FieldSpec)), None)
+
+
+def _collect(model: type[BaseModel], prefix: str) -> Iterator[tuple[str, FieldSpec]]:
+    for name in field_names(model):
+        spec = spec_of(model, name)
+        if spec is not None:
+            yield prefix + name, spec
+            continue
+        inner = section_model([name]) if model is Scenario else _model_in(model.model_fields[name].annotation)
+        if inner is not None:
+            yield from _collect(inner, f"{prefix}{name}.")
+
+
+#: Every input of the scenario format by dotted path, in file order: the one description everything reads.
+FIELDS: dict[str, FieldSpec] = dict(_collect(Scenario, ""))
+
+
 def field_bounds(path: str) -> Bounds:
-    """The bounds of the numeric field at a dotted path, read from its validator."""
-    *parents, name = path.split(".")
-    model = section_model(parents)
-    if model is None or name not in model.model_fields:
-        raise KeyError(path)
-    for meta in model.model_fields[name].metadata:
-        if isinstance(meta, BeforeValidator) and isinstance(meta.func, NumberRule):
-            return meta.func.bounds
-    raise KeyError(path)
+    """The bounds of the numeric field at a dotted path."""
+    return FIELDS[path].bounds
 
 
 def field_info(path: str) -> tuple[str, str]:
-    """(unit, description) of the field at a dotted path, from the models."""
-    *parents, name = path.split(".")
-    model = section_model(parents)
-    if model is None or name not in model.model_fields:
-        raise KeyError(path)
-    field = model.model_fields[name]
-    extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
-    return str(extra.get("unit", "")), field.description or ""
+    """(unit, help) of the field at a dotted path."""
+    spec = FIELDS[path]
+    return spec.unit, spec.help
+
+
+def section_label(section: str) -> str:
+    """How a reader names a section or an area: "Failed merges", "CI/CD pipeline", "Finance"."""
+    if section.startswith("investments."):
+        return AREA_LABELS[section.split(".")[1]]
+    return {**STREAM_LABELS, "team": "Team", "ai_tools": "AI tools", "growth": "Growth", "finance": "Finance"}.get(
+        section, section
+    )
+
+
+def field_label(path: str) -> str:
+    """The label of a field with its section where it needs one: "CI/CD pipeline: One-time cost"."""
+    parts = path.split(".")
+    if parts[0] == "investments" and len(parts) >= 3:
+        return f"{AREA_LABELS[parts[1]]}: {FIELDS[path].label}"
+    if parts[-1] == "risk_adjustment":
+        return f"{section_label(parts[0])}: {FIELDS[path].label}"
+    return FIELDS[path].label
 
 
 # ---------------------------------------------------------------- loading
@@ -413,7 +904,7 @@ def _problem(error: Mapping[str, Any]) -> Problem:
     if kind == "missing":
         return Problem(field, "is required but missing")
     if kind in ("model_type", "model_attributes_type", "dict_type"):
-        return Problem(field, f"must be a table (a [section]), got {_describe(error.get('input'))}")
+        return Problem(field, f"must be a table (a [section]), got {describe(error.get('input'))}")
     return Problem(field, str(error["msg"]))
 
 
@@ -513,10 +1004,19 @@ def apply_overrides(data: Mapping[str, Any], overrides: Iterable[str], source: s
 
 
 def with_values(scenario: Scenario, values: Mapping[str, Any]) -> Scenario:
-    """A new scenario with the fields at the given dotted paths replaced, validated like a file."""
+    """A new scenario with the fields at the given dotted paths replaced, validated like a file.
+
+    An input pinned to a single value leaves its correlated groups (a group left with fewer than two inputs
+    goes): a what-if at one value of an input has nothing to correlate it with.
+    """
     data = scenario.to_dict()
     for key, value in values.items():
         set_path(data, key, value.model_dump() if isinstance(value, Range) else value)
+    pinned = {k for k, v in values.items() if not isinstance(v, (Range, Mapping))}
+    groups = data.get("uncertainty", {}).get("correlated", [])
+    if pinned and groups:
+        kept = [{**g, "inputs": [p for p in g["inputs"] if p not in pinned]} for g in groups]
+        data["uncertainty"]["correlated"] = [g for g in kept if len(g["inputs"]) >= 2]
     return scenario_from_dict(data)
 
 
@@ -533,15 +1033,22 @@ def toml_value(value: Any) -> str:
         return json.dumps(value, ensure_ascii=False)  # control characters were rejected at validation
     if isinstance(value, dict):
         return "{ " + ", ".join(f"{k} = {toml_value(v)}" for k, v in value.items()) + " }"
+    if isinstance(value, list):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
     raise TypeError(f"cannot write {type(value).__name__} to TOML")
 
 
 def _table(lines: list[str], header: str, model: BaseModel) -> None:
     lines += ["", f"[{header}]"]
-    for name, field in type(model).model_fields.items():
+    for name in field_names(type(model)):
         value = getattr(model, name)
-        extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
-        comment = f"  # {extra.get('unit', '')}: {field.description}" if field.description else ""
+        spec = spec_of(type(model), name)
+        if isinstance(value, Delivers):
+            named = value.named()
+            if named:
+                lines.append(f"delivers = {toml_value(named)}  # share of each stream's improvement this area brings")
+            continue
+        comment = f"  # {spec.label}" + (f" ({spec.unit})" if spec.unit else "") if spec else ""
         shown = value.model_dump() if isinstance(value, Range) else value
         lines.append(f"{name} = {toml_value(shown)}{comment}")
 
@@ -549,7 +1056,7 @@ def _table(lines: list[str], header: str, model: BaseModel) -> None:
 def dump_scenario(scenario: Scenario) -> str:
     """The scenario as a TOML file that loads back to an equal model (ranges are written with likely)."""
     lines = [
-        f"schema_version = {scenario.schema_version}",
+        f"schema_version = {SCHEMA_VERSION}",
         f"name = {toml_value(scenario.name)}",
         f"description = {toml_value(scenario.description)}",
     ]
@@ -560,4 +1067,8 @@ def dump_scenario(scenario: Scenario) -> str:
     for area in AREAS:
         _table(lines, f"investments.{area}", getattr(scenario.investments, area))
     _table(lines, "finance", scenario.finance)
+    lines += ["", "[uncertainty]", f"ranges_are = {toml_value(scenario.uncertainty.ranges_are)}"]
+    for group in scenario.uncertainty.correlated:
+        lines += ["", "[[uncertainty.correlated]]", f"inputs = {toml_value(group.inputs)}"]
+        lines.append(f"rank_correlation = {toml_value(group.rank_correlation)}")
     return "\n".join(lines) + "\n"

@@ -1,42 +1,81 @@
-"""A second, deliberately independent implementation of the v1 model, to test `roi` against.
+"""A second, deliberately independent implementation of the model (format v2), to test `roi` against.
 
-Plain Python floats and loops, one month at a time; nothing from `roi.model`, `roi.streams` or
-`roi.finance` is imported, and no numpy. Only `roi.scenario` is used, to read a scenario's values.
-The IRR is found by bisection in 50-digit decimal arithmetic, so it is exact to the last float digit.
+Plain Python floats and loops, one month and one area at a time; nothing from `roi.model`, `roi.streams`,
+`roi.finance` or `roi.plan` is imported, and no numpy. Only `roi.scenario` is used, to read a scenario's values
+(and `likely`); the attribution is worked out here from the method's table and the file's `delivers`, not taken
+from `Scenario.attribution()`. The IRR is found by bisection in 50-digit decimal arithmetic, so it is exact to
+the last float digit.
 
-The model (format v1), months m = 0..H:
-- every stream's monthly value at full ramp and growth 1, risk-adjusted so that the adjustment never
-  improves a case: S = stream x (1 - r) when stream >= 0, stream x (1 + r) when it is negative;
-- benefit(m) = (sum of S) x ramp(m) x growth(m) for m >= 1, ramp(m) = min(1, m / ramp_months)
-  (1 when ramp_months = 0), growth(m) = (1 + g) ^ ((m - 1) / 12);
-- costs: every area's one-time cost (plus its staff cost when counted) at month 0, and the
-  areas' annual recurring cost / 12 in each month 1..H;
-- NPV = sum of flow(m) / (1 + d)^m with d = (1 + annual rate)^(1/12) - 1; PV(costs) likewise on the
-  costs; ROI = NPV / PV(costs), none when PV(costs) = 0;
+The model, months m = 0..H, R the loaded rate, k the share of freed engineer time recaptured, c = 1 + cost risk:
+- every stream's monthly value at full ramp and growth 1 (engineer-hours priced at R x k, downtime and cost of
+  delay not), risk-adjusted so that the adjustment never improves a case: S = stream x (1 - r) when
+  stream >= 0, stream x (1 + r) when it is negative;
+- who delivers what: for a stream some area's `delivers` names, the named shares (a missing one is 0); for a
+  stream none names, the default table (merges 1/2 CI/CD, 1/2 testing; builds CI/CD; incidents 1/3 each to
+  testing, deployment and observability; lead time 1/2 CI/CD, 1/2 deployment);
+- area a (included or not, I_a = 1 or 0), start s, build b, go-live G = s + b: its benefit in month m is
+  I_a x ramp(m - G) x growth(m) x sum over streams of share x S, with ramp(t) = 0 for t <= 0, else
+  min(1, t / ramp_months) (1 when ramp_months = 0), growth(m) = (1 + g) ^ ((m - 1) / 12);
+- its costs, each x I_a x c: one-time at month s; the staff cost (engineer-quarters x hours x R, when counted) all
+  at s when b = 0, else spread evenly over months s + 1 .. s + b; annual recurring / 12 in every month >= s + 1;
+  whatever falls after month H is outside the analysis;
+- NPV = sum of flow(m) / (1 + d)^m with d = (1 + annual rate)^(1/12) - 1; PV(costs) likewise on the costs;
+  ROI = NPV / PV(costs), none when PV(costs) = 0;
 - payback: the month after which the cumulative flow stays >= 0 to the horizon, interpolated;
-- IRR: the monthly rate zeroing NPV, annualized; none when the flows never change sign.
+- IRR: the monthly rate zeroing NPV, annualized; none when the flows never change sign;
+- peak funding, cost by plan year (year 1 = months 0..12, year n = 12(n-1)+1 .. 12n), the spend ratios, the
+  month-1 figures of the included areas, and each area alone (its own flows, as if it were the only area).
 """
 
 from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
 
 from roi.scenario import Scenario, likely
 
 AREA_NAMES = ("ci_cd", "testing", "deployment", "observability")
+STREAM_NAMES = ("merges", "builds", "incidents", "lead_time")
+#: the method's default attribution, written out again here (a share not listed is 0).
+DEFAULT_SHARES: dict[str, dict[str, float]] = {
+    "merges": {"ci_cd": 1 / 2, "testing": 1 / 2},
+    "builds": {"ci_cd": 1.0},
+    "incidents": {"testing": 1 / 3, "deployment": 1 / 3, "observability": 1 / 3},
+    "lead_time": {"ci_cd": 1 / 2, "deployment": 1 / 2},
+}
 IRR_DIGITS = 50
 IRR_RELATIVE_WIDTH = Decimal("1e-15")
 IRR_X_HIGH = 10.0
 
 
 @dataclass(frozen=True)
-class OracleResult:
-    """Every figure of one scenario, computed the slow and obvious way."""
+class AreaAlone:
+    """One area's own flows, as if it were the only area included (whatever the file's `include` says)."""
 
-    streams: dict[str, float]  # monthly, full ramp, growth 1, after risk adjustment
+    included: bool
+    go_live_month: float
+    investment: float  # (one-time + staff when counted) x c
+    npv: float
+    payback: float | None
+    roi: float | None
+    monthly_benefit: float  # month 1 at full ramp and growth 1: sum over streams of share x S
+    flows: list[float]
+    costs: list[float]
+
+
+@dataclass(frozen=True)
+class OracleResult:
+    """Every figure of one scenario (or of one plan: a choice of included areas and start months)."""
+
+    streams: dict[str, float]  # S: monthly, full ramp, growth 1, recapture and risk adjustment in
+    attribution: dict[str, dict[str, float]]  # by area, by stream
+    included: dict[str, bool]
+    start_months: dict[str, int]
+    benefits: list[float]  # months 0..H
+    costs: list[float]  # months 0..H, positive amounts
     flows: list[float]  # months 0..H, costs negative
     discounted: list[float]
     npv: float
@@ -46,13 +85,22 @@ class OracleResult:
     irr_monthly: float | None
     irr_annual: float | None
     roi: float | None
-    one_time: float
-    staff: float
-    annual_recurring: float
+    peak_funding: float
+    cost_by_year: list[float]
+    first_year_cost: float
+    cumulative_zero_crossings: int
+    benefit_by_stream: dict[str, float]  # month 1 at full ramp: S x sum of the included areas' shares
+    monthly_benefit: float
+    one_time: float  # of the included areas, x c
+    staff: float  # of the included areas, x c, counted in the flows or not
+    annual_recurring: float  # of the included areas, x c
+    upfront: float  # one-time + staff when counted
     failed_merges: float
     monthly_waste: float
     delivery_to_ai_ratio: float | None
     delivery_to_ai_ratio_incl_staff: float | None
+    annual_delivery_to_ai_ratio: float | None
+    areas: dict[str, AreaAlone]
     extra: dict[str, float] = field(default_factory=dict)
 
 
@@ -64,8 +112,12 @@ def risk_adjusted(stream: float, risk: float) -> float:
 
 
 def stream_values(s: Scenario) -> dict[str, float]:
-    """The four streams' monthly dollars at growth 1 and full ramp, risk-adjusted; 0 for an absent section."""
-    rate = likely(s.team.loaded_hourly_rate)
+    """The four streams' monthly dollars at growth 1 and full ramp, risk-adjusted; 0 for an absent section.
+
+    A freed engineer-hour is worth the loaded rate times the share of freed time recaptured (merges, builds and
+    the incident responders); downtime and cost of delay are business money, not engineer time.
+    """
+    hour = likely(s.team.loaded_hourly_rate) * likely(s.team.engineer_time_recapture)
     out = {"merges": 0.0, "builds": 0.0, "incidents": 0.0, "lead_time": 0.0}
 
     mg = s.merges
@@ -73,14 +125,14 @@ def stream_values(s: Scenario) -> dict[str, float]:
         likely(mg.merges_per_month)
         * (likely(mg.success_rate_after) - likely(mg.success_rate_before))
         * likely(mg.fix_hours)
-        * rate
+        * hour
     )
     out["merges"] = risk_adjusted(raw, likely(mg.risk_adjustment))
 
     if s.builds is not None:
         b = s.builds
         minutes_saved = likely(b.build_minutes_before) - likely(b.build_minutes_after)
-        raw = likely(b.builds_per_month) * minutes_saved / 60.0 * likely(b.blocked_fraction) * rate
+        raw = likely(b.builds_per_month) * minutes_saved / 60.0 * likely(b.blocked_fraction) * hour
         out["builds"] = risk_adjusted(raw, likely(b.risk_adjustment))
 
     if s.incidents is not None:
@@ -91,7 +143,7 @@ def stream_values(s: Scenario) -> dict[str, float]:
         outage_after = (
             likely(i.deploys_per_month_after) * likely(i.change_failure_rate_after) * likely(i.mttr_hours_after)
         )
-        price = likely(i.responders_per_incident) * rate + likely(i.downtime_cost_per_hour)
+        price = likely(i.responders_per_incident) * hour + likely(i.downtime_cost_per_hour)
         out["incidents"] = risk_adjusted((outage_before - outage_after) * price, likely(i.risk_adjustment))
 
     if s.lead_time is not None:
@@ -99,6 +151,26 @@ def stream_values(s: Scenario) -> dict[str, float]:
         days_saved = likely(lt.lead_time_days_before) - likely(lt.lead_time_days_after)
         raw = likely(lt.changes_per_month) * days_saved * likely(lt.cost_of_delay_per_change_day)
         out["lead_time"] = risk_adjusted(raw, likely(lt.risk_adjustment))
+    return out
+
+
+def attribution(s: Scenario) -> dict[str, dict[str, float]]:
+    """Share of each stream each area delivers, by area: the file's named shares, else the method's table.
+
+    A stream counts as named when any area's `delivers` gives it a share; then every area that does not is 0.
+    """
+    out: dict[str, dict[str, float]] = {a: {} for a in AREA_NAMES}
+    for stream in STREAM_NAMES:
+        named = {}
+        for a in AREA_NAMES:
+            value = getattr(getattr(s.investments, a).delivers, stream)
+            if value is not None:
+                named[a] = float(value)
+        for a in AREA_NAMES:
+            if named:
+                out[a][stream] = named.get(a, 0.0)
+            else:
+                out[a][stream] = DEFAULT_SHARES[stream].get(a, 0.0)
     return out
 
 
@@ -188,47 +260,199 @@ def npv_at_rate(flows: list[float], monthly_rate: float) -> float:
     return sum(f / (1.0 + monthly_rate) ** m for m, f in enumerate(flows))
 
 
-def evaluate(s: Scenario) -> OracleResult:
-    """Every figure of the scenario at its likely values."""
-    horizon = s.finance.horizon_months
+def monthly_rate(s: Scenario) -> float:
+    """d = (1 + annual rate)^(1/12) - 1."""
+    return (1.0 + s.finance.annual_discount_rate) ** (1.0 / 12.0) - 1.0
+
+
+def plan_year(month: int) -> int:
+    """0-based plan year of a month: year 1 (index 0) is months 0..12, year n is months 12(n-1)+1 .. 12n."""
+    return 0 if month <= 12 else (month - 1) // 12
+
+
+def cost_by_year(costs: list[float]) -> list[float]:
+    """Costs (months 0..H) summed by plan year."""
+    years = [0.0] * (plan_year(len(costs) - 1) + 1)
+    for m, c in enumerate(costs):
+        years[plan_year(m)] += c
+    return years
+
+
+@dataclass(frozen=True)
+class _Area:
+    """One area's inputs at their likely values, and its money before I_a and c."""
+
+    start: int
+    build: int
+    one_time: float
+    annual_recurring: float
+    staff: float  # engineer-quarters x hours x R: the staff cost whether or not it is counted
+    shares: dict[str, float]
+
+
+def _areas(s: Scenario) -> dict[str, _Area]:
     rate = likely(s.team.loaded_hourly_rate)
-    hours_per_quarter = likely(s.team.hours_per_engineer_quarter)
+    hours = likely(s.team.hours_per_engineer_quarter)
+    shares = attribution(s)
+    out = {}
+    for a in AREA_NAMES:
+        inv = getattr(s.investments, a)
+        build = likely(inv.build_months)
+        assert float(build).is_integer() and float(inv.start_month).is_integer()
+        out[a] = _Area(
+            start=int(inv.start_month),
+            build=int(build),
+            one_time=likely(inv.one_time),
+            annual_recurring=likely(inv.annual_recurring),
+            staff=likely(inv.engineer_quarters) * hours * rate,
+            shares=shares[a],
+        )
+    return out
 
-    one_time = 0.0
-    recurring = 0.0
-    quarters = 0.0
-    for name in AREA_NAMES:
-        area = getattr(s.investments, name)
-        one_time += likely(area.one_time)
-        recurring += likely(area.annual_recurring)
-        quarters += likely(area.engineer_quarters)
-    staff = quarters * hours_per_quarter * rate
-    upfront = one_time + (staff if s.finance.include_staff_cost else 0.0)
-    recurring_monthly = recurring / 12.0
 
-    streams = stream_values(s)
-    full = streams["merges"] + streams["builds"] + streams["incidents"] + streams["lead_time"]
-    growth = likely(s.growth.volume_growth_per_year)
+def area_flows(s: Scenario, area: str, start: int | None = None) -> tuple[list[float], list[float]]:
+    """(benefits, costs) of one area, months 0..H, as if it were included; start month as the file says or given.
+
+    Costs are positive amounts with the cost risk in; what would fall after month H is left out.
+    """
+    horizon = s.finance.horizon_months
     ramp_months = s.finance.ramp_months
+    growth = likely(s.growth.volume_growth_per_year)
+    c = 1.0 + s.finance.cost_risk_adjustment
+    streams = stream_values(s)
+    x = _areas(s)[area]
+    start = x.start if start is None else start
+    go_live = start + x.build
+    full = 0.0
+    for stream in STREAM_NAMES:
+        full += x.shares[stream] * streams[stream]
 
-    flows = [-upfront]
-    for m in range(1, horizon + 1):
-        ramp = 1.0 if ramp_months == 0 else min(1.0, m / ramp_months)
-        grown = (1.0 + growth) ** ((m - 1) / 12.0)
-        flows.append(full * ramp * grown - recurring_monthly)
+    benefits = [0.0] * (horizon + 1)
+    costs = [0.0] * (horizon + 1)
+    for m in range(horizon + 1):
+        if m > go_live:
+            since = m - go_live
+            ramp = 1.0 if ramp_months == 0 else min(1.0, since / ramp_months)
+            benefits[m] = ramp * (1.0 + growth) ** ((m - 1) / 12.0) * full
+        cost = 0.0
+        if m == start:
+            cost += x.one_time * c
+        if s.finance.include_staff_cost:
+            if x.build == 0 and m == start:
+                cost += x.staff * c
+            elif x.build > 0 and start + 1 <= m <= start + x.build:
+                cost += x.staff * c / x.build
+        if m >= start + 1:
+            cost += x.annual_recurring * c / 12.0
+        costs[m] = cost
+    return benefits, costs
 
-    d = (1.0 + s.finance.annual_discount_rate) ** (1.0 / 12.0) - 1.0
+
+def _figures(flows: list[float], costs: list[float], d: float) -> tuple[list[float], float, float, float | None]:
+    """(discounted flows, NPV, PV(costs), ROI); ROI None when nothing is spent, or so little (a cost of 1e-320
+    dollars) that the ratio overflows: a figure that is not finite is reported as null, like every other."""
     discounted = [f / (1.0 + d) ** m for m, f in enumerate(flows)]
     npv = sum(discounted)
-    pv_costs = upfront + sum(recurring_monthly / (1.0 + d) ** m for m in range(1, horizon + 1))
-    irr_m, irr_a = irr(flows)
+    pv_costs = sum(c / (1.0 + d) ** m for m, c in enumerate(costs))
+    roi = npv / pv_costs if pv_costs != 0 else None
+    return discounted, npv, pv_costs, (roi if roi is not None and math.isfinite(roi) else None)
 
+
+def alone(s: Scenario, area: str) -> AreaAlone:
+    """One area's own flows as if it were the only area included: the method's "each area alone"."""
+    x = _areas(s)[area]
+    c = 1.0 + s.finance.cost_risk_adjustment
+    benefits, costs = area_flows(s, area)
+    flows = [b - k for b, k in zip(benefits, costs, strict=True)]
+    _, npv, _, roi = _figures(flows, costs, monthly_rate(s))
+    streams = stream_values(s)
+    return AreaAlone(
+        included=bool(getattr(s.investments, area).include),
+        go_live_month=float(x.start + x.build),
+        investment=(x.one_time + (x.staff if s.finance.include_staff_cost else 0.0)) * c,
+        npv=npv,
+        payback=payback(flows),
+        roi=roi,
+        monthly_benefit=sum(x.shares[st] * streams[st] for st in STREAM_NAMES),
+        flows=flows,
+        costs=costs,
+    )
+
+
+def cumulative_zero_crossings(flows: list[float]) -> int:
+    """How often the cumulative flow moves between < 0 and >= 0 from one month to the next."""
+    below = []
+    total = 0.0
+    for f in flows:
+        total += f
+        below.append(total < 0)
+    return sum(1 for a, b in itertools.pairwise(below) if a != b)
+
+
+def evaluate(
+    s: Scenario,
+    include: Mapping[str, bool] | None = None,
+    start_months: Mapping[str, int] | None = None,
+    *,
+    with_irr: bool = True,
+    with_areas: bool = True,
+) -> OracleResult:
+    """Every figure of the scenario at its likely values.
+
+    `include` and `start_months` replace the file's include flags and start months for the areas they name: the
+    plan with only those areas funded, starting then (combinations and phasing). Without IRR (slow, exact) and
+    each area alone, when the caller does not need them.
+    """
+    horizon = s.finance.horizon_months
+    c = 1.0 + s.finance.cost_risk_adjustment
+    xs = _areas(s)
+    included = {a: bool(getattr(s.investments, a).include) for a in AREA_NAMES}
+    included.update(include or {})
+    starts = {a: xs[a].start for a in AREA_NAMES}
+    starts.update(start_months or {})
+
+    benefits = [0.0] * (horizon + 1)
+    costs = [0.0] * (horizon + 1)
+    for a in AREA_NAMES:
+        if not included[a]:
+            continue  # I_a = 0: neither benefit nor cost
+        area_benefits, area_costs = area_flows(s, a, starts[a])
+        for m in range(horizon + 1):
+            benefits[m] += area_benefits[m]
+            costs[m] += area_costs[m]
+    flows = [b - k for b, k in zip(benefits, costs, strict=True)]
+
+    d = monthly_rate(s)
+    discounted, npv, pv_costs, roi = _figures(flows, costs, d)
+    irr_m, irr_a = irr(flows) if with_irr else (None, None)
+    cumulative = list(itertools.accumulate(flows))
+    years = cost_by_year(costs)
+
+    streams = stream_values(s)
+    by_stream = {st: streams[st] * sum(xs[a].shares[st] for a in AREA_NAMES if included[a]) for st in STREAM_NAMES}
+    one_time = sum(xs[a].one_time * c for a in AREA_NAMES if included[a])
+    staff = sum(xs[a].staff * c for a in AREA_NAMES if included[a])
+    recurring = sum(xs[a].annual_recurring * c for a in AREA_NAMES if included[a])
+
+    rate = likely(s.team.loaded_hourly_rate)
     mg = s.merges
     failed = likely(mg.merges_per_month) * (1.0 - likely(mg.success_rate_before))
-    waste = failed * likely(mg.fix_hours) * rate
     ai = likely(s.ai_tools.annual_spend)
+
+    def per_ai(amount: float) -> float | None:
+        """None when there is no AI spend, and when a tiny one (1e-309) would make the ratio overflow."""
+        if ai <= 0:
+            return None
+        ratio = amount / ai
+        return ratio if math.isfinite(ratio) else None
+
     return OracleResult(
         streams=streams,
+        attribution={a: dict(xs[a].shares) for a in AREA_NAMES},
+        included=included,
+        start_months=starts,
+        benefits=benefits,
+        costs=costs,
         flows=flows,
         discounted=discounted,
         npv=npv,
@@ -237,15 +461,24 @@ def evaluate(s: Scenario) -> OracleResult:
         discounted_payback=payback(discounted),
         irr_monthly=irr_m,
         irr_annual=irr_a,
-        roi=npv / pv_costs if pv_costs != 0 else None,
+        roi=roi,
+        peak_funding=max(0.0, -min(cumulative)),
+        cost_by_year=years,
+        first_year_cost=years[0],
+        cumulative_zero_crossings=cumulative_zero_crossings(flows),
+        benefit_by_stream=by_stream,
+        monthly_benefit=sum(by_stream.values()),
         one_time=one_time,
         staff=staff,
         annual_recurring=recurring,
+        upfront=one_time + (staff if s.finance.include_staff_cost else 0.0),
         failed_merges=failed,
-        monthly_waste=waste,
-        delivery_to_ai_ratio=(one_time + recurring) / ai if ai > 0 else None,
-        delivery_to_ai_ratio_incl_staff=(one_time + recurring + staff) / ai if ai > 0 else None,
-        extra={"monthly_discount_rate": d, "upfront": upfront},
+        monthly_waste=failed * likely(mg.fix_hours) * rate,
+        delivery_to_ai_ratio=per_ai(one_time + recurring),
+        delivery_to_ai_ratio_incl_staff=per_ai(one_time + recurring + staff),
+        annual_delivery_to_ai_ratio=per_ai(sum(costs) * 12.0 / horizon),
+        areas={a: alone(s, a) for a in AREA_NAMES} if with_areas else {},
+        extra={"monthly_discount_rate": d},
     )
 
 

@@ -89,3 +89,59 @@ def scenario_data(draw: st.DrawFn, *, max_horizon: int = 120, ranges: bool = Tru
     if draw(st.booleans()):
         data["growth"] = {"volume_growth_per_year": n(st.floats(-0.5, 1.0))}
     return data
+
+
+AREAS = ("ci_cd", "testing", "deployment", "observability")
+STREAMS = ("merges", "builds", "incidents", "lead_time")
+
+
+@st.composite
+def shares_of_a_stream(draw: st.DrawFn) -> dict[str, float]:
+    """Shares of one stream over the four areas summing to 1 (within 1e-8); an area may be left out (share 0)."""
+    weights = draw(st.lists(st.sampled_from([0.0, 0.0, 0.1, 0.25, 1.0, 3.0]) | st.floats(0, 1), min_size=4, max_size=4))
+    if sum(weights) <= 0:
+        weights[draw(st.integers(0, 3))] = 1.0
+    total = sum(weights)
+    out = {}
+    for area, w in zip(AREAS, weights, strict=True):
+        share = round(w / total, 10)  # ten digits: the four sum to 1 within 2e-10
+        if share > 0 or draw(st.booleans()):
+            out[area] = share
+    return out
+
+
+@st.composite
+def scenario_data_v2(
+    draw: st.DrawFn,
+    *,
+    max_horizon: int = 120,
+    ranges: bool = True,
+    max_start: int = 30,
+    max_build: int = 12,
+) -> dict[str, Any]:
+    """Valid format-v2 scenario data: `scenario_data` plus start months, build months, include flags, recapture,
+    cost risk and, sometimes, named `delivers` shares for some streams (a stream not named keeps the default)."""
+    data = draw(scenario_data(max_horizon=max_horizon, ranges=ranges))
+    data["schema_version"] = 2
+
+    def maybe_ranged(base: st.SearchStrategy[Any]) -> Any:
+        return draw(ranged(base)) if ranges else draw(base)
+
+    data["team"]["engineer_time_recapture"] = maybe_ranged(st.floats(0.3, 1.0))
+    data["finance"]["cost_risk_adjustment"] = draw(st.floats(0, 0.5))
+    for area in AREAS:
+        inv = data["investments"][area]
+        if draw(st.booleans()):
+            inv["start_month"] = draw(st.integers(0, max_start))
+        if draw(st.booleans()):
+            if ranges and draw(st.booleans()):
+                low, likely, high = sorted(draw(st.lists(st.integers(0, max_build), min_size=3, max_size=3)))
+                inv["build_months"] = {"low": low, "likely": likely, "high": high}
+            else:
+                inv["build_months"] = draw(st.integers(0, max_build))
+        if draw(st.booleans()):
+            inv["include"] = draw(st.booleans())
+    for stream in draw(st.lists(st.sampled_from(STREAMS), unique=True, max_size=4)):
+        for area, share in draw(shares_of_a_stream()).items():
+            data["investments"][area].setdefault("delivers", {})[stream] = share
+    return data

@@ -140,7 +140,9 @@ def test_monthly_table_is_consistent():
     np.testing.assert_allclose(streams_sum, table["benefit_usd"], rtol=1e-12)
     np.testing.assert_allclose(table["net_flow_usd"].cumsum(), table["cumulative_usd"], rtol=1e-12)
     np.testing.assert_allclose(
-        table["benefit_usd"] + table["upfront_usd"] + table["recurring_usd"], table["net_flow_usd"], rtol=1e-12
+        table["benefit_usd"] + table["one_time_usd"] + table["staff_usd"] + table["recurring_usd"],
+        table["net_flow_usd"],
+        rtol=1e-12,
     )
 
 

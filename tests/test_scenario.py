@@ -66,7 +66,7 @@ def test_override_cannot_smuggle_extra_keys():
 
 
 def test_field_info_reads_units_from_the_model():
-    assert field_info("merges.fix_hours") == ("h", "hours to diagnose, fix and re-test one failed merge")
+    assert field_info("merges.fix_hours") == ("h", "Hours to diagnose, fix and re-test one failed merge.")
     assert field_info("investments.ci_cd.one_time")[0] == "USD"
     with pytest.raises(KeyError):
         field_info("merges.nope")
@@ -128,7 +128,7 @@ BAD_FILES = [
         "merges: is required but missing",
     ),
     ("missing field", _replace("merges_per_month = 291", ""), "merges.merges_per_month: is required but missing"),
-    ("wrong schema_version", _replace("schema_version = 1", "schema_version = 2"), "schema_version: must be 1"),
+    ("wrong schema_version", _replace("schema_version = 1", "schema_version = 3"), "schema_version: must be 1 or 2"),
     ("no schema_version", _replace("schema_version = 1", ""), "schema_version: is required but missing"),
     (
         "string for number",
@@ -241,7 +241,10 @@ def test_every_problem_gets_its_own_line(tmp_path, runner):
 def test_loads_from_bytes_names_the_upload():
     with pytest.raises(ScenarioError) as info:
         loads_scenario(b"schema_version = 3", source="upload.toml")
-    assert "upload.toml: schema_version: must be 1 (this tool reads format v1), got 3" in info.value.lines()
+    assert (
+        "upload.toml: schema_version: must be 1 or 2 (this tool reads format v1 and v2 and writes v2), got 3"
+        in info.value.lines()
+    )
 
 
 def test_every_amount_has_an_upper_bound():

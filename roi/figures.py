@@ -1,0 +1,107 @@
+"""One table of the output figures: key (as in `roi summary --json`), the label a reader sees, how it reads, and
+whether lower is better. The CLI's table, the app's KPIs and their deltas, the compare table, the memo and the
+workbook's Summary all read their labels and formats from here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from roi import formatting as fmt
+
+FigureKind = Literal["money", "months", "share", "ratio", "count", "flag", "number"]
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One output figure."""
+
+    key: str
+    label: str
+    kind: FigureKind
+    lower_is_better: bool = False
+    help: str = ""
+
+    def show(self, x: float | bool | None) -> str:
+        """The figure as a reader reads it: $742,489, 11.77 months, 150.6%, 2.25 : 1."""
+        if isinstance(x, bool) or self.kind == "flag":
+            return "n/a" if x is None else ("yes" if x else "no")
+        if self.kind == "money":
+            return fmt.money(x)
+        if self.kind == "months":
+            return fmt.months(x)
+        if self.kind == "share":
+            return fmt.pct(x)
+        if self.kind == "ratio":
+            return fmt.ratio(x)
+        if x is None:
+            return "n/a"
+        return f"{x:,.0f}" if self.kind == "count" else f"{x:,.3f}"
+
+    def change(self, now: float | None, then: float | None) -> str | None:
+        """The change from `then` to `now` in this figure's units, signed; None when nothing changed."""
+        if now is None or then is None:
+            return None if now == then else f"was {self.show(then)}"
+        diff = float(now) - float(then)
+        if abs(diff) <= 1e-9 * max(1.0, abs(float(then))):
+            return None
+        sign = "+" if diff > 0 else "-"
+        if self.kind == "share":
+            return f"{sign}{abs(diff) * 100:.1f} pp"
+        if self.kind == "months":
+            return f"{sign}{abs(diff):.2f} mo"
+        if self.kind == "ratio":
+            return f"{sign}{abs(diff):.2f}"
+        return sign + self.show(abs(diff)).lstrip("-")
+
+
+def _f(key: str, label: str, kind: FigureKind, lower: bool = False, help: str = "") -> tuple[str, Figure]:
+    return key, Figure(key, label, kind, lower, help)
+
+
+#: The summary's figures in reading order.
+FIGURES: dict[str, Figure] = dict(
+    [
+        _f("payback_months", "Payback", "months", True,
+           "The month after which the cumulative cash flow stays at or above zero."),
+        _f("discounted_payback_months", "Discounted payback", "months", True,
+           "Payback on flows discounted at the discount rate."),
+        _f("npv_usd", "NPV", "money", help="Net present value of every flow over the horizon."),
+        _f("irr_annual", "IRR (annual)", "share", help="The annual rate at which NPV is zero."),
+        _f("roi", "ROI", "share", help="NPV per dollar of present-valued cost."),
+        _f("delivery_to_ai_ratio", "Delivery-to-AI spend ratio", "ratio",
+           help="Delivery spend (one-time + recurring) per dollar a year of AI tools."),
+        _f("delivery_to_ai_ratio_incl_staff", "Delivery-to-AI ratio with staff", "ratio",
+           help="The same with the engineer-quarters priced in, counted or not."),
+        _f("annual_delivery_to_ai_ratio", "Delivery-to-AI ratio per year", "ratio",
+           help="Every cost in the flows, per year of the horizon, per dollar of AI spend."),
+        _f("upfront_investment_usd", "Investment (one-time + staff)", "money", True),
+        _f("first_year_cost_usd", "Cost in year 1", "money", True, "Every cost in months 0 to 12."),
+        _f("peak_funding_usd", "Peak funding", "money", True, "The most cash the plan needs before it pays back."),
+        _f("one_time_cost_usd", "One-time cost", "money", True),
+        _f("staff_cost_usd", "Staff cost", "money", True, "The engineer-quarters at the loaded rate."),
+        _f("annual_recurring_cost_usd", "Recurring cost per year", "money", True),
+        _f("pv_costs_usd", "Present value of costs", "money", True),
+        _f("monthly_benefit_usd", "Benefit per month at full ramp", "money"),
+        _f("monthly_waste_usd", "Cost of doing nothing per month", "money", True,
+           "Failed-merge rework at today's success rate."),
+        _f("failed_merges_per_month", "Failed merges per month", "number", True),
+        _f("cumulative_zero_crossings", "Times the cumulative cash flow crosses zero", "count"),
+        _f("horizon_months", "Horizon", "months"),
+        _f("include_staff_cost", "Staff cost counted", "flag"),
+    ]
+)  # fmt: skip
+
+#: Each spend area alone (the summary's `areas`).
+AREA_FIGURES: dict[str, Figure] = dict(
+    [
+        _f("included", "In the plan", "flag"),
+        _f("go_live_month", "Goes live", "number"),
+        _f("investment_usd", "Investment", "money", True),
+        _f("npv_usd", "NPV alone", "money"),
+        _f("payback_months", "Payback alone", "months", True),
+        _f("roi", "ROI alone", "share"),
+        _f("monthly_benefit_usd", "Benefit per month", "money"),
+    ]
+)

@@ -1,0 +1,198 @@
+"""Which areas to fund, and when: each area alone, every combination, and the best phasing under yearly budgets.
+
+Every candidate plan is a row of input values (each area's `include` and `start_month`) run through the same
+`cash_flows` and `metrics` as the deterministic model and the Monte Carlo draws: one vectorized call for all
+candidates (in chunks of rows), never a Python loop over them.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from roi.errors import Problem, RoiError
+from roi.model import Metrics, cash_flows, chunked_metrics, likely_values, metrics
+from roi.scenario import AREA_LABELS, AREAS, STREAM_LABELS, STREAMS, Scenario, likely
+
+DEFAULT_STEP_MONTHS = 3
+DEFAULT_LATEST_MONTH = 24
+#: More candidate plans than this is a search too coarse to matter or too large to run: ask for a larger step.
+MAX_CANDIDATES = 2_000_000
+CENT = 0.005  # NPVs and costs closer than half a cent are tied
+
+
+class PlanError(RoiError):
+    """Budget or phasing options that cannot be searched."""
+
+
+def _opt(x: float) -> float | None:
+    return float(x) if math.isfinite(x) else None
+
+
+@dataclass(frozen=True)
+class Combination:
+    """One set of funded areas, all starting as the file says."""
+
+    areas: tuple[str, ...]
+    first_year_cost_usd: float
+    upfront_investment_usd: float
+    npv_usd: float
+    payback_months: float | None
+    irr_annual: float | None
+    roi: float | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"areas": list(self.areas), **{k: v for k, v in self.__dict__.items() if k != "areas"}}
+
+
+def combinations(scenario: Scenario) -> list[Combination]:
+    """All 15 non-empty sets of areas, each with the file's schedule, ranked by NPV (best first)."""
+    subsets = [c for size in range(1, len(AREAS) + 1) for c in itertools.combinations(AREAS, size)]
+    values: dict[str, Any] = dict(likely_values(scenario))
+    for area in AREAS:
+        values[f"investments.{area}.include"] = np.array([1.0 if area in s else 0.0 for s in subsets])
+    flows = cash_flows(scenario, values)
+    m = metrics(flows, scenario.finance.annual_discount_rate)
+    upfront = flows.one_time_cost_usd + (flows.staff_cost_usd if scenario.finance.include_staff_cost else 0.0)
+    rows = [
+        Combination(
+            areas=subset,
+            first_year_cost_usd=float(m.first_year_cost_usd[i]),
+            upfront_investment_usd=float(upfront[i]),
+            npv_usd=float(m.npv_usd[i]),
+            payback_months=_opt(m.payback_months[i]),
+            irr_annual=_opt(m.irr_annual[i]),
+            roi=_opt(m.roi[i]),
+        )
+        for i, subset in enumerate(subsets)
+    ]
+    return sorted(rows, key=lambda c: -c.npv_usd)
+
+
+@dataclass(frozen=True)
+class Phasing:
+    """The plan with the highest NPV whose cost stays within every capped plan year."""
+
+    budgets_usd: tuple[float, ...]
+    step_months: int
+    latest_month: int
+    candidates: int
+    feasible: int
+    start_months: dict[str, int | None]  # None: not funded
+    npv_usd: float
+    payback_months: float | None
+    cost_by_year_usd: tuple[float, ...]
+
+    def go_live_months(self, scenario: Scenario) -> dict[str, float | None]:
+        build = likely_values(scenario)
+        return {
+            a: None if s is None else s + build[f"investments.{a}.build_months"] for a, s in self.start_months.items()
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "budgets_usd": list(self.budgets_usd),
+            "start_months": dict(self.start_months),
+            "npv_usd": self.npv_usd,
+            "payback_months": self.payback_months,
+            "cost_by_year_usd": list(self.cost_by_year_usd),
+            "step_months": self.step_months,
+            "latest_month": self.latest_month,
+            "candidates": self.candidates,
+            "feasible": self.feasible,
+        }
+
+
+def _options(scenario: Scenario, step: int, latest: int) -> dict[str, list[int | None]]:
+    """Each area's choices: a start month on the grid, or not funded; an area the file leaves out stays out."""
+    grid: list[int | None] = list(range(0, min(latest, scenario.finance.horizon_months) + 1, step))
+    return {a: [*grid, None] if getattr(scenario.investments, a).include else [None] for a in AREAS}
+
+
+def candidate_values(scenario: Scenario, step: int, latest: int) -> tuple[dict[str, Any], np.ndarray]:
+    """Input values with one row per candidate plan, and the candidates' start months (NaN: not funded)."""
+    options = _options(scenario, step, latest)
+    count = math.prod(len(o) for o in options.values())
+    if count > MAX_CANDIDATES:
+        message = (
+            f"gives {count:,} candidate plans, more than {MAX_CANDIDATES:,}; use a larger --step or a smaller --latest"
+        )
+        raise PlanError([Problem("--step", message)])
+    axes = [np.array([np.nan if s is None else s for s in o], dtype=float) for o in options.values()]
+    starts = np.column_stack([g.ravel() for g in np.meshgrid(*axes, indexing="ij")])
+    values: dict[str, Any] = dict(likely_values(scenario))
+    for i, area in enumerate(AREAS):
+        funded = ~np.isnan(starts[:, i])
+        values[f"investments.{area}.include"] = funded.astype(float)
+        values[f"investments.{area}.start_month"] = np.where(funded, starts[:, i], 0.0)
+    return values, starts
+
+
+def best_phasing(
+    scenario: Scenario,
+    budgets_usd: list[float],
+    step: int = DEFAULT_STEP_MONTHS,
+    latest: int = DEFAULT_LATEST_MONTH,
+) -> Phasing:
+    """Choose each included area's start month (0, step, ... latest, within the horizon) or "not funded".
+
+    Maximizes NPV with every capped plan year's cost (year 1: months 0..12, year n: 12(n-1)+1..12n) within its cap;
+    years without a cap are free. Ties go to the lower total cost, then the earlier payback, then earlier starts.
+    Funding nothing (NPV 0) is always a candidate.
+    """
+    if step < 1:
+        raise PlanError([Problem("--step", f"must be a whole number of months >= 1, got {step}")])
+    if latest < 0:
+        raise PlanError([Problem("--latest", f"must be >= 0, got {latest}")])
+    for year, cap in enumerate(budgets_usd, start=1):
+        if not (math.isfinite(cap) and cap >= 0):
+            raise PlanError([Problem("--budget", f"year {year}: must be a finite amount >= 0, got {cap}")])
+    values, starts = candidate_values(scenario, step, latest)
+    m: Metrics = chunked_metrics(scenario, values, with_irr=False)
+    cost = m.cost_by_year_usd
+    caps = np.full(cost.shape[1], np.inf)
+    capped = np.asarray(budgets_usd[: cost.shape[1]], dtype=float)
+    caps[: capped.size] = capped
+    feasible = np.all(cost <= caps + CENT, axis=1)
+    total = cost.sum(axis=1)
+    payback = np.where(np.isfinite(m.payback_months), m.payback_months, np.inf)
+    later = np.where(np.isnan(starts), np.inf, starts)
+    # lexsort: the last key is primary; NPV to the cent, then cost, payback, and the starts area by area
+    keys = [later[:, i] for i in reversed(range(len(AREAS)))]
+    keys += [payback, np.round(total / (2 * CENT)), -np.round(m.npv_usd / (2 * CENT)), ~feasible]
+    best = int(np.lexsort(keys)[0])
+    start_months = {a: None if np.isnan(starts[best, i]) else int(starts[best, i]) for i, a in enumerate(AREAS)}
+    return Phasing(
+        budgets_usd=tuple(float(b) for b in budgets_usd),
+        step_months=step,
+        latest_month=latest,
+        candidates=int(starts.shape[0]),
+        feasible=int(feasible.sum()),
+        start_months=start_months,
+        npv_usd=float(m.npv_usd[best]),
+        payback_months=_opt(float(m.payback_months[best])),
+        cost_by_year_usd=tuple(float(x) for x in cost[best]),
+    )
+
+
+def uncosted_benefits(scenario: Scenario) -> list[str]:
+    """A plain warning for each area that is attributed a stream's benefit while it costs nothing at all."""
+    values = likely_values(scenario)
+    flows = cash_flows(scenario)
+    out = []
+    for area in AREAS:
+        inv = getattr(scenario.investments, area)
+        if not inv.include or any(likely(x) > 0 for x in (inv.one_time, inv.annual_recurring, inv.engineer_quarters)):
+            continue
+        for stream in STREAMS:
+            share = values[f"investments.{area}.delivers.{stream}"]
+            if share > 0 and float(flows.full_stream_usd[stream][0]) != 0:
+                out.append(
+                    f"{AREA_LABELS[area]} is credited with {share:.0%} of the {STREAM_LABELS[stream].lower()} "
+                    "benefit but costs nothing: cost the area, or attribute the stream to the areas that pay for it."
+                )
+    return out
