@@ -6,17 +6,19 @@ same `cash_flows` and `metrics` as the deterministic model: no per-draw Python l
 
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
+from scipy import optimize, special
 
-from roi.model import Metrics, cash_flows, draw_count, likely_values, metrics
-from roi.scenario import Range, Scenario, field_bounds
+from roi.fields import Bounds
+from roi.model import Metrics, cash_flows, chunked_metrics, likely_values, metrics
+from roi.scenario import FIELDS, Correlated, Range, Scenario, correlation_matrix, field_bounds
 
 Array = NDArray[np.float64]
 PERT_LAMBDA = 4.0
@@ -30,21 +32,103 @@ BREAK_EVEN_INPUTS = (
 )
 
 
+def pert_shape(low: float, likely: float, high: float) -> tuple[float, float]:
+    """The Beta parameters (alpha, beta) of Beta-PERT(low, likely, high, lambda=4)."""
+    alpha = 1 + PERT_LAMBDA * (likely - low) / (high - low)
+    beta = 1 + PERT_LAMBDA * (high - likely) / (high - low)
+    return alpha, beta
+
+
 def pert_draws(low: float, likely: float, high: float, n: int, rng: np.random.Generator) -> Array:
     """Beta-PERT(low, likely, high, lambda=4) draws: mean (low + 4 likely + high) / 6."""
     if high <= low:
         return np.full(n, float(likely))
-    alpha = 1 + PERT_LAMBDA * (likely - low) / (high - low)
-    beta = 1 + PERT_LAMBDA * (high - likely) / (high - low)
+    alpha, beta = pert_shape(low, likely, high)
     return low + (high - low) * rng.beta(alpha, beta, size=n)
 
 
+def pert_quantile(q: float | Array, low: float, likely: float, high: float) -> Array:
+    """The q-quantile of Beta-PERT(low, likely, high)."""
+    alpha, beta = pert_shape(low, likely, high)
+    return np.asarray(low + (high - low) * special.betaincinv(alpha, beta, q), dtype=np.float64)
+
+
+@functools.lru_cache(maxsize=256)
+def p10_p90_support(low: float, likely: float, high: float) -> tuple[float, float]:
+    """The minimum and maximum of the Beta-PERT whose 10th and 90th percentiles are `low` and `high`.
+
+    A stated range read as a P10 and a P90: the PERT keeps its mode at `likely` and its lambda of 4, and its
+    support [a, b] is stretched beyond [low, high] until its 10th percentile is `low` and its 90th is `high`
+    (two equations in a and b, solved with scipy's root finder on log-distances, so that a < low and b > high).
+    """
+    if high <= low:
+        return low, high
+    width = high - low
+
+    def gaps(z: Array) -> Array:
+        a, b = low - width * np.exp(z[0]), high + width * np.exp(z[1])
+        q10, q90 = pert_quantile(np.array([0.1, 0.9]), a, likely, b)
+        return np.array([(q10 - low) / width, (q90 - high) / width])
+
+    solution = optimize.root(gaps, np.array([np.log(0.3), np.log(0.3)]), method="hybr", options={"xtol": 1e-13})
+    if not solution.success or np.max(np.abs(gaps(solution.x))) > 1e-9:
+        raise ValueError(f"no Beta-PERT has P10 {low} and P90 {high} around {likely}")  # pragma: no cover
+    return float(low - width * np.exp(solution.x[0])), float(high + width * np.exp(solution.x[1]))
+
+
+def impose_rank_correlation(values: dict[str, Any], groups: list[Correlated], rng: np.random.Generator) -> None:
+    """Reorder the draws of grouped inputs so their ranks carry the groups' Spearman correlations (Iman-Conover).
+
+    Each input keeps exactly its own draws (its marginal is untouched); only which draw goes with which changes.
+    Normal scores are drawn, made exactly uncorrelated, given the target correlation through a Cholesky factor
+    (Pearson 2 sin(pi rho / 6) gives Spearman rho for normal scores), and each input's sorted draws are laid
+    out in the ranks of its scores.
+    """
+    paths, target = correlation_matrix(groups)
+    n, k = len(np.asarray(values[paths[0]])), len(paths)
+    if n < k + 2:
+        return  # too few draws to carry a correlation
+    scores = rng.standard_normal((n, k))
+    scores -= scores.mean(axis=0)
+    scores = scores @ np.linalg.inv(np.linalg.cholesky(np.cov(scores, rowvar=False))).T
+    scores = scores @ np.linalg.cholesky(np.asarray(target)).T
+    for j, path in enumerate(paths):
+        reordered = np.empty(n)
+        reordered[np.argsort(scores[:, j])] = np.sort(np.asarray(values[path]))  # k-th lowest score, k-th lowest draw
+        values[path] = reordered
+
+
+def _within(bounds: Bounds, x: Array) -> Array:
+    """Draws moved inside an input's bounds (an open bound's nearest inside value)."""
+    low = (
+        bounds.ge if bounds.ge is not None else (np.nextafter(bounds.gt, np.inf) if bounds.gt is not None else -np.inf)
+    )
+    high = (
+        bounds.le if bounds.le is not None else (np.nextafter(bounds.lt, -np.inf) if bounds.lt is not None else np.inf)
+    )
+    return np.asarray(np.clip(x, low, high), dtype=np.float64)
+
+
 def sample_values(scenario: Scenario, draws: int, seed: int) -> dict[str, Any]:
-    """Input values for `draws` Monte Carlo draws: ranged inputs sampled (in path order), others at their value."""
+    """Input values for `draws` Monte Carlo draws: ranged inputs sampled (in path order), others at their value.
+
+    Each range is a Beta-PERT; read as min and max (the default) or stretched so that low and high are its 10th
+    and 90th percentiles (`ranges_are = "p10_p90"`, draws then kept within the input's bounds). Whole-month
+    inputs (build months) are rounded. Correlated groups then reorder their inputs' draws; with no group the
+    draws are exactly the independent sampler's.
+    """
     rng = np.random.Generator(np.random.PCG64(seed))
     values: dict[str, Any] = dict(likely_values(scenario))
+    stretch = scenario.uncertainty.ranges_are == "p10_p90"
     for path, r in sorted(scenario.ranged_inputs().items()):
-        values[path] = pert_draws(r.low, r.likely, r.high, draws, rng)
+        low, high = p10_p90_support(r.low, r.likely, r.high) if stretch else (r.low, r.high)
+        x = pert_draws(low, r.likely, high, draws, rng)
+        spec = FIELDS[path]
+        if stretch:
+            x = _within(spec.bounds, x)
+        values[path] = np.round(x) if spec.whole else x
+    if scenario.uncertainty.correlated:
+        impose_rank_correlation(values, scenario.uncertainty.correlated, rng)
     return values
 
 
@@ -85,6 +169,19 @@ class Simulation:
         out["irr_annual"]["share_undefined"] = float(np.mean(np.isnan(m.irr_annual)))
         return out
 
+    def draws_table(self) -> pd.DataFrame:
+        """One row per draw: each ranged input by its dotted path, then payback, NPV and IRR (empty when none)."""
+        columns: dict[str, Any] = {p: np.asarray(self.inputs[p]) for p in sorted(self.scenario.ranged_inputs())}
+        m = self.metrics
+        columns["payback_months"] = np.where(np.isfinite(m.payback_months), m.payback_months, np.nan)
+        columns["npv_usd"] = m.npv_usd
+        columns["irr_annual"] = m.irr_annual
+        return pd.DataFrame(columns)
+
+    def draws_csv(self) -> bytes:
+        """The draws table as CSV: numbers only (nothing in it can become a formula); no value is an empty cell."""
+        return self.draws_table().to_csv(index=False, float_format="%.10g", na_rep="").encode("utf-8")
+
     def prob_payback_within(self, months: float) -> float:
         return float(np.mean(self.metrics.payback_months <= months))
 
@@ -104,24 +201,6 @@ class Simulation:
             "share_never_paying_back": float(np.mean(np.isinf(self.metrics.payback_months))),
             "share_irr_undefined": float(np.mean(np.isnan(self.metrics.irr_annual))),
         }
-
-
-#: Draws x months held at once: about 16 MB per month-by-month array, so memory stays flat however many draws.
-CHUNK_CELLS = 2_000_000
-
-
-def chunked_metrics(scenario: Scenario, values: Mapping[str, Any], *, with_irr: bool = True) -> Metrics:
-    """The metrics of many draws, computed a chunk of draws at a time through the same flows code."""
-    n = draw_count(values)
-    size = max(1, CHUNK_CELLS // (scenario.finance.horizon_months + 1))
-    rate = scenario.finance.annual_discount_rate
-    parts = []
-    for start in range(0, n, size):
-        part = {k: (v[start : start + size] if np.ndim(v) else v) for k, v in values.items()}
-        parts.append(metrics(cash_flows(scenario, part), rate, with_irr=with_irr))
-    if len(parts) == 1:
-        return parts[0]
-    return Metrics(**{f.name: np.concatenate([getattr(p, f.name) for p in parts]) for f in fields(Metrics)})
 
 
 def simulate(scenario: Scenario, draws: int = DEFAULT_DRAWS, seed: int = 0) -> Simulation:

@@ -90,12 +90,11 @@ def test_draws_that_never_pay_back_count_as_never():
 
 
 def test_each_draw_equals_evaluate_of_its_inputs():
-    scenario = load_scenario(REALISTIC)
+    # build months fixed: a drawn overrun is priced against the planned months, which evaluate() cannot know
+    scenario = load_scenario(REALISTIC, [f"investments.{a}.build_months=6" for a in ("ci_cd", "testing")])
     sim = simulate(scenario, 50, 9)
     for row in (0, 17, 49):
-        fixed = with_values(
-            scenario, {p: float(np.asarray(v)[row]) if np.ndim(v) else v for p, v in sim.inputs.items()}
-        )
+        fixed = with_values(scenario, {p: float(np.asarray(sim.inputs[p])[row]) for p in scenario.ranged_inputs()})
         s = evaluate(fixed).summary
         assert sim.metrics.npv_usd[row] == pytest.approx(s.npv_usd, rel=1e-12)
         assert sim.metrics.payback_months[row] == pytest.approx(s.payback_months, rel=1e-12)
@@ -115,11 +114,11 @@ def test_tornado_matches_one_at_a_time_evaluation():
 
 
 def test_break_even_values_hit_their_targets():
-    scenario = load_scenario(REALISTIC)
-    for b in break_even(scenario, 18):
+    scenario = load_scenario(REALISTIC)  # payback 30.9 months as entered
+    for b in break_even(scenario, 30):
         assert b.for_payback_target is not None and b.for_npv_zero is not None, b
         at_target = evaluate(with_values(scenario, {b.input: b.for_payback_target})).summary
-        assert at_target.payback_months == pytest.approx(18, abs=1e-4), b.input
+        assert at_target.payback_months == pytest.approx(30, abs=1e-4), b.input
         at_zero = evaluate(with_values(scenario, {b.input: b.for_npv_zero})).summary
         assert at_zero.npv_usd == pytest.approx(0, abs=1e-3 * scenario.investments.ci_cd.one_time), b.input
 
@@ -198,7 +197,10 @@ def test_inputs_that_do_not_enter_npv_have_no_value_of_information():
 
 
 def test_clear_decision_has_no_value_of_information_but_ranks_by_variance():
-    sim = simulate(load_scenario(REALISTIC), 5000, 1)
+    # The realistic case with every area live at once and every freed hour counted: NPV > 0 in every draw.
+    clear = [f"investments.{a}.build_months=0" for a in ("ci_cd", "testing", "deployment", "observability")]
+    sim = simulate(load_scenario(REALISTIC, [*clear, "team.engineer_time_recapture=1"]), 5000, 1)
+    assert sim.summary()["prob_npv_positive"] == 1
     table = value_of_information(sim)
     assert (table["evppi_usd"] == 0).all()
     assert table["variance_share"].iloc[0] == table["variance_share"].max() > 0.1
@@ -257,9 +259,9 @@ def test_chunked_draws_equal_one_batch(monkeypatch):
     # The chunking that keeps memory flat must not change a single figure.
     scenario = load_scenario(REALISTIC)
     whole = simulate(scenario, 3000, 5).metrics
-    monkeypatch.setattr("roi.uncertainty.CHUNK_CELLS", 37 * 250)  # 12 chunks of 250 draws
+    monkeypatch.setattr("roi.model.CHUNK_CELLS", 37 * 250)  # 12 chunks of 250 draws
     chunked = simulate(scenario, 3000, 5).metrics
     for name in ("npv_usd", "payback_months", "discounted_payback_months", "roi"):
         np.testing.assert_array_equal(getattr(chunked, name), getattr(whole, name), err_msg=name)
     # small chunks take the IRR solver's dense path, large ones Horner's scheme: equal to rounding
-    np.testing.assert_allclose(chunked.irr_annual, whole.irr_annual, rtol=1e-12)
+    np.testing.assert_allclose(chunked.irr_annual, whole.irr_annual, rtol=1e-9, atol=1e-12)
