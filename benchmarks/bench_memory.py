@@ -20,10 +20,11 @@ LIMIT_MB = 1024
 
 _PROGRAM = """
 import resource, sys
+import roi.model as model
 import roi.uncertainty as u
 from roi import load_scenario
 if sys.argv[2] == "unchunked":
-    u.CHUNK_CELLS = 10**12
+    model.CHUNK_CELLS = 10**12
 scenario = load_scenario(sys.argv[3], ["finance.horizon_months=240"])
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 u.simulate(scenario, int(sys.argv[1]), 1)
