@@ -37,10 +37,11 @@ def discounted(rate: float, flows: ArrayLike) -> Array:
 
 def npv(rate: float, flows: ArrayLike) -> Array:
     """Net present value, as numpy_financial.npv: sum of flows / (1 + rate)^m from m = 0."""
-    return np.asarray(discounted(rate, flows).sum(axis=-1), dtype=np.float64)
+    values = np.asarray(flows, dtype=np.float64)
+    return np.asarray(values @ discount_factors(rate, values.shape[-1]), dtype=np.float64)
 
 
-def payback_months(flows: ArrayLike) -> Array:
+def payback_months(flows: ArrayLike, cumulative: ArrayLike | None = None) -> Array:
     """The month after which the cumulative flow stays >= 0 to the horizon, interpolated; inf if it never does.
 
     0 when the cumulative flow is >= 0 in every month (nothing to pay back). Otherwise, with L the last month
@@ -49,7 +50,7 @@ def payback_months(flows: ArrayLike) -> Array:
     no outlay whose flows turn negative never pays back.
     """
     values = np.asarray(flows, dtype=np.float64)
-    cumulative = np.cumsum(values, axis=-1)
+    cumulative = np.cumsum(values, axis=-1) if cumulative is None else np.asarray(cumulative, dtype=np.float64)
     below = cumulative < 0
     any_below = below.any(axis=-1)
     horizon = values.shape[-1] - 1
@@ -64,18 +65,20 @@ def payback_months(flows: ArrayLike) -> Array:
     return np.asarray(np.where(any_below, out, 0.0), dtype=np.float64)
 
 
-def zero_crossings(flows: ArrayLike) -> NDArray[np.int64]:
+def zero_crossings(flows: ArrayLike, cumulative: ArrayLike | None = None) -> NDArray[np.int64]:
     """How often the cumulative flow moves between < 0 and >= 0 from one month to the next.
 
     1 for the classic project (spend, then pay back); more means the plan pays back, sinks again, and so on.
     """
-    below = np.cumsum(np.asarray(flows, dtype=np.float64), axis=-1) < 0
+    cumulative = np.cumsum(np.asarray(flows, dtype=np.float64), axis=-1) if cumulative is None else cumulative
+    below = np.asarray(cumulative) < 0
     return np.asarray((below[..., 1:] != below[..., :-1]).sum(axis=-1), dtype=np.int64)
 
 
-def peak_funding(flows: ArrayLike) -> Array:
+def peak_funding(flows: ArrayLike, cumulative: ArrayLike | None = None) -> Array:
     """The most cash the plan needs before it pays back: max(0, -min over t of the cumulative flow)."""
-    cumulative = np.cumsum(np.asarray(flows, dtype=np.float64), axis=-1)
+    cumulative = np.cumsum(np.asarray(flows, dtype=np.float64), axis=-1) if cumulative is None else cumulative
+    cumulative = np.asarray(cumulative, dtype=np.float64)
     return np.asarray(np.maximum(0.0, -cumulative.min(axis=-1)), dtype=np.float64)
 
 
@@ -105,22 +108,23 @@ def irr(flows: ArrayLike, *, tol: float = 1e-12, max_iter: int = 200) -> Array:
 
     months = np.arange(periods, dtype=np.float64)
 
-    def npv_at(x: Array, sub: Array) -> tuple[Array, Array, Array]:
-        """NPV at x = ln(1 + r), its slope in x, and the sum of the discounted flows' magnitudes."""
+    def npv_at(x: Array, sub: Array) -> tuple[Array, Array]:
+        """NPV at x = ln(1 + r) and its slope in x."""
         if sub.shape[0] * periods <= 20_000:  # a few rows: one dense evaluation beats a loop over months
-            factors = np.exp(-np.outer(x, months))
-            discounted = sub * factors
-            return discounted.sum(axis=1), -(discounted * months).sum(axis=1), (np.abs(sub) * factors).sum(axis=1)
+            discounted = sub * np.exp(-np.outer(x, months))
+            return discounted.sum(axis=1), -(discounted * months).sum(axis=1)
         # Many draws: Horner's scheme in v = e^(-x), p(v) = sum f_m v^m, dp/dx = -v p'(v); a loop over months.
         v = np.exp(-x)
         value = sub[:, -1].copy()
-        magnitude = np.abs(value)
         slope_v = np.zeros_like(value)
         for m in range(periods - 2, -1, -1):
             slope_v = slope_v * v + value
             value = value * v + sub[:, m]
-            magnitude = magnitude * v + np.abs(sub[:, m])
-        return value, -v * slope_v, magnitude
+        return value, -v * slope_v
+
+    def magnitude_at(x: Array, sub: Array) -> Array:
+        """The sum of the discounted flows' magnitudes at x (the scale "NPV is zero" is judged against)."""
+        return np.asarray((np.abs(sub) * np.exp(-np.outer(x, months))).sum(axis=1), dtype=np.float64)
 
     horizon = max(periods - 1, 1)
     x_lo = -min(50.0, 600.0 / horizon)  # keeps e^(-m x) finite
@@ -129,20 +133,21 @@ def irr(flows: ArrayLike, *, tol: float = 1e-12, max_iter: int = 200) -> Array:
     idx = np.flatnonzero(changes)
     lo = np.full(idx.size, x_lo)
     hi = np.full(idx.size, x_hi)
-    f_lo = npv_at(lo, rows[idx])[0]
-    f_hi = npv_at(hi, rows[idx])[0]
+    f_lo, _ = npv_at(lo, rows[idx])
+    f_hi, _ = npv_at(hi, rows[idx])
     bracketed = np.sign(f_lo) != np.sign(f_hi)
     out[idx[f_lo == 0]] = np.expm1(x_lo)
     out[idx[f_hi == 0]] = np.expm1(x_hi)
     keep = bracketed & (f_lo != 0) & (f_hi != 0)
     idx, lo, hi, f_lo = idx[keep], lo[keep], hi[keep], f_lo[keep]
     sub = rows[idx]
+    raw = np.abs(sub).sum(axis=1)
     x = np.zeros(idx.size)
     last_step = step_before = hi - lo
     for _ in range(max_iter):
         if idx.size == 0:
             break
-        f, df, scale = npv_at(x, sub)
+        f, df = npv_at(x, sub)
         same = np.sign(f) == np.sign(f_lo)
         lo = np.where(same, x, lo)
         f_lo = np.where(same, f, f_lo)
@@ -157,12 +162,17 @@ def irr(flows: ArrayLike, *, tol: float = 1e-12, max_iter: int = 200) -> Array:
         step_before, last_step = last_step, x_new - x
         # "Zero" is judged against the discounted flows' magnitudes at x, never the raw ones: with fast growth
         # the late flows are huge undiscounted but small at the root, and a raw scale would stop far from it.
-        exact = np.abs(f) <= 1e-13 * scale
+        # The raw magnitudes times the largest discount factor bound them from above, so the discounted ones are
+        # computed only for the few rows that might pass.
+        exact = np.abs(f) <= 1e-13 * raw * np.exp(np.maximum(0.0, -x) * (periods - 1))
+        if exact.any():
+            exact[exact] = np.abs(f[exact]) <= 1e-13 * magnitude_at(x[exact], sub[exact])
         done = exact | (np.abs(x_new - x) <= tol * np.abs(x) + 1e-16)
         out[idx[done]] = np.expm1(np.where(exact, x, x_new)[done])
         if done.any():
             live = ~done
             idx, x_new, lo, hi, f_lo, sub = idx[live], x_new[live], lo[live], hi[live], f_lo[live], sub[live]
+            raw = raw[live]
             last_step, step_before = last_step[live], step_before[live]
         x = x_new
     return out.reshape(shape)

@@ -45,7 +45,7 @@ class Flows:
     months: Array
     growth_factor: Array  # (draws or 1, months)
     live_share: dict[str, Array]  # by area: I_a x its go-live ramp, (draws or 1, months)
-    stream_weight: dict[str, Array]  # by stream: sum over areas of live share x share delivered, (draws or 1, months)
+    share_delivered: dict[str, Array]  # by "area.stream": the area's share of the stream, (draws or 1, 1)
     full_stream_usd: dict[str, Array]  # by stream: month-1 value at full ramp, recapture and risk in, (draws,)
     area_benefit_usd: dict[str, Array]  # by area: its monthly benefit at full ramp and growth 1, (draws,)
     benefit_usd: Array
@@ -89,7 +89,14 @@ class Flows:
     def stream_row_usd(self, name: str, row: int = 0) -> Array:
         """One stream's contribution to the benefit, month by month, for one draw."""
         return np.asarray(
-            self.full_stream_usd[name][row] * self.growth_row(row) * _row(self.stream_weight[name], row),
+            self.full_stream_usd[name][row] * self.growth_row(row) * self.stream_weight_row(name, row),
+            dtype=np.float64,
+        )
+
+    def stream_weight_row(self, name: str, row: int = 0) -> Array:
+        """Month by month, the stream's share that is live: the sum over areas of live share x share delivered."""
+        return np.asarray(
+            sum(_row(self.live_share[a], row) * _row(self.share_delivered[f"{a}.{name}"], row)[0] for a in AREAS),
             dtype=np.float64,
         )
 
@@ -237,14 +244,11 @@ def cash_flows(scenario: Scenario, values: Values | None = None) -> Flows:
             terms.append(CostTerm("staff", staff, spread))
         terms.append(CostTerm("recurring", recurring / 12, (row >= start + 1).astype(np.float64)))
 
-    weight = {
-        s: sum((live[a] * col(f"investments.{a}.delivers.{s}") for a in AREAS), np.zeros((1, months.size)))
-        for s in STREAMS
-    }
-    if all(weight[s].shape[0] == 1 for s in STREAMS):  # every draw shares the schedule: one matrix product
-        per_month = np.column_stack([full[s] for s in STREAMS]) @ np.vstack([weight[s] for s in STREAMS])
+    # sum over streams of S_s x sum over areas of live_a x w_as = sum over areas of live_a x (the area's benefit)
+    if all(live[a].shape[0] == 1 for a in AREAS):  # every draw shares the schedule: one matrix product
+        per_month = np.column_stack([area_benefit[a] for a in AREAS]) @ np.vstack([live[a] for a in AREAS])
     else:
-        per_month = sum((full[s][:, None] * weight[s] for s in STREAMS), np.zeros((n, months.size)))
+        per_month = sum((area_benefit[a][:, None] * live[a] for a in AREAS), np.zeros((n, months.size)))
     benefit = growth * per_month
     cost = _spread(terms, (n, months.size))
     net = benefit - cost
@@ -252,7 +256,7 @@ def cash_flows(scenario: Scenario, values: Values | None = None) -> Flows:
         months=months,
         growth_factor=growth,
         live_share=live,
-        stream_weight=weight,
+        share_delivered={f"{a}.{s}": col(f"investments.{a}.delivers.{s}") for a in AREAS for s in STREAMS},
         full_stream_usd=full,
         area_benefit_usd=area_benefit,
         benefit_usd=benefit,
@@ -305,8 +309,10 @@ def metrics(flows: Flows, annual_discount_rate: float, *, with_irr: bool = True)
     d = finance.monthly_rate(annual_discount_rate)
     net = flows.net_flow_usd
     cost = flows.cost_usd
+    discounted = finance.discounted(d, net)
     npv = finance.npv(d, net)
     pv_costs = finance.npv(d, cost)
+    cumulative = np.cumsum(net, axis=-1)
     irr_m = finance.irr(net) if with_irr else np.full(net.shape[0], np.nan)
     delivery = flows.one_time_cost_usd + flows.annual_recurring_cost_usd
     ai = flows.ai_annual_spend_usd
@@ -315,15 +321,15 @@ def metrics(flows: Flows, annual_discount_rate: float, *, with_irr: bool = True)
         npv_usd=npv,
         irr_monthly=irr_m,
         irr_annual=finance.annualize(irr_m),
-        payback_months=finance.payback_months(net),
-        discounted_payback_months=finance.payback_months(finance.discounted(d, net)),
-        cumulative_zero_crossings=finance.zero_crossings(net),
+        payback_months=finance.payback_months(net, cumulative),
+        discounted_payback_months=finance.payback_months(discounted),
+        cumulative_zero_crossings=finance.zero_crossings(net, cumulative),
         pv_costs_usd=pv_costs,
         roi=finance.roi(npv, pv_costs),
         delivery_to_ai_ratio=_per_ai_dollar(delivery, ai),
         delivery_to_ai_ratio_incl_staff=_per_ai_dollar(delivery + flows.staff_cost_usd, ai),
         annual_delivery_to_ai_ratio=_per_ai_dollar(cost.sum(axis=-1) * 12 / horizon, ai),
-        peak_funding_usd=finance.peak_funding(net),
+        peak_funding_usd=finance.peak_funding(net, cumulative),
         cost_by_year_usd=finance.by_plan_year(cost),
     )
 
