@@ -394,7 +394,8 @@ def value_of_information(simulation: Simulation, bins: int = 20, permutations: i
             for k in range(permutations):
                 c, cond = _binned(which[rng.permutation(x.size)], npv, bins)
                 null[k] = (np.maximum(cond, 0) * c).sum() / x.size - baseline
-            evppi = raw - float(null.mean()) if raw > null.max() else 0.0
+            rounding = 1e-9 * max(float(np.abs(npv).max()), 1.0)  # below this, sums of the draws are rounding
+            evppi = raw - float(null.mean()) if raw > null.max() + rounding else 0.0
             share = float((counts * (conditional - mean) ** 2).sum() / x.size) / variance if variance > 0 else 0.0
         rows.append({"input": path, "evppi_usd": max(evppi, 0.0), "variance_share": share})
     table = pd.DataFrame(rows, columns=["input", "evppi_usd", "variance_share"])
