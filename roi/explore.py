@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import copy
 import math
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from roi import formatting as fmt
 from roi.errors import Problem, RoiError
+from roi.figures import FIGURES
 from roi.model import Summary, evaluate
 from roi.scenario import (
     AREAS,
@@ -173,61 +174,69 @@ class Kpi:
     note: str | None = None
 
 
-def _delta(now: float | None, then: float | None, show: Callable[[float | None], str]) -> str | None:
-    if now is None or then is None:
-        return None if now == then else f"was {show(then)}"
-    diff = now - then
-    if math.isclose(diff, 0.0, abs_tol=1e-9 * max(1.0, abs(then))):
-        return None
-    return ("+" if diff > 0 else "-") + show(abs(diff)).lstrip("-")
+#: The KPI row's figures (keys of roi.figures.FIGURES), before the delivery-to-AI ratio in force.
+KPI_KEYS = ("payback_months", "discounted_payback_months", "npv_usd", "irr_annual", "roi")
+RATIO_BAND = (2.0, 3.0)  # the forum post argues for 2:1 to 3:1
+
+
+def ratio_key(summary: Summary) -> str:
+    """The delivery-to-AI ratio as the plan counts its costs: with staff when staff cost is counted."""
+    return "delivery_to_ai_ratio_incl_staff" if summary.include_staff_cost else "delivery_to_ai_ratio"
+
+
+def _band(ratio: float | None) -> str:
+    if ratio is None:
+        return "no AI spend entered"
+    low, high = RATIO_BAND
+    if low <= ratio <= high:
+        return f"within the {low:g}:1 to {high:g}:1 band"
+    return f"below {low:g}:1" if ratio < low else f"above {high:g}:1"
+
+
+def _kpi(key: str, now: Summary, then: Summary, note: str | None = None) -> Kpi:
+    figure = FIGURES[key]
+    a, b = getattr(now, key), getattr(then, key)
+    return Kpi(figure.label, figure.show(a), figure.change(a, b), figure.lower_is_better, note or figure.help or None)
 
 
 def kpis(now: Summary, then: Summary) -> list[Kpi]:
-    """Payback, discounted payback, NPV, IRR, ROI and the spend ratio, each with its change against `then`."""
+    """Payback, discounted payback, NPV, IRR, ROI and the spend ratio, each with its change against `then`.
 
-    def pp(x: float | None) -> str:
-        return "n/a" if x is None else f"{x * 100:.1f} pp"
+    Labels, formats, changes and lower-is-better come from roi.figures.FIGURES. The spend ratio is the one the plan
+    counts (with staff when staff cost is counted), against the same ratio of `then`; its note names both.
+    """
+    key = ratio_key(now)
+    ratio = getattr(now, key)
+    counted = "counted, so this is the ratio with staff" if now.include_staff_cost else "not counted"
+    note = (
+        f"{FIGURES[key].help} Staff cost is {counted}. {FIGURES['delivery_to_ai_ratio'].label}: "
+        f"{fmt.ratio(now.delivery_to_ai_ratio)}; {FIGURES['delivery_to_ai_ratio_incl_staff'].label}: "
+        f"{fmt.ratio(now.delivery_to_ai_ratio_incl_staff)}. The one shown is {_band(ratio)}; the forum post "
+        f"argues for {RATIO_BAND[0]:g}:1 to {RATIO_BAND[1]:g}:1."
+    )
+    return [*(_kpi(k, now, then) for k in KPI_KEYS), _kpi(key, now, then, note)]
 
-    def mo(x: float | None) -> str:
-        return "never" if x is None else f"{x:.2f} mo"
 
-    band = "no AI spend entered"
-    if now.delivery_to_ai_ratio is not None:
-        r = now.delivery_to_ai_ratio
-        band = "within the 2:1 to 3:1 band" if 2 <= r <= 3 else ("below 2:1" if r < 2 else "above 3:1")
-    return [
-        Kpi("Payback", mo(now.payback_months), _delta(now.payback_months, then.payback_months, mo), True),
-        Kpi(
-            "Discounted payback",
-            mo(now.discounted_payback_months),
-            _delta(now.discounted_payback_months, then.discounted_payback_months, mo),
-            True,
-        ),
-        Kpi("NPV", fmt.money(now.npv_usd), _delta(now.npv_usd, then.npv_usd, fmt.money)),
-        Kpi("IRR (annual)", fmt.pct(now.irr_annual), _delta(now.irr_annual, then.irr_annual, pp)),
-        Kpi("ROI", fmt.pct(now.roi), _delta(now.roi, then.roi, pp)),
-        Kpi(
-            "Delivery : AI",
-            fmt.ratio(now.delivery_to_ai_ratio).replace(" (no AI spend)", ""),
-            _delta(now.delivery_to_ai_ratio, then.delivery_to_ai_ratio, lambda x: "n/a" if x is None else f"{x:.2f}"),
-            note=f"Delivery spend (one-time + recurring) per dollar of AI tools: {band}. The forum post argues "
-            "for 2:1 to 3:1.",
-        ),
-    ]
+#: The compare table's figures, by key of roi.figures.FIGURES (the horizon reads in whole months).
+COMPARE_KEYS = (
+    *KPI_KEYS,
+    "delivery_to_ai_ratio",
+    "delivery_to_ai_ratio_incl_staff",
+    "upfront_investment_usd",
+    "annual_recurring_cost_usd",
+    "monthly_benefit_usd",
+    "horizon_months",
+)
+
+
+def _compare_cell(key: str, summary: Summary) -> str:
+    value = getattr(summary, key)
+    return f"{value} months" if key == "horizon_months" else FIGURES[key].show(value)
 
 
 def compare_table(summaries: Mapping[str, Summary]) -> list[dict[str, str]]:
     """Every KPI of several scenarios side by side: one row per figure, one column per scenario."""
-    rows: list[tuple[str, Callable[[Summary], str]]] = [
-        ("Payback", lambda s: fmt.months(s.payback_months)),
-        ("Discounted payback", lambda s: fmt.months(s.discounted_payback_months)),
-        ("NPV", lambda s: fmt.money(s.npv_usd)),
-        ("IRR (annual)", lambda s: fmt.pct(s.irr_annual)),
-        ("ROI", lambda s: fmt.pct(s.roi)),
-        ("Delivery-to-AI ratio", lambda s: fmt.ratio(s.delivery_to_ai_ratio)),
-        ("Upfront investment", lambda s: fmt.money(s.upfront_investment_usd)),
-        ("Recurring per year", lambda s: fmt.money(s.annual_recurring_cost_usd)),
-        ("Benefit per month", lambda s: fmt.money(s.monthly_benefit_usd)),
-        ("Horizon", lambda s: f"{s.horizon_months} months"),
+    return [
+        {"figure": FIGURES[key].label, **{name: _compare_cell(key, s) for name, s in summaries.items()}}
+        for key in COMPARE_KEYS
     ]
-    return [{"figure": label, **{name: show(s) for name, s in summaries.items()}} for label, show in rows]

@@ -6,6 +6,11 @@ area and every combination of areas), IRR (bisection in plain formulas) and Chec
 balances). The formulas are docs/method.md's, written once more in spreadsheet form; tests recalculate the file in
 LibreOffice and compare every out_ name with `roi summary --json`. User text is only ever written as a string,
 never as a formula.
+
+On paper (A4, each sheet fit to the page width, header rows repeated, the scenario and "Page n of N" in the footer)
+a CFO gets the Summary, Inputs, the plan's Model columns, Plan, the IRR result and the Checks: some eight pages for
+three years. Each area alone on the Model sheet and the IRR sheet's bisection steps are left out of the print area
+(each page's header says so); the scenario key column of Inputs too.
 """
 
 from __future__ import annotations
@@ -310,7 +315,9 @@ _COLUMN = {key: i for i, key in enumerate(_MODEL_COLUMNS)}
 
 
 def _model_style(key: str) -> str:
-    if key == "month" or key.endswith("payback_candidate"):
+    if key == "month":
+        return "count"
+    if key.endswith("payback_candidate"):
         return "months"
     if key.endswith(("growth_factor", "discount_factor", "live_if_funded")) or key.startswith("live_"):
         return "factor"
@@ -452,6 +459,16 @@ class _Worksheet(Worksheet):  # type: ignore[misc]  # xlsxwriter is untyped for 
         return formula.removeprefix("=")
 
 
+_SHEET_TITLES = {
+    "Summary": "Delivery ROI: summary",
+    "Inputs": "Delivery ROI: inputs",
+    "Model": "Delivery ROI: the plan month by month",
+    "Plan": "Delivery ROI: spend areas and their combinations",
+    "IRR": "Delivery ROI: IRR by bisection",
+    "Checks": "Delivery ROI: model checks",
+}
+
+
 def build_workbook(result: Result) -> bytes:
     """The workbook as .xlsx bytes: live formulas, their values cached, full recalculation on open."""
     scenario, summary = result.scenario, result.summary
@@ -471,51 +488,76 @@ def build_workbook(result: Result) -> bytes:
     flows = cash_flows(scenario, _each_area_alone(likely_values(scenario)))
     alone = _Alone(flows, metrics(flows, scenario.finance.annual_discount_rate, with_irr=False))
     model = ModelRows(1, 1 + summary.horizon_months)
-    _write_inputs(sheets["Inputs"], wb, fmt, scenario)
-    _write_model(sheets["Model"], fmt, model, result.monthly, alone)
-    _write_summary(sheets["Summary"], wb, fmt, model, result, alone)
-    _write_plan(sheets["Plan"], wb, fmt, model, result, alone)
-    _write_irr(sheets["IRR"], wb, fmt, model, result.monthly["net_flow_usd"].to_numpy())
-    _write_checks(sheets["Checks"], wb, fmt, model)
+    setups = {
+        "Inputs": _write_inputs(sheets["Inputs"], wb, fmt, scenario),
+        "Model": _write_model(sheets["Model"], fmt, model, result.monthly, alone),
+        "Summary": _write_summary(sheets["Summary"], wb, fmt, model, result, alone),
+        "Plan": _write_plan(sheets["Plan"], wb, fmt, model, result, alone),
+        "IRR": _write_irr(sheets["IRR"], wb, fmt, model, result.monthly["net_flow_usd"].to_numpy()),
+        "Checks": _write_checks(sheets["Checks"], wb, fmt, model),
+    }
+    for name, setup in setups.items():
+        _print_setup(sheets[name], _SHEET_TITLES[name], scenario.name, setup)
     wb.close()
     return buffer.getvalue()
 
 
-def _write_inputs(ws: Any, wb: Any, fmt: dict[str, Any], scenario: Scenario) -> None:
-    _widths(ws, [44, 14, 10, 11, 11, 80, 36])
+def _write_inputs(ws: Any, wb: Any, fmt: dict[str, Any], scenario: Scenario) -> PrintSetup:
+    widths = [44, 13, 10, 11, 11, 80, 36]
+    _widths(ws, widths)
     ws.write_string(0, 0, "Inputs: change the yellow cells; every other figure follows.", fmt["title"])
     ws.write_string(1, 0, "Scenario", fmt["bold"])
     ws.write_string(1, 1, scenario.name)
-    ws.write_string(2, 0, "Description", fmt["bold"])
-    ws.write_string(2, 1, scenario.description)
+    ws.write_string(2, 0, "Description", fmt["bold_top"])
+    ws.merge_range(2, 1, 2, 5, "", fmt["note"])  # wrapped across the printed width, however long
+    ws.write_string(2, 1, scenario.description, fmt["note"])
+    ws.set_row(2, 15 * _lines(scenario.description, sum(widths[1:6])))
     header = ["Input", "Value", "Unit", "Low", "High", "What it means", "Scenario key"]
     for i, h in enumerate(header):
         ws.write_string(4, i, h, fmt["header"])
-    for r, item in enumerate(input_rows(scenario), start=5):
-        ws.write_string(r, 0, item.label)
+    rows = input_rows(scenario)
+    for r, item in enumerate(rows, start=5):
+        ws.write_string(r, 0, item.label, fmt["note"])
         if isinstance(item.value, bool):
             ws.write_boolean(r, 1, item.value, fmt["input_flag"])
         else:
             style = "input_pct" if item.spec.kind in ("share", "rate") else "input"
             ws.write_number(r, 1, float(item.value), fmt[style])
-        ws.write_string(r, 2, item.spec.unit)
+        ws.write_string(r, 2, item.spec.unit, fmt["top"])
         if item.low is not None and item.high is not None:
             ws.write_number(r, 3, item.low, fmt["muted"])
             ws.write_number(r, 4, item.high, fmt["muted"])
         note = item.note
         if item.path == "finance.horizon_months":
             note += " The Model sheet has one row per month, so re-export to change the horizon."
-        ws.write_string(r, 5, note)
+        ws.write_string(r, 5, note, fmt["note"])
+        # spreadsheets do not grow a row for wrapped text on opening: give it the lines it needs
+        ws.set_row(r, 15 * max(_lines(note, widths[5]), _lines(item.label, widths[0])))
         ws.write_string(r, 6, item.path, fmt["muted"])
         wb.define_name(item.name, f"=Inputs!{xl_rowcol_to_cell(r, 1, True, True)}")
+    last = 4 + len(rows)
+    return PrintSetup(last, 5, landscape=True, repeat_rows=(4, 4), note="Scenario keys (column G) are not printed")
 
 
-def _write_model(ws: Any, fmt: dict[str, Any], model: ModelRows, table: pd.DataFrame, alone: _Alone) -> None:
+def _shown_width(values: list[Any], style: str) -> int:
+    """Characters the widest of a column's values takes in its number format (so the column never shows ###)."""
+    numbers = [abs(v) for v in values if isinstance(v, (int, float)) and math.isfinite(v)]
+    biggest = max(numbers, default=0.0)
+    if style == "usd":
+        digits = len(f"{round(biggest):,}")
+    elif style == "months":
+        digits = len(f"{biggest:.2f}")
+    elif style == "count":
+        digits = len(f"{round(biggest)}")
+    else:
+        digits = len(f"{biggest:.3f}")
+    return digits + 1  # the minus sign
+
+
+def _write_model(ws: Any, fmt: dict[str, Any], model: ModelRows, table: pd.DataFrame, alone: _Alone) -> PrintSetup:
     first, last = model.first, model.last
     ws.freeze_panes(1, 1)
-    ws.set_column(0, 0, 7)
-    ws.set_column(1, len(_MODEL_COLUMNS) - 1, 16)
-    ws.set_row(0, 60)
+    ws.set_row(0, 105)
     for i, key in enumerate(_MODEL_COLUMNS):
         ws.write_string(0, i, _MODEL_HEADERS[key], fmt["header"])
     cached: dict[str, list[Any]] = {key: table[key].to_numpy().tolist() for key in table.columns}
@@ -526,13 +568,22 @@ def _write_model(ws: Any, fmt: dict[str, Any], model: ModelRows, table: pd.DataF
     cached.update(alone.model_columns(last - first + 1))
     styles = [fmt[_model_style(key)] for key in _MODEL_COLUMNS]
     columns = [cached[key] for key in _MODEL_COLUMNS]
+    for i, key in enumerate(_MODEL_COLUMNS):
+        # wide enough for the largest value, and the wrapped header in at most five lines
+        ws.set_column(i, i, max(6 if i == 0 else 11, _shown_width(columns[i], _model_style(key)) + 1))
     for row in range(first, last + 1):
         formulas_of_row = _model_row(row, first)
         for i, key in enumerate(_MODEL_COLUMNS):
             ws.write_formula(row, i, "=" + formulas_of_row[key], styles[i], _cached(columns[i][row - first]))
+    printed = len(_PLAN_COLUMNS) - 1
+    leftout = f"{xl_rowcol_to_cell(0, printed + 1)[:-1]} to {xl_rowcol_to_cell(0, len(_MODEL_COLUMNS) - 1)[:-1]}"
+    note = f"Each area alone (columns {leftout}) is not printed"
+    return PrintSetup(last, printed, landscape=True, repeat_rows=(0, 0), note=note)
 
 
-def _write_summary(ws: Any, wb: Any, fmt: dict[str, Any], model: ModelRows, result: Result, alone: _Alone) -> None:
+def _write_summary(
+    ws: Any, wb: Any, fmt: dict[str, Any], model: ModelRows, result: Result, alone: _Alone
+) -> PrintSetup:
     scenario, summary = result.scenario, result.summary
     _widths(ws, [52, 22, 22, 22, 22])
     ws.write_string(0, 0, "Delivery ROI: the business case", fmt["title"])
@@ -555,6 +606,7 @@ def _write_summary(ws: Any, wb: Any, fmt: dict[str, Any], model: ModelRows, resu
     ws.write_string(r, 0, "Each spend area alone: its own flows, as if it were the only one funded", fmt["bold"])
     r += 1
     ws.write_string(r, 0, "", fmt["header"])
+    ws.set_row(r, 30)
     for i, a in enumerate(AREAS):
         ws.write_string(r, 1 + i, AREA_LABELS[a], fmt["header"])
     area_formulas = {a: _area_formulas(model, a) for a in AREAS}
@@ -577,13 +629,11 @@ def _write_summary(ws: Any, wb: Any, fmt: dict[str, Any], model: ModelRows, resu
 
     r += 2
     ws.write_string(r, 0, "Model checks pass", fmt["bold"])
-    ws.write_formula(r, 1, "=checks_all_pass", fmt["bold"], True)
-    ws.write_string(
-        r + 2,
-        0,
-        "Formulas: docs/method.md of the delivery ROI calculator; cash out is negative on the Model sheet. "
-        "The Plan sheet has each area and every combination of areas.",
-    )
+    ws.write_formula(r, 1, "=checks_all_pass", fmt["bold_flag"], True)
+    ws.write_string(r + 2, 0, "Formulas: docs/method.md of the delivery ROI calculator.")
+    ws.write_string(r + 3, 0, "Cash out is negative on the Model sheet.")
+    ws.write_string(r + 4, 0, "The Plan sheet has each area and every combination of areas.")
+    return PrintSetup(r + 4, 4)
 
 
 _HEADLINE = {
@@ -622,7 +672,7 @@ _SUMMARY_LAYOUT = (
     ("annual_recurring_cost_usd", "Recurring cost per year (USD)", "usd"),
     ("pv_costs_usd", "Present value of costs (USD)", "usd"),
     ("monthly_discount_rate", "Monthly discount rate", "rate"),
-    ("include_staff_cost", "Staff cost counted in the flows", "bold"),
+    ("include_staff_cost", "Staff cost counted in the flows", "bold_flag"),
 )
 _AREA_LAYOUT = (
     ("included", "Funded in this plan", "flag"),
@@ -635,17 +685,18 @@ _AREA_LAYOUT = (
 )
 
 
-def _write_plan(ws: Any, wb: Any, fmt: dict[str, Any], model: ModelRows, result: Result, alone: _Alone) -> None:
+def _write_plan(ws: Any, wb: Any, fmt: dict[str, Any], model: ModelRows, result: Result, alone: _Alone) -> PrintSetup:
     """Each area alone (its costs, from its own Model columns) and every combination of areas, by additivity."""
     summary, inputs = result.summary, likely_values(result.scenario)
-    _widths(ws, [62, 12, 12, 12, 12, 16, 16, 16, 16, 16, 16, 16, 16, 14, 12])
+    _widths(ws, [44, 12, 12, 12, 12, 14, 14, 14, 14, 14, 14, 14, 14, len(NOT_REACHED) + 1, 10])
     ws.write_string(0, 0, "Plan: each spend area alone, and every combination of areas", fmt["title"])
     ws.write_string(
         1,
         0,
         "Cash flows add up over areas, so a combination's investment, year-1 cost, PV of costs and NPV are the sums "
-        "of its areas' figures alone. Payback and IRR do not add up: the Summary sheet has them for the funded plan.",
+        "of its areas' figures alone.",
     )
+    ws.write_string(2, 0, "Payback and IRR do not add up: the Summary sheet has them for the funded plan.")
     header = [
         "Area", "Funded in the plan", "Start month", "Months to go live", "Go-live month",
         "One-time cost, cost risk in (USD)", "Staff cost, counted or not (USD)", "Recurring cost per year (USD)",
@@ -654,7 +705,7 @@ def _write_plan(ws: Any, wb: Any, fmt: dict[str, Any], model: ModelRows, result:
         "ROI alone",
     ]  # fmt: skip
     top = 3
-    ws.set_row(top, 45)
+    ws.set_row(top, 60)
     for i, h in enumerate(header):
         ws.write_string(top, i, h, fmt["header"])
     for i, a in enumerate(AREAS):
@@ -684,7 +735,7 @@ def _write_plan(ws: Any, wb: Any, fmt: dict[str, Any], model: ModelRows, result:
 
     top += len(AREAS) + 3
     ws.write_string(top - 1, 0, "Every combination of areas, funded together as planned", fmt["bold"])
-    ws.set_row(top, 45)
+    ws.set_row(top, 60)
     combo_header = [
         "Areas funded", "The plan on the Inputs sheet", "Investment: one-time plus counted staff (USD)",
         "Year-1 cost, months 0 to 12 (USD)", "PV of costs (USD)", "NPV (USD)", "ROI",
@@ -714,9 +765,11 @@ def _write_plan(ws: Any, wb: Any, fmt: dict[str, Any], model: ModelRows, result:
             ("+".join(f"out_area_{a}_npv_usd" for a in combo), "usd", npv),
             (f'IF({pv_cell}>0,{npv_cell}/{pv_cell},"{UNDEFINED}")', "pct", npv / pv if pv > 0 else UNDEFINED),
         ]
-        ws.write_string(r, 0, combination_label(combo))
+        ws.write_string(r, 0, combination_label(combo), fmt["note"])
+        ws.set_row(r, 15 * _lines(combination_label(combo), 44))
         for c, (formula, style, value) in enumerate(row_cells, start=1):
             ws.write_formula(r, c, "=" + formula, fmt[style], value)
+    return PrintSetup(top + len(COMBINATIONS), len(header) - 1, landscape=True)
 
 
 IRR_STEPS = 80  # bisection halvings: the bracket (at most 60 wide) shrinks below float precision
@@ -727,7 +780,7 @@ def _irr_bracket(horizon_months: int) -> tuple[float, float]:
     return -min(50.0, 600.0 / max(horizon_months, 1)), 10.0
 
 
-def _write_irr(ws: Any, wb: Any, fmt: dict[str, Any], model: ModelRows, flows: np.ndarray) -> None:
+def _write_irr(ws: Any, wb: Any, fmt: dict[str, Any], model: ModelRows, flows: np.ndarray) -> PrintSetup:
     """IRR by bisection in plain formulas, robust where the IRR() function's Newton search gives up."""
     rng = model.range
     cash, months = rng("net_flow_usd"), rng("month")
@@ -736,7 +789,7 @@ def _write_irr(ws: Any, wb: Any, fmt: dict[str, Any], model: ModelRows, flows: n
     def npv(x: float) -> float:
         return float(np.sum(flows * np.exp(-x * m)))
 
-    _widths(ws, [44, 16, 22, 22, 22, 22])
+    _widths(ws, [44, 16, 16, 16, 16, 16])
     ws.write_string(0, 0, "IRR: the monthly rate at which NPV is zero, found by bisection", fmt["title"])
     ws.write_string(
         1, 0, "With x = ln(1 + monthly rate), NPV(x) = SUMPRODUCT(flows, EXP(-x * month)); each step halves"
@@ -769,9 +822,11 @@ def _write_irr(ws: Any, wb: Any, fmt: dict[str, Any], model: ModelRows, flows: n
     ]
     for r, (label, name, formula, value) in enumerate(header_rows, start=4):
         ws.write_string(r, 0, label, fmt["bold"])
-        ws.write_formula(r, 1, formula, fmt["factor"], value)
+        ws.write_formula(r, 1, formula, fmt["flag" if name == "irr_bracketed" else "factor"], value)
         wb.define_name(name, f"=IRR!{xl_rowcol_to_cell(r, 1, True, True)}")
     top = 10
+    # NPV at an extreme rate can run to hundreds of digits: scientific notation always fits the column.
+    step_styles = [fmt["count"], fmt["factor"], fmt["factor"], fmt["factor"], fmt["sci"], fmt["sci"]]
     for i, h in enumerate(["step", "x low", "x high", "x mid", "NPV at x low", "NPV at x mid"]):
         ws.write_string(top, i, h, fmt["header"])
     for k, (lo, hi, mid, f_lo, f_mid) in enumerate(steps):
@@ -792,7 +847,7 @@ def _write_irr(ws: Any, wb: Any, fmt: dict[str, Any], model: ModelRows, flows: n
             "f_mid": f"=SUMPRODUCT({cash},EXP(-{cell['mid']}*{months}))",
         }
         for c, (key, value) in enumerate(zip(formulas, (k + 1, lo, hi, mid, f_lo, f_mid), strict=True)):
-            ws.write_formula(r, c, formulas[key], fmt["factor"] if c < 4 else fmt["usd"], value)
+            ws.write_formula(r, c, formulas[key], step_styles[c], value)
     solved = top + IRR_STEPS
     wb.define_name("irr_x_solved", f"=IRR!{xl_rowcol_to_cell(solved, 3, True, True)}")
     ws.write_string(7, 0, "Monthly IRR (bisection)", fmt["bold"])
@@ -801,10 +856,17 @@ def _write_irr(ws: Any, wb: Any, fmt: dict[str, Any], model: ModelRows, flows: n
     ws.write_string(8, 0, "IRR() function, annual, for comparison", fmt["bold"])
     check = float(np.expm1(12 * steps[-1][2])) if bracketed else "did not converge"
     ws.write_formula(8, 1, f'=IFERROR((1+IRR({cash}))^12-1,"did not converge")', fmt["pct"], check)
-    ws.write_string(8, 2, "Spreadsheet IRR() searches from a guess and can give up on extreme rates; bisection cannot.")
+    ws.write_string(
+        9,
+        0,
+        "Spreadsheet IRR() searches from a guess and can give up on extreme rates; bisection cannot.",
+        fmt["muted_note"],
+    )
+    note = f"The {IRR_STEPS} bisection steps (rows {top + 1} to {top + 1 + IRR_STEPS}) are not printed"
+    return PrintSetup(9, 5, note=note)
 
 
-def _write_checks(ws: Any, wb: Any, fmt: dict[str, Any], model: ModelRows) -> None:
+def _write_checks(ws: Any, wb: Any, fmt: dict[str, Any], model: ModelRows) -> PrintSetup:
     first, last, rng, block = model.first, model.last, model.range, model.block
     months = last - first + 1
 
@@ -887,17 +949,69 @@ def _write_checks(ws: Any, wb: Any, fmt: dict[str, Any], model: ModelRows) -> No
     ws.write_string(0, 0, "Checks: each is TRUE when the model balances", fmt["title"])
     for r, (label, formula) in enumerate(checks, start=2):
         ws.write_string(r, 0, label)
-        ws.write_formula(r, 1, "=" + formula, None, True)
+        ws.write_formula(r, 1, "=" + formula, fmt["flag"], True)
     end = 2 + len(checks) - 1
     ws.write_string(end + 2, 0, "All checks pass (master check)", fmt["bold"])
     ws.write_formula(
         end + 2,
         1,
         f"=AND({xl_rowcol_to_cell(2, 1, True, True)}:{xl_rowcol_to_cell(end, 1, True, True)})",
-        fmt["bold"],
+        fmt["bold_flag"],
         True,
     )
     wb.define_name("checks_all_pass", f"=Checks!{xl_rowcol_to_cell(end + 2, 1, True, True)}")
+    return PrintSetup(end + 2, 1)
+
+
+FOOTER_NAME_CHARS = 60  # a scenario name longer than this is cut short in the page footer
+
+
+def header_footer_text(text: str, limit: int = FOOTER_NAME_CHARS) -> str:
+    """User text for a page header or footer: on one line, cut to `limit` characters, every '&' doubled.
+
+    '&' starts a code in header and footer strings (&P page, &N pages, &F file, &"font"...), so a scenario named
+    "R&D &P" must print as such, not as a page number.
+    """
+    line = " ".join(text.split())
+    if len(line) > limit:
+        line = line[: limit - 1].rstrip() + "…"
+    return line.replace("&", "&&")
+
+
+@dataclass(frozen=True)
+class PrintSetup:
+    """How one sheet prints on A4: the cells printed, the orientation, the header rows repeated on every page."""
+
+    last_row: int
+    last_col: int
+    landscape: bool = False
+    repeat_rows: tuple[int, int] | None = None
+    note: str = ""  # printed at the top right of every page, e.g. what the print area leaves out
+
+
+def _print_setup(ws: Any, title: str, scenario_name: str, setup: PrintSetup) -> None:
+    """A4, fit to the page width (as many pages down as needed), the scenario and page number in the footer."""
+    ws.set_paper(9)  # A4
+    if setup.landscape:
+        ws.set_landscape()
+    else:
+        ws.set_portrait()
+    ws.set_margins(left=0.5, right=0.5, top=0.7, bottom=0.7)
+    ws.fit_to_pages(1, 0)
+    ws.print_area(0, 0, setup.last_row, setup.last_col)
+    if setup.repeat_rows is not None:
+        ws.repeat_rows(*setup.repeat_rows)
+    header = f"&L&B{title}&B"
+    if setup.note:
+        header += f"&R&I{setup.note.replace('&', '&&')}&I"
+    ws.set_header(header)
+    ws.set_footer(f"&L{header_footer_text(scenario_name)}&RPage &P of &N")
+
+
+def _lines(text: str, width: float) -> int:
+    """Lines a wrapped text takes in a column `width` characters wide (a little pessimistic: words wrap whole)."""
+    per_line = max(1, int(width * 1.15))
+    return sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
 
 
 def _widths(ws: Any, widths: list[int]) -> None:
@@ -905,21 +1019,36 @@ def _widths(ws: Any, widths: list[int]) -> None:
         ws.set_column(column, column, width)
 
 
+#: TRUE or FALSE for a truth value (TRUE for any number but 0), whether or not the formulas were recalculated.
+_BOOLEAN = '"TRUE";"TRUE";"FALSE"'
+
+
 def _formats(wb: Any) -> dict[str, Any]:
     add = wb.add_format
-    input_style = {"bg_color": "#FFF2CC", "font_color": "#1F3A93", "border": 1, "border_color": "#BFBFBF"}
+    input_style = {
+        "bg_color": "#FFF2CC", "font_color": "#1F3A93", "border": 1, "border_color": "#BFBFBF", "valign": "top"
+    }  # fmt: skip
     return {
         "title": add({"bold": True, "font_size": 14}),
         "bold": add({"bold": True}),
         "header": add({"bold": True, "bottom": 1, "bg_color": "#D9E1F2", "text_wrap": True, "valign": "top"}),
-        "flag": add({"align": "center"}),
+        # A formula's truth value. LibreOffice shows a cached TRUE as 1 (1.000 in a number format) until it
+        # recalculates, so these cells say TRUE or FALSE in so many words, in any application.
+        "flag": add({"align": "center", "num_format": _BOOLEAN}),
+        "bold_flag": add({"bold": True, "num_format": _BOOLEAN}),
+        "note": add({"text_wrap": True, "valign": "top"}),
+        "bold_top": add({"bold": True, "valign": "top"}),
+        "muted_note": add({"font_color": "#7F7F7F", "italic": True}),
+        "sci": add({"num_format": "0.000E+00"}),
         "input": add({**input_style, "num_format": "#,##0.####"}),
         "input_pct": add({**input_style, "num_format": "0.0##%"}),
-        "input_flag": add({**input_style, "num_format": '"TRUE";"TRUE";"FALSE"'}),
-        "muted": add({"font_color": "#7F7F7F", "num_format": "#,##0.####"}),
-        "usd": add({"num_format": "#,##0;[Red]-#,##0"}),
-        "months": add({"num_format": "0.00"}),
-        "pct": add({"num_format": "0.0%"}),
+        "input_flag": add({**input_style, "num_format": _BOOLEAN}),
+        "muted": add({"font_color": "#7F7F7F", "num_format": "#,##0.####", "valign": "top"}),
+        "top": add({"valign": "top"}),
+        # right-aligned, so "not within the horizon" lines up with the numbers around it
+        "usd": add({"num_format": "#,##0;[Red]-#,##0", "align": "right"}),
+        "months": add({"num_format": "0.00", "align": "right"}),
+        "pct": add({"num_format": "0.0%", "align": "right"}),
         "ratio": add({"num_format": '0.00" : 1"'}),
         "factor": add({"num_format": "0.000"}),
         "count": add({"num_format": "0"}),

@@ -23,21 +23,37 @@ RECALC_ALWAYS = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
-def recalculate(paths: list[Path], workdir: Path) -> list[Path]:
-    """Open each workbook in LibreOffice, recalculate every formula, save as .xlsx; return the new paths."""
+def _convert(
+    paths: list[Path], workdir: Path, target: str, folder: str, suffix: str, recalculating: bool = True
+) -> list[Path]:
+    """Open each workbook in LibreOffice and convert it to `target`: recalculating every formula on load, or with
+    LibreOffice's default settings (which show the values cached in the file)."""
     soffice = require_program("soffice", "libreoffice")
-    profile = workdir / "lo-profile"
+    profile = workdir / ("lo-profile" if recalculating else "lo-profile-default")
     (profile / "user").mkdir(parents=True, exist_ok=True)
-    (profile / "user" / "registrymodifications.xcu").write_text(RECALC_ALWAYS)
-    out = workdir / "recalculated"
+    if recalculating:
+        (profile / "user" / "registrymodifications.xcu").write_text(RECALC_ALWAYS)
+    out = workdir / folder
     out.mkdir(exist_ok=True)
     cmd = [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore", "--nolockcheck",
-           "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(out), *map(str, paths)]  # fmt: skip
+           "--convert-to", target, "--outdir", str(out), *map(str, paths)]  # fmt: skip
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=300, check=False)
-    results = [out / p.name for p in paths]
+    results = [out / p.with_suffix(suffix).name for p in paths]
     missing = [p for p in results if not p.exists()]
     assert not missing, f"LibreOffice did not write {missing}: {done.stdout} {done.stderr}"
     return results
+
+
+def recalculate(paths: list[Path], workdir: Path) -> list[Path]:
+    """Open each workbook in LibreOffice, recalculate every formula, save as .xlsx; return the new paths."""
+    return _convert(paths, workdir, "xlsx:Calc MS Excel 2007 XML", "recalculated", ".xlsx")
+
+
+def print_to_pdf(paths: list[Path], workdir: Path, recalculating: bool = True) -> list[Path]:
+    """Print each workbook to PDF as LibreOffice does on paper (print areas, page setup), recalculated on opening
+    or (recalculating=False) as LibreOffice's default settings open it, with the values cached in the file."""
+    folder = "printed" if recalculating else "printed-as-cached"
+    return _convert(paths, workdir, "pdf", folder, ".pdf", recalculating)
 
 
 def named_values(path: Path, prefix: str = "") -> dict[str, Any]:
