@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import ROOT
+from roi import evaluate
+from roi.scenario import FIELDS, dump_scenario, load_scenario
+from tests.conftest import ROOT, SCENARIOS
+from ui import format as short
+from ui import state
+from ui.sidebar import limits
 
 APP = str(ROOT / "app.py")
+
+
+def plain(markdown: str) -> str:
+    """What a reader sees of escaped Markdown: the characters without their backslashes."""
+    return re.sub(r"\\(.)", r"\1", markdown)
 
 
 def start(params: dict[str, str] | None = None) -> AppTest:
@@ -20,7 +32,9 @@ def start(params: dict[str, str] | None = None) -> AppTest:
 
 
 def kpis(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric[:6]}
+    """The headline tiles by label; the delivery-to-AI tile under one name, with or without staff."""
+    tiles = {m.label: m.value for m in at.main.metric[:9]}
+    return {k.replace(" (with staff)", ""): v for k, v in tiles.items()}
 
 
 @pytest.fixture(scope="module")
@@ -29,9 +43,11 @@ def baseline() -> dict[str, str]:
 
 
 def test_opens_on_the_forum_post_case(baseline):
-    assert baseline["Payback"] == "11.77 mo"
-    assert baseline["NPV"] == "$742,489"
+    assert baseline["Payback"] == "11.8 mo"
+    assert baseline["NPV"] == "$742K"
     assert baseline["Delivery : AI"] == "2.25 : 1"
+    assert baseline["Investment (one-time + staff)"] == "$450K"
+    assert baseline["Staff cost, not counted"] == "$624K"
 
 
 # (widget kind, key, new value, a KPI that must change). Sections not counted in the forum post are switched on first.
@@ -92,7 +108,7 @@ def test_optional_streams_switch_on_and_drive_results(baseline, section, key, va
 def test_ranges_are_edited_as_ranges_and_bad_ones_keep_the_last_valid_case(baseline):
     at = start()
     at.number_input(key="w:merges.fix_hours:low").set_value(5.0).run()  # low above likely and high
-    errors = [e.value for e in at.main.error]
+    errors = [plain(e.value) for e in at.main.error]
     assert any("merges.fix_hours: must have low <= likely <= high" in e for e in errors), errors
     assert kpis(at) == baseline  # the previous, valid case is still shown
     assert at.number_input(key="w:merges.fix_hours:low").value == 5.0  # what was typed is not lost
@@ -122,7 +138,7 @@ def test_picker_loads_every_scenario_file():
     at = start()
     assert set(at.selectbox(key="picker").options) == {p.stem for p in (ROOT / "scenarios").glob("*.toml")}
     at.selectbox(key="picker").set_value("series-b").run()
-    assert kpis(at)["Payback"] == "14.41 mo"
+    assert kpis(at)["Payback"] == "14.4 mo"
     assert at.query_params["scenario"] == "series-b"
 
 
@@ -137,14 +153,14 @@ def test_upload_good_and_bad_files(baseline):
     content = (ROOT / "scenarios" / "series-b.toml").read_bytes()
     at.file_uploader(key="upload").upload("series.toml", content, "application/toml").run()
     assert not at.sidebar.error
-    assert kpis(at)["Payback"] == "14.41 mo"
+    assert kpis(at)["Payback"] == "14.4 mo"
 
 
 def test_reset_returns_to_the_loaded_file(baseline):
     at = start()
     at.number_input(key="w:merges.fix_hours:likely").set_value(4.0).run()
     assert kpis(at) != baseline
-    at.button[0].click().run()
+    at.button(key=state.RESET).click().run()
     assert kpis(at) == baseline
 
 
@@ -162,22 +178,36 @@ def test_a_link_reopens_the_same_case():
 
 def test_a_bad_link_parameter_warns_by_name_and_the_rest_loads():
     at = start({"scenario": "forum-post", "merges.fix_hours": "4", "finance.horizon_months": "-3", "merges.nope": "1"})
-    warnings = [w.value for w in at.warning]
+    warnings = [plain(w.value) for w in at.warning]
     assert any("finance.horizon_months" in w and "must be >= 1" in w for w in warnings), warnings
     assert any("merges.nope" in w and "unknown key" in w for w in warnings), warnings
-    assert kpis(at)["Payback"] == "8.83 mo"  # fix hours 4 still applied
+    assert kpis(at)["Payback"] == "8.8 mo"  # fix hours 4 still applied
     unknown = start({"scenario": "no-such-file"})
-    assert any("scenario='no-such-file'" in w.value for w in unknown.warning)
+    assert any("scenario='no-such-file'" in plain(w.value) for w in unknown.warning)
 
 
 def test_uncertainty_view():
     at = start()
     at.session_state["view"] = "Uncertainty"
     at.run()
-    labels = [m.label for m in at.metric]
-    assert "P(payback <= 12 mo)" in labels and "P(NPV > 0)" in labels
+    labels = [m.label for m in at.main.metric[9:]]
+    assert labels == [
+        "Pays back by month 12",
+        "Pays back by month 18",
+        "Pays back by month 24",
+        "Pays back by month 36",
+        "NPV above zero",
+    ]
     headers = [s.value for s in at.subheader]
-    assert "What moves NPV most (tornado)" in headers and "Which number to measure next" in headers
+    assert "What moves NPV most" in headers and "Which number to measure next" in headers
+    assert "Cumulative cash flow across the draws" in headers  # the fan chart
+    assert [b.proto.label for b in at.get("download_button")] == ["Download every draw (CSV)"]
+    tables = [d.value for d in at.dataframe]
+    voi = next(t for t in tables if "Worth knowing exactly" in t.columns)
+    assert list(voi["Input"]) == ["Hours to fix one failed merge"]
+    assert all(re.fullmatch(r"-?\$[\d.,]+[KMB]?", x) for x in voi["Worth knowing exactly"])
+    figures = next(t for t in tables if "Figure" in t.columns)
+    assert "payback_months" not in set(figures["Figure"]) and "Payback" in set(figures["Figure"])
     at.number_input(key="w:merges.fix_hours:low").set_value(3.0)
     at.number_input(key="w:merges.fix_hours:high").set_value(3.0).run()
     at.multiselect(key="ranged:merges").set_value([]).run()
@@ -186,10 +216,10 @@ def test_uncertainty_view():
 
 def test_spend_planner():
     at = start()
-    at.session_state["view"] = "Spend planner"
+    at.session_state["view"] = "Plan"
     at.run()
     at.slider(key="plan:ratio").set_value(3.0).run()
-    assert {m.label: m.value for m in at.metric}["Delivery budget"] == "$600,000"  # 3 x $200,000
+    assert {m.label: m.value for m in at.metric}["Delivery budget"] == "$600K"  # 3 x $200,000
 
 
 def test_compare_two_to_four_scenarios():
@@ -198,8 +228,14 @@ def test_compare_two_to_four_scenarios():
     at.run()
     at.multiselect(key="compare").set_value(["series-b", "enterprise", "forum-post"]).run()
     table = at.dataframe[0].value
-    assert list(table.columns) == ["figure", "series-b", "enterprise", "forum-post"]
-    assert table.set_index("figure").loc["Payback", "series-b"] == "14.41 months"
+    assert list(table.columns) == ["Figure", "series-b", "enterprise", "forum-post"]
+    assert table.set_index("Figure").loc["Payback", "series-b"] == "14.41 months"
+    assert table.set_index("Figure").loc["Staff cost counted"].to_dict() == {
+        "series-b": "yes",
+        "enterprise": "yes",
+        "forum-post": "no",
+    }
+    assert any("horizons differ" in w.value for w in at.warning)  # enterprise looks 60 months ahead
     at.multiselect(key="compare").set_value(["series-b"]).run()
     assert any("at least two" in i.value for i in at.info)
 
@@ -210,7 +246,14 @@ def test_share_view_offers_the_downloads():
     at.run()
     assert not at.exception
     labels = [b.proto.label for b in at.get("download_button")]
-    assert labels == ["Scenario (TOML)", "Monthly cash flow (CSV)", "CFO workbook (XLSX)", "One-page memo (HTML)"]
+    assert labels == [
+        "Scenario (TOML)",
+        "Monthly cash flow (CSV)",
+        "CFO workbook (XLSX)",
+        "One-page memo (HTML)",
+        "One-page memo (PDF)",
+        "Board slides (PPTX)",
+    ]
 
 
 def test_ci_baseline_upload_evidence_and_apply():
@@ -219,15 +262,15 @@ def test_ci_baseline_upload_evidence_and_apply():
     at.run()
     content = (ROOT / "tests" / "fixtures" / "ci" / "runs.csv").read_bytes()
     at.file_uploader(key="ci_upload").upload("runs.csv", content, "text/csv").run()
-    measured = at.dataframe[0].value.set_index("field")["measured"]
-    assert measured["merges.success_rate_before"] == "0.75"
-    assert any("Success rate: 3 succeeded / 4 completed = 75.0%" in m.value for m in at.markdown)
+    measured = at.dataframe[0].value.set_index("Input")["Measured"]
+    assert measured["Main-branch success rate today"] == "75.0 %"
+    assert any("Success rate: 3 succeeded / 4 completed = 75.0%" in t.value for t in at.text)
     at.button(key="ci:apply").click().run()
     assert at.slider(key="w:merges.success_rate_before").value == 0.75
-    assert any("merges.success_rate_before: 0.708 -> 0.75" in s.value for s in at.success)
-    assert any("no [builds] section" in w.value for w in at.warning)
+    assert any("merges.success_rate_before: 0.708 -> 0.75" in plain(s.value) for s in at.success)
+    assert any("no [builds] section" in plain(w.value) for w in at.warning)
     at.file_uploader(key="ci_upload").upload("x.csv", b"nonsense", "text/csv").run()
-    assert any("x.csv: is not a known CI export" in e.value for e in at.error)
+    assert any("x.csv: is not a known CI export" in plain(e.value) for e in at.error)
 
 
 def test_switching_between_number_and_range_keeps_the_edited_value():
@@ -249,7 +292,7 @@ def test_payback_targets_stay_within_the_horizon(horizon, offered):
     assert not at.exception, [e.value for e in at.exception]
     assert at.slider(key="w:finance.horizon_months").value == horizon
     assert [int(o) for o in at.radio(key="mc:target").options] == offered
-    assert any(f"payback = {offered[0]} months" in s.value for s in at.subheader)
+    assert any(f"payback in {offered[0]} months" in s.value for s in at.subheader)
 
 
 def test_a_shorter_horizon_drops_the_targets_beyond_it():
@@ -262,3 +305,247 @@ def test_a_shorter_horizon_drops_the_targets_beyond_it():
     targets = [int(o) for o in at.radio(key="mc:target").options]
     assert targets == [3, 6] and max(targets) <= 6
     assert at.radio(key="mc:target").value in targets  # the 18 chosen before is not kept
+
+
+# ------------------------------------------------------------------ format v2: every input round-trips
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=[p.stem for p in SCENARIOS])
+def test_every_scenario_file_round_trips_through_the_widgets(path):
+    at = start({"scenario": path.stem})
+    loaded = load_scenario(path)
+    assert at.session_state[state.GOOD_TOML] == dump_scenario(loaded)  # nothing dropped, nothing changed
+    summary = evaluate(loaded).summary
+    shown = kpis(at)
+    assert shown["NPV"] == short.money(summary.npv_usd)
+    assert shown["Payback"] == short.months(summary.payback_months)
+    assert shown["Cost in year 1"] == short.money(summary.first_year_cost_usd)
+    assert not at.main.error and not at.warning
+    again = start()  # the same through the picker
+    again.selectbox(key=state.PICKER).set_value(path.stem).run()
+    assert again.session_state[state.GOOD_TOML] == dump_scenario(loaded)
+
+
+def test_every_widget_has_the_registrys_limits():
+    at = start({"scenario": "enterprise-phased"})  # every stream on, ranges in most sections
+    for section in ("team", "ai_tools", "merges", "growth", "finance"):
+        at.multiselect(key=state.ranged_key(section)).set_value([])
+    at.run()
+    checked = set()
+    for widget in [*at.sidebar.number_input, *at.sidebar.slider]:
+        key = widget.key or ""
+        if not key.startswith("w:"):
+            continue
+        path = key[2:].split(":")[0]
+        low, high = limits(FIELDS[path])
+        got = (widget.min, widget.max) if hasattr(widget, "min") else (widget.proto.min, widget.proto.max)
+        assert got == (pytest.approx(low), pytest.approx(high)), path
+        bounds = FIELDS[path].bounds
+        assert bounds.violation(got[0]) is None and bounds.violation(got[1]) is None, path
+        checked.add(path)
+    numeric = {p for p, f in FIELDS.items() if f.kind not in ("flag", "text") and "." in p and ".delivers." not in p}
+    assert numeric <= checked, numeric - checked
+
+
+V2_EDITS = [
+    ("number_input", "w:investments.ci_cd.start_month", 6, "Payback"),
+    ("number_input", "w:investments.testing.build_months", 6, "Payback"),
+    ("toggle", "w:investments.testing.include", False, "Investment (one-time + staff)"),
+    ("slider", "w:team.engineer_time_recapture", 0.5, "NPV"),
+    ("number_input", "w:finance.cost_risk_adjustment", 0.2, "Investment (one-time + staff)"),
+]
+
+
+@pytest.mark.parametrize(("kind", "key", "value", "kpi"), V2_EDITS, ids=[e[1] for e in V2_EDITS])
+def test_format_v2_inputs_drive_the_results(baseline, kind, key, value, kpi):
+    at = start()
+    getattr(at, kind)(key=key).set_value(value).run()
+    assert not at.exception and not at.main.error
+    assert kpis(at)[kpi] != baseline[kpi]
+    assert key[2:] in at.query_params  # and the link records it
+
+
+def test_ramp_and_build_months_can_be_ranges():
+    at = start({"scenario": "forum-post-realistic"})
+    assert at.number_input(key="w:investments.ci_cd.build_months:high").value == 9
+    at.multiselect(key=state.ranged_key("finance")).set_value(["ramp_months"]).run()
+    at.number_input(key="w:finance.ramp_months:high").set_value(12.0).run()
+    assert not at.main.error
+    assert at.query_params["finance.ramp_months"] == "{ low = 6, likely = 6, high = 12 }"
+
+
+def test_a_range_dropped_from_a_correlated_group_keeps_the_case_valid():
+    at = start({"scenario": "forum-post-realistic"})
+    at.multiselect(key=state.ranged_key("builds")).set_value(["builds_per_month", "blocked_fraction"]).run()
+    assert not at.main.error
+    held = at.session_state[state.GOOD_TOML]
+    assert "build_minutes_after" not in held.split("[uncertainty]")[1]
+    assert '"incidents.change_failure_rate_after", "incidents.mttr_hours_after"' in held
+
+
+def test_ranges_are_is_editable():
+    at = start({"scenario": "forum-post-realistic"})
+    at.radio(key=state.RANGES_ARE).set_value("p10_p90").run()
+    assert at.query_params["uncertainty.ranges_are"] == '"p10_p90"'
+
+
+def test_attribution_is_written_only_once_touched():
+    base = load_scenario(ROOT / "scenarios" / "forum-post.toml").attribution()
+    ss = {
+        state.ATTRIBUTION_BASE: base,
+        state.DELIVERS_NAMED: {a: {} for a in base},
+        state.ATTRIBUTION_VERSION: 3,
+    }
+    assert state.delivers_from_widgets(ss) == {a: {} for a in base}  # shares in force, nothing written
+    ss[state.attribution_key(3, "ci_cd")] = {"edited_rows": {0: {state.SHARE_COLUMN: 70.0}}}
+    ss[state.attribution_key(3, "testing")] = {"edited_rows": {0: {state.SHARE_COLUMN: 30.0}}}
+    named = state.delivers_from_widgets(ss)
+    assert {a: v.get("merges") for a, v in named.items()} == {
+        "ci_cd": 0.7,
+        "testing": 0.3,
+        "deployment": 0.0,
+        "observability": 0.0,
+    }
+    assert all(set(v) == {"merges"} for v in named.values())  # the other streams keep the default
+    table = state.attribution_frame(base, "ci_cd").set_index("Stream")[state.SHARE_COLUMN]
+    assert table.to_dict() == {"Failed merges": 50.0, "Build waiting": 100.0, "Incidents": 0.0, "Lead time": 50.0}
+
+
+def test_attribution_tables_show_the_shares_in_force():
+    at = start({"scenario": "forum-post-realistic"})
+    tables = [t.value.set_index("Stream")[state.SHARE_COLUMN] for t in at.sidebar.dataframe]
+    assert len(tables) == 4  # one per area, in the area's section
+    assert tables[1]["Incidents"] == pytest.approx(33.33333333)  # testing
+    assert tables[0]["Build waiting"] == 100.0  # CI/CD
+
+
+def test_shares_that_do_not_sum_to_one_are_refused_by_name(baseline):
+    at = start({"scenario": "forum-post", "investments.ci_cd.delivers.merges": "0.9"})
+    warnings = [plain(w.value) for w in at.warning]
+    assert any("delivers.merges" in w and "must sum to 1" in w for w in warnings), warnings  # the link is refused
+    assert kpis(at) == baseline
+
+
+# ------------------------------------------------------------------ the plan
+
+
+def test_plan_tab_areas_combinations_and_phasing():
+    at = start({"scenario": "enterprise-phased"})
+    at.session_state[state.VIEW] = "Plan"
+    at.run()
+    assert not at.exception
+    areas, combos = at.dataframe[0].value, at.dataframe[1].value
+    assert list(areas["Area"]) == ["CI/CD pipeline", "Automated testing", "Deployment automation", "Observability"]
+    assert "Payback alone" in areas.columns and "payback_months" not in areas.columns
+    assert len(combos) == 15
+    assert combos.iloc[0]["NPV"].startswith("$") and combos.iloc[0]["NPV"][-1] in "KMB"
+    assert all(re.fullmatch(r"-?[\d.]+ %|n/a", x) for x in combos["ROI"])
+    headers = [s.value for s in at.subheader]
+    assert "The schedule and its cost by month" in headers
+    at.number_input(key=state.budget_key(1)).set_value(500_000.0).run()
+    phasing = at.dataframe[2].value.set_index("Area")["Start"]
+    assert set(phasing) <= {"at once", "not funded"} | {f"month {m}" for m in range(1, 61)}
+    at.button(key=state.PLAN_APPLY).click().run()
+    assert any("Applied" in s.value for s in at.success)
+    for area, start_at in phasing.items():
+        key = {"CI/CD pipeline": "ci_cd", "Automated testing": "testing", "Deployment automation": "deployment"}
+        key |= {"Observability": "observability"}
+        funded = at.toggle(key=f"w:investments.{key[area]}.include").value
+        assert funded == (start_at != "not funded")
+        if funded:
+            month = 0 if start_at == "at once" else int(start_at.split()[1])
+            assert at.number_input(key=f"w:investments.{key[area]}.start_month").value == month
+
+
+def test_uncosted_benefit_is_warned():
+    free = {"investments.deployment.one_time": "0", "investments.deployment.engineer_quarters": "0"}
+    at = start({"scenario": "forum-post-realistic", **free})
+    at.session_state[state.VIEW] = "Plan"
+    at.run()
+    assert any("Deployment automation is credited" in w.value and "costs nothing" in w.value for w in at.warning)
+
+
+# ------------------------------------------------------------------ what the CFO sees, and safety
+
+
+def test_the_ask_and_the_ratio_count_staff_when_staff_is_counted():
+    at = start()
+    at.toggle(key="w:finance.include_staff_cost").set_value(True).run()
+    shown = {m.label: m for m in at.main.metric[:9]}
+    assert shown["Staff cost, counted"].value == "$624K"
+    assert shown["Investment (one-time + staff)"].value == "$1.07M"
+    ratio = shown["Delivery : AI (with staff)"]
+    assert ratio.value == "5.37 : 1"  # ($450K + $624K) / $200K
+    assert "Without staff: 2.25 : 1" in ratio.proto.help and "5.37 : 1" in ratio.proto.help
+
+
+CRAFTED = "**URGENT** [x](http://evil) <b>bold</b>"
+
+
+def test_user_text_is_never_markdown():
+    at = start()
+    at.text_input(key=state.NAME).set_value(CRAFTED).run()
+    assert CRAFTED in [t.value for t in at.main.text]
+    assert not any("URGENT" in m.value for m in at.main.markdown)
+
+
+def test_url_parameters_obey_the_files_bounds_and_the_warning_clears_on_reset(baseline):
+    at = start({"scenario": "forum-post", "merges.merges_per_month": "1e300", "name": '"<b>x</b> [y](z)"'})
+    warnings = [plain(w.value) for w in at.warning]
+    assert any("merges.merges_per_month" in w and "must be <= 10000000" in w for w in warnings), warnings
+    assert "<b>x</b> [y](z)" in [t.value for t in at.main.text]
+    assert kpis(at)["NPV"] == baseline["NPV"]
+    at.button(key=state.RESET).click().run()
+    assert not at.warning
+
+
+def test_switching_scenario_over_edits_can_be_undone():
+    at = start()
+    at.number_input(key="w:merges.fix_hours:likely").set_value(3.5).run()
+    edited = at.session_state[state.GOOD_TOML]
+    at.selectbox(key=state.PICKER).set_value("series-b").run()
+    assert kpis(at)["Payback"] == "14.4 mo"
+    at.button(key=state.UNDO_BUTTON).click().run()
+    assert at.session_state[state.GOOD_TOML] == edited
+    assert at.selectbox(key=state.PICKER).value == "forum-post"
+    assert not [b for b in at.button if b.key == state.UNDO_BUTTON]
+
+
+def test_uploading_over_edits_can_be_undone_and_the_limit_is_stated():
+    at = start()
+    assert "at most 1 MB" in at.file_uploader(key=state.UPLOAD).proto.label
+    at.number_input(key="w:merges.fix_hours:likely").set_value(3.5).run()
+    edited = at.session_state[state.GOOD_TOML]
+    content = (ROOT / "scenarios" / "series-b.toml").read_bytes()
+    at.file_uploader(key=state.UPLOAD).upload("series.toml", content, "application/toml").run()
+    assert kpis(at)["Payback"] == "14.4 mo"
+    at.button(key=state.UNDO_BUTTON).click().run()
+    assert at.session_state[state.GOOD_TOML] == edited
+    big = b"# " + b"x" * 1_000_001
+    at.file_uploader(key=state.UPLOAD).upload("big.toml", big, "application/toml").run()
+    assert any("larger than 1 MB" in e.value for e in at.sidebar.error)
+
+
+def test_compare_pins_the_current_edit_with_and_without_staff():
+    at = start()
+    at.session_state[state.VIEW] = "Compare"
+    at.run()
+    at.button(key=state.PIN_STAFF).click().run()
+    table = at.dataframe[0].value.set_index("Figure")
+    name = load_scenario(ROOT / "scenarios" / "forum-post.toml").name
+    with_staff, without = f"pinned: {name}, with staff", f"pinned: {name}, without staff"
+    assert table.loc["Staff cost counted", with_staff] == "yes"
+    assert table.loc["Staff cost counted", without] == "no"
+    assert table.loc["Payback", without] == table.loc["Payback", f"current edit: {name}"]
+
+
+def test_budgets_survive_a_visit_to_another_tab():
+    at = start()
+    at.session_state[state.VIEW] = "Plan"
+    at.run()
+    at.number_input(key=state.budget_key(1)).set_value(300_000.0).run()
+    at.session_state[state.VIEW] = "Cash flow"
+    at.run()
+    at.session_state[state.VIEW] = "Plan"
+    at.run()
+    assert at.number_input(key=state.budget_key(1)).value == 300_000.0

@@ -1,0 +1,1 @@
+"""The page outside app.py: cached calls into roi, widget state, the sidebar and one module per view."""

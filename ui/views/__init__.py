@@ -1,0 +1,1 @@
+"""One module per tab, each a function of an explicit `PageState`."""

@@ -1,0 +1,43 @@
+"""The share link and the downloads (each built only when clicked, none rerunning the page)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+
+import streamlit as st
+
+from ui import cache, state
+from ui.state import PageState
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+
+
+def view(page: PageState) -> None:
+    st.subheader("Share")
+    st.write("The page's address holds every input that differs from the loaded file: copy it to share this case.")
+    st.code("?" + "&".join(f"{k}={v}" for k, v in page.share_params.items()), language=None)
+    st.subheader("Download")
+    name = page.scenario.name
+    stem = "".join(c if c.isalnum() or c in "-_" else "-" for c in name)[:60].strip("-") or "scenario"
+    # The files are built only when clicked (a callable as data: the browser asks the server for the file by an id
+    # this run registered). A click must not rerun the page (on_click="ignore"): a rerun registers new ids and drops
+    # this run's, and when it finishes before the browser's file request is served, the click gets "Deferred file
+    # ... not found" and no file. Nothing in the file depends on the click, so nothing needs the rerun.
+    text = page.toml_text
+    buttons: list[tuple[str, str | Callable[[], bytes], str, str, str]] = [
+        ("Scenario (TOML)", text, f"{stem}.toml", "application/toml", state.DL_TOML),
+        ("Monthly cash flow (CSV)", partial(cache.download_bytes, text, "csv"), f"{stem}.csv", "text/csv",
+         state.DL_CSV),
+        ("CFO workbook (XLSX)", partial(cache.download_bytes, text, "xlsx"), f"{stem}.xlsx", XLSX, state.DL_XLSX),
+        ("One-page memo (HTML)", partial(cache.download_bytes, text, ".html"), f"{stem}-memo.html", "text/html",
+         state.DL_MEMO),
+        ("One-page memo (PDF)", partial(cache.download_bytes, text, ".pdf"), f"{stem}-memo.pdf", "application/pdf",
+         state.DL_PDF),
+        ("Board slides (PPTX)", partial(cache.download_bytes, text, ".pptx"), f"{stem}-slides.pptx", PPTX,
+         state.DL_SLIDES),
+    ]  # fmt: skip
+    for row in (buttons[:3], buttons[3:]):
+        for column, (label, data, file_name, mime, key) in zip(st.columns(3), row, strict=True):
+            column.download_button(label, data, file_name, mime, key=key, on_click="ignore")

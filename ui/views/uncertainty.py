@@ -1,0 +1,122 @@
+"""Monte Carlo over the ranges: the fan of cumulative cash flow, the odds, what moves NPV, what to measure next."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from roi import charts
+from roi.figures import FIGURES
+from roi.scenario import FIELDS
+from ui import cache, state
+from ui import format as short
+from ui.state import PageState
+from ui.views.common import chart, draw
+
+PAYBACK_TARGETS = (12, 18)  # months, offered for break-even when the horizon reaches them
+
+
+def payback_targets(horizon_months: int) -> list[int]:
+    """The payback targets offered for break-even: 12 and 18 months where the horizon reaches them, else half the
+    horizon and the horizon itself (a payback past the horizon is never reached, so no target beyond it is offered)."""
+    within = [t for t in PAYBACK_TARGETS if t <= horizon_months]
+    return within or sorted({max(1, (horizon_months + 1) // 2), horizon_months})
+
+
+def show_input(path: str, x: float | None) -> str:
+    if x is None:
+        return "none in range"
+    spec = FIELDS.get(path)
+    return spec.show(x) if spec is not None else f"{x:,.4g}"
+
+
+def view(page: PageState) -> None:
+    scenario = page.scenario
+    if not scenario.ranged_inputs():
+        st.info("No input has a three-point range, so there is no uncertainty to show. Add ranges in the sidebar.")
+        return
+    horizon = scenario.finance.horizon_months
+    c1, c2, c3 = st.columns(3)
+    draws = int(c1.select_slider("Draws", [1_000, 10_000, 50_000], value=10_000, key=state.MC_DRAWS))
+    seed = int(c2.number_input("Seed", 0, 2**31 - 1, 0, key=state.MC_SEED))
+    target = c3.radio("Payback target (months)", payback_targets(horizon), horizontal=True, key=state.MC_TARGET)
+    sim = cache.simulated(page.toml_text, draws, seed)
+    summary = sim.summary()
+    st.subheader("The odds")
+    st.caption(f"Share of the {draws:,} draws that pay back by each month (the horizon is {horizon} months).")
+    odds = [(f"Pays back by month {t}", sim.prob_payback_within(t)) for t in (12, 18, 24) if t < horizon]
+    odds += [(f"Pays back by month {horizon}", sim.prob_payback_within(horizon))]
+    odds += [("NPV above zero", float(summary["prob_npv_positive"]))]
+    for column, (label, p) in zip(st.columns(len(odds)), odds, strict=True):
+        column.metric(label, f"{p * 100:.0f} %")
+    st.subheader("Cumulative cash flow across the draws")
+    st.caption("The band holds the middle 80 % of draws (P10 to P90); the line is the median.")
+    draw(cache.fan(page.toml_text, draws, seed))
+    st.subheader("When it pays back")
+    chart(charts.payback_distribution_chart(sim))
+    shows = {
+        "payback_months": short.months,
+        "discounted_payback_months": short.months,
+        "npv_usd": short.money,
+        "irr_annual": short.pct,
+        "roi": short.pct,
+    }
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "Figure": FIGURES[k].label,
+                    **{
+                        q.upper() if q != "mean" else "Mean": show(summary[k][q]) for q in ("p10", "p50", "p90", "mean")
+                    },
+                }
+                for k, show in shows.items()
+            ]
+        ),
+        hide_index=True,
+    )
+    st.download_button(
+        "Download every draw (CSV)", cache.draws_csv(page.toml_text, draws, seed), "draws.csv", "text/csv",
+        key=state.DL_DRAWS, on_click="ignore", icon=":material/download:",
+    )  # fmt: skip
+    tornado, breaks = cache.sensitivity(page.toml_text, float(target))
+    st.subheader("What moves NPV most")
+    chart(charts.tornado_chart(tornado, page.result.summary.npv_usd))
+    st.subheader(f"Break-even values (payback in {target} months, NPV zero)")
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "Input": charts.input_label(b.input),
+                    "As entered": show_input(b.input, b.likely),
+                    f"Payback in {target} mo": show_input(b.input, b.for_payback_target),
+                    "NPV zero": show_input(b.input, b.for_npv_zero),
+                    "Searched": f"{show_input(b.input, b.search_low)} to {show_input(b.input, b.search_high)}",
+                }
+                for b in breaks
+            ]
+        ),
+        hide_index=True,
+    )
+    st.subheader("Which number to measure next")
+    voi, evpi = cache.value_of_information(page.toml_text, draws, seed)
+    if evpi == 0:
+        st.caption(
+            "The decision does not hinge on any single estimate: NPV has the same sign in every draw. The share of "
+            "the NPV spread each input explains says which to pin down for a tighter figure."
+        )
+    else:
+        st.caption(
+            f"Knowing every input exactly would be worth {short.money(evpi)} to the invest-or-not decision; "
+            "each row is what knowing that one input exactly would be worth."
+        )
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Input": [charts.input_label(p) for p in voi["input"]],
+                "Worth knowing exactly": [short.money(x) for x in voi["evppi_usd"]],
+                "Share of the NPV spread it explains": [short.pct(x) for x in voi["variance_share"]],
+            }
+        ),
+        hide_index=True,
+    )
