@@ -1,6 +1,6 @@
 """Monte Carlo memory: 1,000,000 draws x 240 months must peak under 1 GB.
 
-Each figure is the peak resident memory of a fresh Python process (ru_maxrss), so numpy's allocations count.
+Each figure is the peak resident memory of a fresh Python process (VmHWM), so numpy's allocations count.
 The baseline, measured in the same run, is the unchunked path (every draw's flows at once) on 50,000 draws,
 scaled per draw to 1,000,000 (it grows linearly with draws; the first version ran out of memory there).
 """
@@ -19,16 +19,20 @@ BASELINE_DRAWS = 50_000
 LIMIT_MB = 1024
 
 _PROGRAM = """
-import resource, sys
+import sys
 import roi.model as model
 import roi.uncertainty as u
 from roi import load_scenario
 if sys.argv[2] == "unchunked":
     model.CHUNK_CELLS = 10**12
 scenario = load_scenario(sys.argv[3], ["finance.horizon_months=240"])
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+def peak_kb():  # VmHWM belongs to this process's memory map; ru_maxrss would carry the parent's peak over exec
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+before = peak_kb()
 u.simulate(scenario, int(sys.argv[1]), 1)
-print(before / 1024, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+print(before / 1024, peak_kb() / 1024)
 """
 
 
