@@ -323,6 +323,7 @@ def sensitivity(
     tornado = uncertainty.tornado(scenario)
     breaks = uncertainty.break_even(scenario, target_months)
     voi = uncertainty.value_of_information(sim)
+    decisions = uncertainty.area_decisions(sim)
     if as_json:
         data = {
             "scenario": scenario.name,
@@ -331,6 +332,7 @@ def sensitivity(
             "break_even": [asdict(b) for b in breaks],
             "value_of_information": _records(voi),
             "evpi_usd": uncertainty.expected_value_of_perfect_information(sim),
+            "area_decisions": _records(decisions),
         }
         print_json(data)
         return
@@ -346,6 +348,14 @@ def sensitivity(
     for r in _records(voi):
         share = f"explains {r['variance_share']:.0%} of NPV variance"
         typer.echo(f"  {r['input']:<38} EVPPI {fmt.money(r['evppi_usd']):>12}  {share}")
+    typer.echo("Fund or not, area by area (the area's NPV alone across the draws; EVPI: what knowing every input")
+    typer.echo("exactly is worth to that decision):")
+    for r in _records(decisions):
+        decision = "fund" if r["fund"] else "do not fund"
+        typer.echo(
+            f"  {AREA_LABELS[r['area']]:<38} expected NPV {fmt.money(r['expected_npv_usd']):>12}  "
+            f"P(NPV > 0) {fmt.pct(r['prob_npv_positive']):>6}  {decision:<11}  EVPI {fmt.money(r['evpi_usd'])}"
+        )
 
 
 def _simulate(scenario: Scenario, draws: int, seed: int) -> uncertainty.Simulation:

@@ -112,6 +112,7 @@ class CostTerm:
     kind: str  # one_time, staff or recurring
     amount_usd: Array  # (draws,)
     pattern: Array  # share of the amount in each month, (draws or 1, months)
+    area: str = ""  # the area it belongs to
 
 
 def _spread(terms: list[CostTerm], shape: tuple[int, ...]) -> Array:
@@ -238,11 +239,11 @@ def cash_flows(scenario: Scenario, values: Values | None = None) -> Flows:
         totals["one_time"] += one_time
         totals["staff"] += staff
         totals["recurring"] += recurring
-        terms.append(CostTerm("one_time", one_time, (row == start).astype(np.float64)))
+        terms.append(CostTerm("one_time", one_time, (row == start).astype(np.float64), area))
         if staff_counted:
             spread = np.where(build > 0, ((row > start) & (row <= go_live)) / np.maximum(build, 1), row == start)
-            terms.append(CostTerm("staff", staff, spread))
-        terms.append(CostTerm("recurring", recurring / 12, (row >= start + 1).astype(np.float64)))
+            terms.append(CostTerm("staff", staff, spread, area))
+        terms.append(CostTerm("recurring", recurring / 12, (row >= start + 1).astype(np.float64), area))
 
     # sum over streams of S_s x sum over areas of live_a x w_as = sum over areas of live_a x (the area's benefit)
     if all(live[a].shape[0] == 1 for a in AREAS):  # every draw shares the schedule: one matrix product
@@ -332,6 +333,21 @@ def metrics(flows: Flows, annual_discount_rate: float, *, with_irr: bool = True)
         peak_funding_usd=finance.peak_funding(net, cumulative),
         cost_by_year_usd=finance.by_plan_year(cost),
     )
+
+
+def area_npvs(flows: Flows, annual_discount_rate: float) -> dict[str, Array]:
+    """Each area's own NPV per draw, from flows in which every area is included: the present value of its benefit
+    (its live share, growth and its benefit) less that of its cost terms. They sum to the NPV of the flows."""
+    factors = finance.discount_factors(finance.monthly_rate(annual_discount_rate), flows.months.size)
+    out = {}
+    for area in AREAS:
+        live = flows.live_share[area] * flows.growth_factor  # (draws or 1, months)
+        pv = (live @ factors) * flows.area_benefit_usd[area]
+        for term in flows.cost_terms:
+            if term.area == area:
+                pv = pv - term.amount_usd * (term.pattern @ factors)
+        out[area] = pv
+    return out
 
 
 #: Draws x months held at once: about 8 MB per month-by-month array, so memory stays flat however many draws.

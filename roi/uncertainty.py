@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import functools
 import math
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
@@ -17,8 +18,8 @@ from numpy.typing import NDArray
 from scipy import optimize, special
 
 from roi.fields import Bounds
-from roi.model import Metrics, cash_flows, chunked_metrics, likely_values, metrics
-from roi.scenario import FIELDS, Correlated, Range, Scenario, correlation_matrix, field_bounds
+from roi.model import CHUNK_CELLS, Metrics, area_npvs, cash_flows, chunked_metrics, likely_values, metrics
+from roi.scenario import AREAS, FIELDS, Correlated, Range, Scenario, correlation_matrix, field_bounds
 
 Array = NDArray[np.float64]
 PERT_LAMBDA = 4.0
@@ -211,13 +212,6 @@ def simulate(scenario: Scenario, draws: int = DEFAULT_DRAWS, seed: int = 0) -> S
     return Simulation(scenario, draws, seed, values, chunked_metrics(scenario, values))
 
 
-def _probe(scenario: Scenario, path: str, candidates: Array) -> Metrics:
-    """Metrics with one input set to each candidate value and every other input at its likely value."""
-    values: dict[str, Any] = dict(likely_values(scenario))
-    values[path] = candidates
-    return metrics(cash_flows(scenario, values), scenario.finance.annual_discount_rate, with_irr=False)
-
-
 def tornado(scenario: Scenario) -> pd.DataFrame:
     """For each ranged input: NPV and payback at its low and its high, others at likely, largest NPV swing first."""
     ranged = scenario.ranged_inputs()
@@ -275,31 +269,94 @@ def _crossings(y: Array) -> NDArray[np.intp]:
     return np.flatnonzero(sign[:-1] * sign[1:] <= 0)
 
 
-def _root(
-    scenario: Scenario, path: str, grid: Array, y: Array, residual: Any, tolerance: float, points: int = 65
-) -> float | None:
-    """The first value on the grid where residual is zero to within `tolerance`, or None.
+@dataclass
+class _Search:
+    """One break-even search: the sign changes of a residual over one input's grid, narrowed one at a time."""
 
-    Each sign change of the residual is narrowed by nested grids until the cell is as small as floating point
-    allows; its better end is kept only if plugged back in it meets the tolerance (a jump of the residual,
-    such as payback leaping from 20 months to never, is a sign change but no root).
+    path: str
+    residual: Callable[[Metrics], Array]
+    tolerance: float
+    cells: list[tuple[float, float, float, float]]  # (lo, hi, y_lo, y_hi) of each sign change, in grid order
+    lo: float = 0.0
+    hi: float = 0.0
+    y_lo: float = 0.0
+    y_hi: float = 0.0
+    rounds: int = 0
+    stalled: bool = False
+    done: bool = False
+    value: float | None = None
+
+    def next_cell(self) -> None:
+        if not self.cells:
+            self.done = True
+            return
+        self.lo, self.hi, self.y_lo, self.y_hi = self.cells.pop(0)
+        self.rounds, self.stalled = 0, False
+
+    def narrowed(self) -> bool:
+        """Whether this cell needs no more rounds: a root hit, a cell at float precision, no inner sign change."""
+        tiny = self.hi - self.lo <= 4 * np.spacing(max(abs(self.lo), abs(self.hi), 1e-300))
+        return self.stalled or self.rounds >= 12 or self.y_lo == 0 or self.y_hi == 0 or bool(tiny)
+
+    def settle(self) -> None:
+        """Finish narrowed cells: keep the better end if, plugged back in, it meets the tolerance (a jump of the
+        residual, such as payback leaping from 20 months to never, is a sign change but no root); else go on."""
+        while not self.done and self.narrowed():
+            value, gap = (self.lo, self.y_lo) if abs(self.y_lo) <= abs(self.y_hi) else (self.hi, self.y_hi)
+            if abs(gap) <= self.tolerance:
+                self.value, self.done = value, True
+            else:
+                self.next_cell()
+
+
+def _rows(m: Metrics, rows: slice) -> Metrics:
+    return Metrics(**{f.name: getattr(m, f.name)[rows] for f in fields(Metrics)})
+
+
+def _probe_many(scenario: Scenario, probes: list[tuple[str, Array]]) -> list[Metrics]:
+    """Metrics for several one-input probes in one pass: each (path, candidates) with every other input likely."""
+    base = likely_values(scenario)
+    total = sum(c.size for _, c in probes)
+    values: dict[str, Any] = dict(base)
+    for path, _ in probes:
+        values[path] = np.full(total, base[path])
+    spans, at = [], 0
+    for path, candidates in probes:
+        values[path][at : at + candidates.size] = candidates
+        spans.append(slice(at, at + candidates.size))
+        at += candidates.size
+    m = metrics(cash_flows(scenario, values), scenario.finance.annual_discount_rate, with_irr=False)
+    return [_rows(m, span) for span in spans]
+
+
+def _roots(scenario: Scenario, searches: list[_Search], points: int = 65) -> None:
+    """Narrow every search's sign changes by nested grids of `points`, all searches in one model pass a round.
+
+    A search takes its sign changes in order and stops at the first whose better end meets its tolerance; a cell
+    is narrowed for at most 12 rounds (64 cells a round shrink any cell below float precision).
     """
-    for i in _crossings(y):
-        lo, hi, y_lo, y_hi = float(grid[i]), float(grid[i + 1]), float(y[i]), float(y[i + 1])
-        for _ in range(12):  # 64 cells a round: 12 rounds shrink any cell below float precision
-            if y_lo == 0 or y_hi == 0 or hi - lo <= 4 * np.spacing(max(abs(lo), abs(hi), 1e-300)):
-                break
-            fine = np.linspace(lo, hi, points)
-            y_fine = residual(_probe(scenario, path, fine))
+    for search in searches:
+        search.next_cell()
+        search.settle()
+    while active := [s for s in searches if not s.done]:
+        grids = [np.linspace(s.lo, s.hi, points) for s in active]
+        for search, fine, m in zip(
+            active, grids, _probe_many(scenario, [(s.path, g) for s, g in zip(active, grids, strict=True)]), strict=True
+        ):
+            y_fine = search.residual(m)
             inner = _crossings(y_fine)
+            search.rounds += 1
             if inner.size == 0:
-                break
-            j = int(inner[0])
-            lo, hi, y_lo, y_hi = float(fine[j]), float(fine[j + 1]), float(y_fine[j]), float(y_fine[j + 1])
-        value, gap = (lo, y_lo) if abs(y_lo) <= abs(y_hi) else (hi, y_hi)
-        if abs(gap) <= tolerance:
-            return value
-    return None
+                search.stalled = True
+            else:
+                j = int(inner[0])
+                search.lo, search.hi = float(fine[j]), float(fine[j + 1])
+                search.y_lo, search.y_hi = float(y_fine[j]), float(y_fine[j + 1])
+            search.settle()
+
+
+def _cells(grid: Array, y: Array) -> list[tuple[float, float, float, float]]:
+    return [(float(grid[i]), float(grid[i + 1]), float(y[i]), float(y[i + 1])) for i in _crossings(y)]
 
 
 @dataclass(frozen=True)
@@ -331,17 +388,20 @@ def break_even(scenario: Scenario, target_months: float = 12.0, points: int = 51
     def npv(m: Metrics) -> Array:
         return m.npv_usd
 
+    ranges = {path: _search_range(scenario, path) for path in BREAK_EVEN_INPUTS}
+    grids = {path: np.linspace(lo, hi, points) for path, (lo, hi) in ranges.items()}
+    coarse = dict(zip(BREAK_EVEN_INPUTS, _probe_many(scenario, list(grids.items())), strict=True))
+    searches: dict[tuple[str, str], _Search] = {}
     for path in BREAK_EVEN_INPUTS:
-        lo, hi = _search_range(scenario, path)
-        grid = np.linspace(lo, hi, points)
-        coarse = _probe(scenario, path, grid)
-        for_payback = (
-            _root(scenario, path, grid, payback_gap(coarse), payback_gap, PAYBACK_TOLERANCE_MONTHS)
-            if reachable
-            else None
-        )
-        for_npv = _root(scenario, path, grid, npv(coarse), npv, NPV_TOLERANCE_USD)
-        out.append(BreakEven(path, base[path], lo, hi, for_payback, for_npv))
+        if reachable:
+            gap = payback_gap(coarse[path])
+            searches[path, "payback"] = _Search(path, payback_gap, PAYBACK_TOLERANCE_MONTHS, _cells(grids[path], gap))
+        searches[path, "npv"] = _Search(path, npv, NPV_TOLERANCE_USD, _cells(grids[path], npv(coarse[path])))
+    _roots(scenario, list(searches.values()))
+    for path in BREAK_EVEN_INPUTS:
+        lo, hi = ranges[path]
+        for_payback = searches[path, "payback"].value if reachable else None
+        out.append(BreakEven(path, base[path], lo, hi, for_payback, searches[path, "npv"].value))
     return out
 
 
@@ -406,3 +466,46 @@ def expected_value_of_perfect_information(simulation: Simulation) -> float:
     """EVPI: what knowing every input exactly is worth for the invest-or-not decision."""
     npv = simulation.metrics.npv_usd
     return float(np.maximum(npv, 0).mean() - max(float(npv.mean()), 0.0))
+
+
+def area_npv_draws(simulation: Simulation) -> dict[str, Array]:
+    """Each area's NPV alone in every draw (the same drawn inputs, only that area funded).
+
+    The plan's NPV is the sum of its areas' NPVs, so an area's NPV alone is also what adding it to, or dropping
+    it from, the rest of the plan changes: the stake of its fund-or-not decision.
+    """
+    values = dict(simulation.inputs)
+    for area in AREAS:
+        values[f"investments.{area}.include"] = 1.0  # every area's own flows, whatever the plan funds
+    scenario = simulation.scenario
+    n = simulation.draws
+    size = max(1, CHUNK_CELLS // (scenario.finance.horizon_months + 1))
+    out = {area: np.empty(n) for area in AREAS}
+    for start in range(0, n, size):
+        part = {k: (v[start : start + size] if np.ndim(v) else v) for k, v in values.items()}
+        for area, npv in area_npvs(cash_flows(scenario, part), scenario.finance.annual_discount_rate).items():
+            out[area][start : start + size] = npv
+    return out
+
+
+def area_decisions(simulation: Simulation) -> pd.DataFrame:
+    """Each area's fund-or-not decision under uncertainty, and what perfect information is worth to it.
+
+    With what is known now the area is worth funding when its expected NPV is above zero. Knowing every input
+    exactly, one would fund it only in the draws where its NPV is above zero, so the value of perfect information
+    for the decision is EVPI = E[max(NPV, 0)] - max(E[NPV], 0): zero when the area pays in every draw or in none.
+    One row per area: `area, expected_npv_usd, prob_npv_positive, fund, evpi_usd`.
+    """
+    rows = []
+    for area, npv in area_npv_draws(simulation).items():
+        expected = float(npv.mean())
+        rows.append(
+            {
+                "area": area,
+                "expected_npv_usd": expected,
+                "prob_npv_positive": float(np.mean(npv > 0)),
+                "fund": expected > 0,
+                "evpi_usd": max(float(np.maximum(npv, 0).mean()) - max(expected, 0.0), 0.0),
+            }
+        )
+    return pd.DataFrame(rows, columns=["area", "expected_npv_usd", "prob_npv_positive", "fund", "evpi_usd"])

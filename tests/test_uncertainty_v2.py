@@ -229,3 +229,79 @@ def test_draws_are_finite_and_json_is_strict(runner):
     data = json.loads(result.output, parse_constant=lambda c: (_ for _ in ()).throw(AssertionError(c)))
     assert 0 <= data["prob_payback_within_months"]["horizon"] <= 1
     assert not math.isnan(data["npv_usd"]["p50"])
+
+
+# --- each area's fund-or-not decision -------------------------------------------------------------------------
+
+
+def test_each_areas_npv_per_draw_is_that_draw_evaluated_with_the_area_alone():
+    # Independent of the vectorized path: pin every ranged input to one draw's value, fund only the area, and
+    # read the deterministic model's "area alone" NPV. A drawn build time above the plan costs staff in
+    # proportion, so pinning it moves the overrun into the engineer-quarters.
+    from roi.uncertainty import area_npv_draws
+
+    scenario = load_scenario(REALISTIC)
+    sim = simulate(scenario, 5, 11)
+    per_area = area_npv_draws(sim)
+    ranged = scenario.ranged_inputs()
+    for i in range(sim.draws):
+        pinned = {p: float(np.asarray(sim.inputs[p])[i]) for p in ranged}
+        for area in ("ci_cd", "testing", "deployment", "observability"):
+            key = f"investments.{area}"
+            if f"{key}.build_months" in ranged:
+                planned = ranged[f"{key}.build_months"].likely
+                drawn = pinned[f"{key}.build_months"]
+                pinned[f"{key}.build_months"] = int(drawn)
+                quarters = pinned.get(
+                    f"{key}.engineer_quarters", float(np.asarray(sim.inputs[f"{key}.engineer_quarters"]))
+                )
+                pinned[f"{key}.engineer_quarters"] = quarters * drawn / planned
+        alone = evaluate(with_values(scenario, pinned)).summary.areas
+        for area, npv in per_area.items():
+            assert npv[i] == pytest.approx(alone[area].npv_usd, rel=1e-9, abs=1e-3), (i, area)
+        # the plan's NPV is the sum of its areas' NPVs, draw by draw
+        assert sum(npv[i] for npv in per_area.values()) == pytest.approx(sim.metrics.npv_usd[i], rel=1e-9, abs=1e-3)
+
+
+def test_area_decisions_against_a_brute_force_over_the_draws():
+    from roi.uncertainty import area_decisions, area_npv_draws
+
+    sim = simulate(load_scenario(REALISTIC), 4_000, 3)
+    table = area_decisions(sim).set_index("area")
+    for area, npv in area_npv_draws(sim).items():
+        values = [float(x) for x in npv]
+        expected = sum(values) / len(values)
+        with_knowledge = sum(max(x, 0.0) for x in values) / len(values)  # fund exactly where it pays
+        row = table.loc[area]
+        assert row["expected_npv_usd"] == pytest.approx(expected, rel=1e-12)
+        assert row["prob_npv_positive"] == sum(x > 0 for x in values) / len(values)
+        assert bool(row["fund"]) is (expected > 0)
+        assert row["evpi_usd"] == pytest.approx(with_knowledge - max(expected, 0.0), rel=1e-9, abs=1e-6)
+    # on the realistic case testing is a coin toss (funded, but it loses in a large share of draws), so knowing
+    # more is worth real money to that decision; CI/CD pays in nearly every draw and deployment in nearly none
+    assert 0.3 < table.loc["testing", "prob_npv_positive"] < 0.9
+    assert table.loc["testing", "evpi_usd"] > 10 * max(
+        table.loc["ci_cd", "evpi_usd"], table.loc["deployment", "evpi_usd"]
+    )
+
+
+def test_an_area_that_pays_in_every_draw_or_in_none_has_no_value_of_information():
+    from roi.uncertainty import area_decisions
+
+    table = area_decisions(simulate(load_scenario(FORUM), 2_000, 0)).set_index("area")  # fix hours ranged
+    assert list(table["prob_npv_positive"]) == [1.0, 1.0, 0.0, 0.0]
+    assert list(table["evpi_usd"]) == [0.0, 0.0, 0.0, 0.0]
+    assert list(table["fund"]) == [True, True, False, False]
+
+
+def test_sensitivity_reports_each_areas_decision(runner):
+    import json
+
+    result = runner.invoke(app, ["sensitivity", str(REALISTIC), "--draws", "2000", "--json"])
+    assert result.exit_code == 0, result.output
+    rows = {r["area"]: r for r in json.loads(result.output)["area_decisions"]}
+    assert set(rows) == {"ci_cd", "testing", "deployment", "observability"}
+    assert rows["ci_cd"]["fund"] is True and rows["deployment"]["fund"] is False
+    text = runner.invoke(app, ["sensitivity", str(REALISTIC), "--draws", "2000"]).output
+    assert "Fund or not, area by area" in text
+    assert "Automated testing" in text
