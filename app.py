@@ -79,10 +79,6 @@ if state.BASE_TOML not in st.session_state:
 state.keep_widget_state()
 
 toml_text, input_problems = current_case()
-with st.sidebar:
-    sidebar.source()
-    sidebar.inputs(input_problems)
-
 scenario = loads_scenario(toml_text)
 share_from = st.session_state[state.BASE_FILE] or DEFAULT_FILE
 params = {explore.SCENARIO_PARAM: share_from, **explore.share_params(cache.file_scenario(share_from), scenario)}
@@ -100,7 +96,12 @@ page = state.PageState(
     picked=st.session_state[state.PICKED],
 )
 
+# The answer first, then the inputs: the widgets already hold this run's values, and the KPIs reach the browser
+# before the sidebar's many widgets do.
 headline.view(page, st.session_state.get(state.WARNINGS, []), input_problems)
+with st.sidebar:
+    sidebar.source()
+    sidebar.inputs(input_problems)
 
 # Only the open tab computes: tabs report which one is open, so a slider move reruns one view, not six.
 for tab, view in zip(st.tabs(list(TABS), key=state.VIEW, on_change="rerun"), TABS.values(), strict=True):

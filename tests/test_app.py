@@ -22,10 +22,14 @@ def plain(markdown: str) -> str:
     return re.sub(r"\\(.)", r"\1", markdown)
 
 
-def start(params: dict[str, str] | None = None) -> AppTest:
+def start(params: dict[str, str] | None = None, *, open_sections: bool = True) -> AppTest:
+    """The page on a first visit; with every sidebar section open (as a user who opened them), unless asked not to."""
     at = AppTest.from_file(APP, default_timeout=60)
     for key, value in (params or {}).items():
         at.query_params[key] = value
+    if open_sections:
+        for section in state.SECTIONS:
+            at.session_state[state.section_open_key(section)] = True
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
@@ -203,7 +207,13 @@ def test_uncertainty_view():
     assert "Cumulative cash flow across the draws" in headers  # the fan chart
     assert [b.proto.label for b in at.get("download_button")] == ["Download every draw (CSV)"]
     tables = [d.value for d in at.dataframe]
-    voi = next(t for t in tables if "Worth knowing exactly" in t.columns)
+    voi = next(t for t in tables if "Input" in t.columns and "Worth knowing exactly" in t.columns)
+    decisions = next(t for t in tables if "Area" in t.columns).set_index("Area")
+    expected = evaluate(load_scenario(ROOT / "scenarios" / "forum-post.toml")).summary.areas
+    # the founding case: CI/CD and testing pay in every draw, deployment and observability in none (no incidents)
+    assert list(decisions["With what is known now"]) == ["fund", "fund", "do not fund", "do not fund"]
+    assert list(decisions["Chance its NPV is above zero"]) == ["100.0 %", "100.0 %", "0.0 %", "0.0 %"]
+    assert decisions.loc["Deployment automation", "Expected NPV alone"] == short.money(expected["deployment"].npv_usd)
     assert list(voi["Input"]) == ["Hours to fix one failed merge"]
     assert all(re.fullmatch(r"-?\$[\d.,]+[KMB]?", x) for x in voi["Worth knowing exactly"])
     figures = next(t for t in tables if "Figure" in t.columns)
@@ -407,7 +417,7 @@ def test_attribution_is_written_only_once_touched():
         "observability": 0.0,
     }
     assert all(set(v) == {"merges"} for v in named.values())  # the other streams keep the default
-    table = state.attribution_frame(base, "ci_cd").set_index("Stream")[state.SHARE_COLUMN]
+    table = state.attribution_frame(base["ci_cd"]).set_index("Stream")[state.SHARE_COLUMN]
     assert table.to_dict() == {"Failed merges": 50.0, "Build waiting": 100.0, "Incidents": 0.0, "Lead time": 50.0}
 
 
@@ -549,3 +559,48 @@ def test_budgets_survive_a_visit_to_another_tab():
     at.session_state[state.VIEW] = "Plan"
     at.run()
     assert at.number_input(key=state.budget_key(1)).value == 300_000.0
+
+
+# ------------------------------------------------------------------ lazy sections
+
+
+def test_only_open_sections_draw_their_widgets_and_closed_ones_keep_their_values(baseline):
+    at = start(open_sections=False)
+    drawn = {w.key.split(":")[1].split(".")[0] for w in [*at.sidebar.number_input, *at.sidebar.slider]}
+    assert drawn == set(state.OPEN_AT_FIRST), drawn  # failed merges and finance, as on a first visit
+    at.session_state[state.section_open_key("team")] = True
+    at.run()
+    at.number_input(key="w:team.loaded_hourly_rate").set_value(200.0).run()
+    changed = kpis(at)
+    assert changed["Payback"] != baseline["Payback"]
+    at.session_state[state.section_open_key("team")] = False
+    at.run()
+    assert not [w for w in at.sidebar.number_input if w.key == "w:team.loaded_hourly_rate"]  # not drawn
+    assert at.session_state["w:team.loaded_hourly_rate"] == 200.0
+    assert kpis(at) == changed  # and still in force
+    assert at.query_params["team.loaded_hourly_rate"] == "200"
+
+
+def test_kept_shares_outlive_their_table():
+    # the table's on_change folds its edits into the kept shares; a closed section's table is gone, its shares not
+    base = load_scenario(ROOT / "scenarios" / "forum-post.toml").attribution()
+    ss = {
+        state.ATTRIBUTION_BASE: base,
+        state.DELIVERS_NAMED: {a: {} for a in base},
+        state.ATTRIBUTION_VERSION: 1,
+        state.ATTRIBUTION_KEPT: {"ci_cd": {"merges": 0.6}, "testing": {"merges": 0.4}},
+    }
+    named = state.delivers_from_widgets(ss)
+    assert (named["ci_cd"]["merges"], named["testing"]["merges"]) == (0.6, 0.4)
+    assert state.shares_shown(ss, "ci_cd")["merges"] == 0.6  # the reopened table starts from them
+    ss[state.attribution_key(1, "ci_cd")] = {"edited_rows": {0: {state.SHARE_COLUMN: 55.0}}}  # a newer edit wins
+    assert state.delivers_from_widgets(ss)["ci_cd"]["merges"] == 0.55
+
+
+def test_the_monthly_table_is_drawn_when_opened():
+    at = start()
+    assert not at.main.dataframe  # the Cash flow tab, its table closed
+    at.session_state[state.MONTHLY_OPEN] = True
+    at.run()
+    (table,) = at.main.dataframe
+    assert len(table.value) == 37  # months 0 to 36

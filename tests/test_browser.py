@@ -341,12 +341,18 @@ def test_every_tab_draws_and_is_pictured(browser, server, stem, tmp_path):
 EDITOR_FOCUSED = "() => document.activeElement?.classList.contains('gdg-input') && document.activeElement.value !== ''"
 
 
+def toggle_section(page, title: str) -> None:
+    """Open or close a sidebar section: a rerun, since only open sections draw their widgets."""
+    with page.runs.rerun():
+        page.get_by_test_id("stSidebar").get_by_text(title, exact=True).click()
+
+
 def edit_share(page, area_title: str, row: int, percent: str) -> None:
     """Type a share into an area's table in the sidebar (row 0 is failed merges)."""
     side = page.get_by_test_id("stSidebar")
     expander = side.get_by_test_id("stExpander").filter(has_text=area_title)
-    if expander.get_by_test_id("stDataFrame").count() == 0 or not expander.get_by_test_id("stDataFrame").is_visible():
-        side.get_by_text(area_title, exact=True).click()
+    if expander.get_by_test_id("stDataFrame").count() == 0:  # a closed section draws nothing: open it
+        toggle_section(page, area_title)
     grid = expander.get_by_test_id("stDataFrame")
     grid.wait_for(state="visible")
     page.wait_for_timeout(500)  # the grid draws its cells after it shows
@@ -380,6 +386,14 @@ def test_shares_are_edited_in_the_sidebar_and_checked_inline(browser, server):
     assert query["investments.ci_cd.delivers.merges"] == ["0.6"], query
     assert query["investments.testing.delivers.merges"] == ["0.4"], query
     assert kpi(page, "Payback") == before  # the same total benefit, shared differently
+    # closing the sections drops their tables from the page, not the shares typed into them
+    side = page.get_by_test_id("stSidebar")
+    for title in ("Invest: CI/CD pipeline", "Invest: Automated testing"):
+        toggle_section(page, title)
+        assert side.get_by_test_id("stExpander").filter(has_text=title).get_by_test_id("stDataFrame").count() == 0
+    assert parse_qs(urlsplit(page.url).query)["investments.ci_cd.delivers.merges"] == ["0.6"]
+    toggle_section(page, "Invest: CI/CD pipeline")
+    assert parse_qs(urlsplit(page.url).query)["investments.testing.delivers.merges"] == ["0.4"]
     page.close()
 
 
@@ -392,4 +406,18 @@ def test_memo_pdf_and_slides_download(browser, server):
     name, deck = download(page, "Board slides (PPTX)", timeout=60_000)
     assert name.endswith("-slides.pptx") and deck[:2] == b"PK"
     assert page.runs.requests == requests  # neither click reran the page
+    page.close()
+
+
+def test_every_draw_downloads_from_the_uncertainty_tab(browser, server):
+    page = open_page(browser, server + "/?scenario=forum-post-realistic")
+    with page.runs.rerun():
+        page.get_by_role("tab", name="Uncertainty").click()
+    page.get_by_test_id("stDownloadButton").filter(has_text="Download every draw (CSV)").wait_for(timeout=60_000)
+    requests = page.runs.requests
+    name, content = download(page, "Download every draw (CSV)", timeout=60_000)
+    assert page.runs.requests == requests  # the click did not rerun the page
+    table = pd.read_csv(io.BytesIO(content))
+    assert name == "draws.csv" and len(table) == 10_000  # the tab's default draws
+    assert {"merges.fix_hours", "investments.ci_cd.build_months", "payback_months", "npv_usd"} <= set(table.columns)
     page.close()

@@ -45,6 +45,11 @@ def value_of_information(toml_text: str, draws: int, seed: int) -> tuple[pd.Data
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
+def area_decisions(toml_text: str, draws: int, seed: int) -> pd.DataFrame:
+    return uncertainty.area_decisions(simulated(toml_text, draws, seed))
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
 def sensitivity(toml_text: str, target_months: float) -> tuple[pd.DataFrame, list[uncertainty.BreakEven]]:
     scenario = loads_scenario(toml_text)
     return uncertainty.tornado(scenario), uncertainty.break_even(scenario, target_months)

@@ -177,9 +177,9 @@ def attribution_editor(area: str, problems: list[str]) -> None:
         state.SHARE_COLUMN: st.column_config.NumberColumn(min_value=0.0, max_value=100.0, step=0.1, format="%.1f %%")
     }
     st.data_editor(
-        state.attribution_frame(ss[state.ATTRIBUTION_BASE], area),
+        state.attribution_frame(state.shares_shown(ss, area)),
         key=state.attribution_key(int(ss[state.ATTRIBUTION_VERSION]), area), hide_index=True, disabled=["Stream"],
-        column_config=config,
+        column_config=config, on_change=state.keep_attribution_edits, args=(area,),
     )  # fmt: skip
     for line in problems:
         st.error(f"Not applied, the last valid shares are kept: {literal(line)}")
@@ -221,6 +221,7 @@ def source() -> None:
 
 def inputs(problems: list[str]) -> None:
     """Every input, by section; a stream's shares that do not sum to 1 are said beside the areas' shares."""
+    ss = st.session_state
     delivers = [p for p in problems if "delivers" in p]
     with st.expander("Name and description"):
         st.text_input(spec("name").label, key=state.NAME, max_chars=200, help=spec("name").help)
@@ -230,8 +231,15 @@ def inputs(problems: list[str]) -> None:
         title = section_label(section)
         if section.startswith("investments."):
             title = f"Invest: {title}"
-        open_it = section in ("merges", "finance") or (bool(delivers) and section.startswith("investments."))
-        with st.expander(title, expanded=open_it):
-            section_inputs(section, delivers)
+        open_it = bool(delivers) and section.startswith("investments.")
+        key = state.section_open_key(section)
+        if open_it and not ss.get(key):
+            ss[key] = True  # shares that do not sum to 1 are said, and edited, in the areas' sections
+        # Only an open section draws its widgets (their values are kept while it is closed): fewer elements for
+        # the browser to redraw on every edit.
+        box = st.expander(title, expanded=section in state.OPEN_AT_FIRST, key=key, on_change="rerun")
+        if box.open is not False:
+            with box:
+                section_inputs(section, delivers)
     with st.expander("Uncertainty settings"):
         uncertainty_inputs()

@@ -41,8 +41,10 @@ UPLOAD_ERROR = "upload_error"
 WARNINGS = "warnings"  # from the command line and the URL; cleared by Reset
 UNDO = "undo"  # (toml, base toml, base label, base file) of edits replaced by a switch or an upload
 VIEW = "view"  # the open tab
+MONTHLY_OPEN = "open:monthly_table"  # the Cash flow tab's monthly table, drawn only when open
 ATTRIBUTION_BASE = "attribution_base"  # shares in force when the widgets were last set, by area and stream
 ATTRIBUTION_VERSION = "attribution_version"  # bumped on every load, so the editor starts afresh
+ATTRIBUTION_KEPT = "attribution_kept"  # shares edited in a table, by area: kept while its section is closed
 DELIVERS_NAMED = "delivers_named"  # each area's `delivers` as the file names them
 CORRELATED = "correlated"  # [[uncertainty.correlated]] groups as loaded, carried through
 CI_UPLOAD = "ci_upload"
@@ -85,6 +87,14 @@ def widget_key(path: str, part: str | None = None) -> str:
 
 def section_on_key(section: str) -> str:
     return f"on:{section}"
+
+
+def section_open_key(section: str) -> str:
+    """The key of a sidebar section's expander: only an open section draws its widgets."""
+    return f"open:{section}"
+
+
+OPEN_AT_FIRST = ("merges", "finance")  # the sections open on a first visit
 
 
 def ranged_key(section: str) -> str:
@@ -161,6 +171,7 @@ def put_in_widgets(scenario: Scenario) -> None:
     ss[ATTRIBUTION_BASE] = scenario.attribution()
     ss[DELIVERS_NAMED] = {a: getattr(scenario.investments, a).delivers.named() for a in AREAS}
     ss[ATTRIBUTION_VERSION] = int(ss.get(ATTRIBUTION_VERSION, 0)) + 1
+    ss[ATTRIBUTION_KEPT] = {}
     ss[RANGES_ARE] = scenario.uncertainty.ranges_are
     ss[CORRELATED] = [g.model_dump() for g in scenario.uncertainty.correlated]
 
@@ -178,15 +189,34 @@ def value_at(scenario: Scenario, path: str) -> Any:
 SHARE_COLUMN = "Share (%)"
 
 
-def attribution_frame(shares: dict[str, dict[str, float]], area: str) -> pd.DataFrame:
+def attribution_frame(shares: dict[str, float]) -> pd.DataFrame:
     """An area's shares of each stream's improvement, in percent: one row per stream."""
     return pd.DataFrame(
-        {"Stream": [STREAM_LABELS[s] for s in STREAMS], SHARE_COLUMN: [shares[area][s] * 100 for s in STREAMS]}
+        {"Stream": [STREAM_LABELS[s] for s in STREAMS], SHARE_COLUMN: [shares[s] * 100 for s in STREAMS]}
     )
 
 
+def shares_shown(ss: State, area: str) -> dict[str, float]:
+    """The shares an area's table starts from: those in force when loaded, with the ones edited since."""
+    base: dict[str, float] = ss[ATTRIBUTION_BASE][area]
+    return {**base, **ss.get(ATTRIBUTION_KEPT, {}).get(area, {})}
+
+
+def keep_attribution_edits(area: str) -> None:
+    """The table's on_change: fold its edits into the kept shares, which outlive the table when its section closes."""
+    ss = st.session_state
+    kept = dict(ss.get(ATTRIBUTION_KEPT, {}))
+    kept[area] = {**kept.get(area, {}), **_table_edits(ss, area)}
+    ss[ATTRIBUTION_KEPT] = kept
+
+
 def attribution_edits(ss: State, area: str) -> dict[str, float]:
-    """The shares the user changed in an area's table: {stream: share}."""
+    """The shares the user changed for an area: those kept from its table, then any the table holds now."""
+    return {**ss.get(ATTRIBUTION_KEPT, {}).get(area, {}), **_table_edits(ss, area)}
+
+
+def _table_edits(ss: State, area: str) -> dict[str, float]:
+    """The shares changed in an area's table as it stands: {stream: share}."""
     edits = ss.get(attribution_key(int(ss.get(ATTRIBUTION_VERSION, 0)), area))
     if not isinstance(edits, dict):
         return {}

@@ -6,6 +6,7 @@ import streamlit as st
 
 from roi import charts
 from roi.formatting import crossings_note
+from ui import state
 from ui.state import PageState
 from ui.views.common import chart, monthly_table
 
@@ -26,5 +27,7 @@ def view(page: PageState) -> None:
         chart(charts.waste_vs_investment_chart(page.result))
     st.subheader("Where the money goes")
     chart(charts.spend_split_chart(page.scenario, page.result.summary.staff_cost_usd))
-    with st.expander("Monthly cash-flow table"):
-        monthly_table(page.result)
+    table = st.expander("Monthly cash-flow table", key=state.MONTHLY_OPEN, on_change="rerun")
+    if table.open:  # drawn only when asked for: a 37-row grid is much for the browser to redraw on every edit
+        with table:
+            monthly_table(page.result)

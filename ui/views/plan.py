@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from roi import charts, explore
-from roi.figures import AREA_FIGURES
+from roi.figures import AREA_FIGURES, FIGURES
 from roi.model import Summary
 from roi.plan import Phasing
 from roi.scenario import AREA_LABELS, AREAS
@@ -43,12 +43,12 @@ def combination_rows(toml_text: str) -> list[dict[str, str]]:
     return [
         {
             "Areas funded": short.areas(c.areas, brief=True),
-            "NPV": short.money(c.npv_usd),
-            "Payback": short.months(c.payback_months),
-            "IRR (annual)": short.pct(c.irr_annual),
-            "ROI": short.pct(c.roi),
-            "Investment": short.money(c.upfront_investment_usd),
-            "Year-1 cost": short.money(c.first_year_cost_usd),
+            FIGURES["npv_usd"].label: short.money(c.npv_usd),
+            FIGURES["payback_months"].label: short.months(c.payback_months),
+            FIGURES["irr_annual"].label: short.pct(c.irr_annual),
+            FIGURES["roi"].label: short.pct(c.roi),
+            FIGURES["upfront_investment_usd"].label: short.money(c.upfront_investment_usd),
+            FIGURES["first_year_cost_usd"].label: short.money(c.first_year_cost_usd),
         }
         for c in cache.combinations(toml_text)
     ]

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
 from roi import charts
 from roi.figures import FIGURES
-from roi.scenario import FIELDS
+from roi.scenario import AREA_LABELS, FIELDS
 from ui import cache, state
 from ui import format as short
 from ui.state import PageState
@@ -76,7 +78,7 @@ def view(page: PageState) -> None:
         hide_index=True,
     )
     st.download_button(
-        "Download every draw (CSV)", cache.draws_csv(page.toml_text, draws, seed), "draws.csv", "text/csv",
+        "Download every draw (CSV)", partial(cache.draws_csv, page.toml_text, draws, seed), "draws.csv", "text/csv",
         key=state.DL_DRAWS, on_click="ignore", icon=":material/download:",
     )  # fmt: skip
     tornado, breaks = cache.sensitivity(page.toml_text, float(target))
@@ -116,6 +118,27 @@ def view(page: PageState) -> None:
                 "Input": [charts.input_label(p) for p in voi["input"]],
                 "Worth knowing exactly": [short.money(x) for x in voi["evppi_usd"]],
                 "Share of the NPV spread it explains": [short.pct(x) for x in voi["variance_share"]],
+            }
+        ),
+        hide_index=True,
+    )
+    st.subheader("Fund or not, area by area")
+    st.caption(
+        "Each area's NPV alone across the draws (the plan's NPV is the sum of its areas'). An area is worth funding "
+        "when its expected NPV is above zero; the last column is what knowing every input exactly would be worth "
+        "to that decision: nothing when the area pays in every draw or in none."
+    )
+    decisions = cache.area_decisions(page.toml_text, draws, seed)
+    in_plan = {a: s.included for a, s in page.result.summary.areas.items()}
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Area": [AREA_LABELS[a] for a in decisions["area"]],
+                "In the plan": ["yes" if in_plan[a] else "no" for a in decisions["area"]],
+                "Expected NPV alone": [short.money(x) for x in decisions["expected_npv_usd"]],
+                "Chance its NPV is above zero": [short.pct(x) for x in decisions["prob_npv_positive"]],
+                "With what is known now": ["fund" if f else "do not fund" for f in decisions["fund"]],
+                "Worth knowing exactly": [short.money(x) for x in decisions["evpi_usd"]],
             }
         ),
         hide_index=True,
