@@ -312,7 +312,9 @@ def _odds(odds: Mapping[str, Any], horizon: int) -> Odds:
     return Odds(False, intro, table, tuple(chances))
 
 
-def _areas(s: Summary, phasing: Phasing | None) -> tuple[Table, str]:
+def _areas(s: Summary, phasing: Phasing | None, odds: Mapping[str, Any]) -> tuple[Table, str]:
+    """Each area alone; with ranges, the share of draws in which its NPV alone is above zero."""
+    chances = odds.get("areas") if odds.get("ranged_inputs") else None
     rows: list[tuple[str, ...]] = []
     pays: list[str] = []
     not_pays: list[str] = []
@@ -327,6 +329,8 @@ def _areas(s: Summary, phasing: Phasing | None) -> tuple[Table, str]:
                 months_cell(area.payback_months, s.horizon_months),
             )
         )
+        if chances:
+            rows[-1] += (fmt.pct(chances[a]["prob_npv_positive"]),)
         if phasing is not None:
             start = phasing.start_months[a]
             rows[-1] += ("not funded" if start is None else f"month {start}",)
@@ -341,6 +345,8 @@ def _areas(s: Summary, phasing: Phasing | None) -> tuple[Table, str]:
         verdict = f"On its own, {join_words(pays)} {verb} back {within}; {join_words(not_pays)} "
         verdict += "does not." if len(not_pays) == 1 else "do not."
     header: tuple[str, ...] = ("Area", "Goes live", "Investment", "NPV alone", "Payback alone")
+    if chances:
+        header += ("Chance it pays",)
     if phasing is not None:
         header += ("Phased start",)
     return Table(header, tuple(rows)), verdict
@@ -456,7 +462,7 @@ def build_document(
     from roi.charts import cumulative_chart  # altair loads only when a document is made
 
     sc, s = result.scenario, result.summary
-    areas, verdict = _areas(s, phasing)
+    areas, verdict = _areas(s, phasing, odds)
     cases = variants(result)  # as entered, staff switched, lower targets
     note = fmt.crossings_note(s.cumulative_zero_crossings, s.payback_months)
     warnings = ([note] if note else []) + uncosted_benefits(sc)

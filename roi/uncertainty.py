@@ -201,6 +201,10 @@ class Simulation:
             "prob_npv_positive": float(np.mean(self.metrics.npv_usd > 0)),
             "share_never_paying_back": float(np.mean(np.isinf(self.metrics.payback_months))),
             "share_irr_undefined": float(np.mean(np.isnan(self.metrics.irr_annual))),
+            "areas": {
+                r["area"]: {k: (bool(v) if k == "fund" else float(v)) for k, v in r.items() if k != "area"}
+                for r in area_decisions(self).to_dict("records")
+            },
         }
 
 

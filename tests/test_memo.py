@@ -71,7 +71,9 @@ def test_the_founding_case(forum):
     assert rows["Deployment automation"][4] == "not within 36 months"
     assert forum.cash_by_year.rows == (("Cash out", "$450,000", "$0", "$0"),)
     assert "Peak funding $450,000" in forum.peak_funding
-    assert forum.phasing is None and len(forum.areas.header) == 5
+    assert forum.phasing is None and forum.areas.header[-1] == "Chance it pays"  # fix hours is a range
+    # CI/CD and testing pay in every draw of the fix hours; deployment and observability bring no benefit here
+    assert [row[5] for row in forum.areas.rows] == ["100.0%", "100.0%", "0.0%", "0.0%"]
     assert forum.prepared == "7 March 2026"
     assert forum.staff == (
         "Staff time is not counted: the 8 engineer-quarters the work needs ($624,000 at $150 an hour) are left out "
@@ -126,6 +128,7 @@ def test_a_scenario_without_ranges_says_its_figures_are_certain():
     result = evaluate(load_scenario(FORUM, ["merges.fix_hours=3"]))
     doc = document_for(result, draws=100, prepared_on=DAY)
     assert doc.odds.certain and doc.odds.table is None and doc.odds.chances == ()
+    assert "Chance it pays" not in doc.areas.header  # no draws, no chances
     assert "certain given the inputs" in doc.odds.intro
     for text in (visible(render_html(doc)), render_markdown(doc)):
         assert "certain given the inputs" in text

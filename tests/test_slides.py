@@ -105,8 +105,8 @@ def test_five_slides_with_the_founding_case(forum):
     assert "Pays back within the 36-month horizon 100.0%" in texts[1] and "P50 (median)" in texts[1]
     assert "Peak funding $450,000" in texts[2]
     assert any(shape.shape_type == 13 for shape in slides[2].shapes)  # the payback chart
-    assert "CI/CD pipeline month 0 $150,000 $446,245 7.85 months month 0" in texts[3]
-    assert "Deployment automation month 0 $80,000 -$80,000 not within 36 months not funded" in texts[3]
+    assert "CI/CD pipeline month 0 $150,000 $446,245 7.85 months 100.0% month 0" in texts[3]
+    assert "Deployment automation month 0 $80,000 -$80,000 not within 36 months 0.0% not funded" in texts[3]
     assert "Recommended phasing within $300,000 in plan year 1" in texts[3] and "NPV $942,489" in texts[3]
     assert "The assumptions that matter" in texts[4] and "Staff time is not counted" in texts[4]
     assert "Hours to fix one failed merge, 2 h to 4 h" in texts[4]
