@@ -211,8 +211,8 @@ def test_uncertainty_view():
     decisions = next(t for t in tables if "Area" in t.columns).set_index("Area")
     expected = evaluate(load_scenario(ROOT / "scenarios" / "forum-post.toml")).summary.areas
     # the founding case: CI/CD and testing pay in every draw, deployment and observability in none (no incidents)
-    assert list(decisions["With what is known now"]) == ["fund", "fund", "do not fund", "do not fund"]
-    assert list(decisions["Chance its NPV is above zero"]) == ["100.0 %", "100.0 %", "0.0 %", "0.0 %"]
+    assert list(decisions["Decision now"]) == ["fund", "fund", "do not fund", "do not fund"]
+    assert list(decisions["Chance it pays"]) == ["100.0 %", "100.0 %", "0.0 %", "0.0 %"]
     assert decisions.loc["Deployment automation", "Expected NPV alone"] == short.money(expected["deployment"].npv_usd)
     assert list(voi["Input"]) == ["Hours to fix one failed merge"]
     assert all(re.fullmatch(r"-?\$[\d.,]+[KMB]?", x) for x in voi["Worth knowing exactly"])

@@ -124,9 +124,10 @@ def view(page: PageState) -> None:
     )
     st.subheader("Fund or not, area by area")
     st.caption(
-        "Each area's NPV alone across the draws (the plan's NPV is the sum of its areas'). An area is worth funding "
-        "when its expected NPV is above zero; the last column is what knowing every input exactly would be worth "
-        "to that decision: nothing when the area pays in every draw or in none."
+        "Each area's NPV alone across the draws (the plan's NPV is the sum of its areas'). \"Chance it pays\" is the "
+        "share of draws in which that NPV is above zero; the decision now funds an area whose expected NPV is above "
+        "zero; the last column is what knowing every input exactly would be worth to that decision: nothing when "
+        "the area pays in every draw or in none."
     )
     decisions = cache.area_decisions(page.toml_text, draws, seed)
     in_plan = {a: s.included for a, s in page.result.summary.areas.items()}
@@ -136,8 +137,8 @@ def view(page: PageState) -> None:
                 "Area": [AREA_LABELS[a] for a in decisions["area"]],
                 "In the plan": ["yes" if in_plan[a] else "no" for a in decisions["area"]],
                 "Expected NPV alone": [short.money(x) for x in decisions["expected_npv_usd"]],
-                "Chance its NPV is above zero": [short.pct(x) for x in decisions["prob_npv_positive"]],
-                "With what is known now": ["fund" if f else "do not fund" for f in decisions["fund"]],
+                "Chance it pays": [short.pct(x) for x in decisions["prob_npv_positive"]],
+                "Decision now": ["fund" if f else "do not fund" for f in decisions["fund"]],
                 "Worth knowing exactly": [short.money(x) for x in decisions["evpi_usd"]],
             }
         ),
