@@ -604,3 +604,29 @@ def test_the_monthly_table_is_drawn_when_opened():
     at.run()
     (table,) = at.main.dataframe
     assert len(table.value) == 37  # months 0 to 36
+
+
+def test_the_headline_says_which_way_each_figure_moved():
+    # Four hours to fix a failed merge instead of three: more benefit, so payback is shorter (a fall, shown as good)
+    # and NPV, IRR and ROI are higher (a rise, shown as good); the ask does not move.
+    at = start()
+    at.number_input(key="w:merges.fix_hours:likely").set_value(4.0)
+    at.number_input(key="w:merges.fix_hours:high").set_value(4.0).run()
+    now = evaluate(load_scenario(ROOT / "scenarios" / "forum-post.toml", ["merges.fix_hours=4"])).summary
+    then = evaluate(load_scenario(ROOT / "scenarios" / "forum-post.toml")).summary
+    tiles = {m.label: m for m in at.main.metric[:9]}
+
+    def colour(label: str) -> str:
+        return str(tiles[label].proto).split("color: ")[1].split()[0]
+
+    assert tiles["Payback"].delta == "-" + short.months(then.payback_months - now.payback_months)  # -2.9 mo
+    assert tiles["NPV"].delta == "+" + short.money(now.npv_usd - then.npv_usd)  # +$397K
+    assert tiles["IRR (annual)"].delta.startswith("+") and tiles["ROI"].delta.startswith("+")
+    assert {label: colour(label) for label in ("Payback", "Discounted payback", "NPV", "IRR (annual)", "ROI")} == {
+        "Payback": "GREEN",  # lower is better: a fall is good news
+        "Discounted payback": "GREEN",
+        "NPV": "GREEN",
+        "IRR (annual)": "GREEN",
+        "ROI": "GREEN",
+    }
+    assert not tiles["Investment (one-time + staff)"].delta  # unchanged: no delta at all

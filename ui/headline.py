@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from roi import explore
 from roi.figures import FIGURES
 from roi.model import Summary
 from ui import format as short
@@ -47,7 +48,8 @@ def _tile(key: str, now: Summary, then: Summary, show: Show, delta_show: Show | 
 
 def ratio_in_force(summary: Summary) -> float | None:
     """The delivery-to-AI ratio as the plan counts it: with staff when staff cost is counted."""
-    return summary.delivery_to_ai_ratio_incl_staff if summary.include_staff_cost else summary.delivery_to_ai_ratio
+    ratio: float | None = getattr(summary, explore.ratio_key(summary))
+    return ratio
 
 
 def ask_tiles(now: Summary, then: Summary) -> list[Tile]:
