@@ -193,13 +193,16 @@ def _band(ratio: float | None) -> str:
     return f"below {low:g}:1" if ratio < low else f"above {high:g}:1"
 
 
-def _kpi(key: str, now: Summary, then: Summary, note: str | None = None) -> Kpi:
+def _kpi(key: str, now: Summary, then: Summary, note: str | None = None, *, brief: bool = False) -> Kpi:
     figure = FIGURES[key]
     a, b = getattr(now, key), getattr(then, key)
-    return Kpi(figure.label, figure.show(a), figure.change(a, b), figure.lower_is_better, note or figure.help or None)
+    return Kpi(
+        figure.label, figure.show(a, brief=brief), figure.change(a, b, brief=brief), figure.lower_is_better,
+        note or figure.help or None,
+    )  # fmt: skip
 
 
-def kpis(now: Summary, then: Summary) -> list[Kpi]:
+def kpis(now: Summary, then: Summary, *, brief: bool = False) -> list[Kpi]:
     """Payback, discounted payback, NPV, IRR, ROI and the spend ratio, each with its change against `then`.
 
     Labels, formats, changes and lower-is-better come from roi.figures.FIGURES. The spend ratio is the one the plan
@@ -214,7 +217,7 @@ def kpis(now: Summary, then: Summary) -> list[Kpi]:
         f"{fmt.ratio(now.delivery_to_ai_ratio_incl_staff)}. The one shown is {_band(ratio)}; the forum post "
         f"argues for {RATIO_BAND[0]:g}:1 to {RATIO_BAND[1]:g}:1."
     )
-    return [*(_kpi(k, now, then) for k in KPI_KEYS), _kpi(key, now, then, note)]
+    return [*(_kpi(k, now, then, brief=brief) for k in KPI_KEYS), _kpi(key, now, then, note, brief=brief)]
 
 
 #: The compare table's figures, by key of roi.figures.FIGURES (the horizon reads in whole months).

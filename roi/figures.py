@@ -23,26 +23,27 @@ class Figure:
     lower_is_better: bool = False
     help: str = ""
 
-    def show(self, x: float | bool | None) -> str:
-        """The figure as a reader reads it: $742,489, 11.77 months, 150.6%, 2.25 : 1."""
+    def show(self, x: float | bool | None, *, brief: bool = False) -> str:
+        """The figure as a reader reads it: $742,489, 11.77 months, 150.6%, 2.25 : 1; briefly (for a KPI tile or a
+        narrow cell) $742K, 11.8 mo, 150.6 %, 2.25 : 1."""
         if isinstance(x, bool) or self.kind == "flag":
             return "n/a" if x is None else ("yes" if x else "no")
         if self.kind == "money":
-            return fmt.money(x)
+            return fmt.brief_money(x) if brief else fmt.money(x)
         if self.kind == "months":
-            return fmt.months(x)
+            return fmt.brief_months(x) if brief else fmt.months(x)
         if self.kind == "share":
-            return fmt.pct(x)
+            return fmt.brief_pct(x) if brief else fmt.pct(x)
         if self.kind == "ratio":
-            return fmt.ratio(x)
+            return fmt.brief_ratio(x) if brief else fmt.ratio(x)
         if x is None:
             return "n/a"
         return f"{x:,.0f}" if self.kind == "count" else f"{x:,.3f}"
 
-    def change(self, now: float | None, then: float | None) -> str | None:
+    def change(self, now: float | None, then: float | None, *, brief: bool = False) -> str | None:
         """The change from `then` to `now` in this figure's units, signed; None when nothing changed."""
         if now is None or then is None:
-            return None if now == then else f"was {self.show(then)}"
+            return None if now == then else f"was {self.show(then, brief=brief)}"
         diff = float(now) - float(then)
         if abs(diff) <= 1e-9 * max(1.0, abs(float(then))):
             return None
@@ -50,10 +51,10 @@ class Figure:
         if self.kind == "share":
             return f"{sign}{abs(diff) * 100:.1f} pp"
         if self.kind == "months":
-            return f"{sign}{abs(diff):.2f} mo"
+            return f"{sign}{abs(diff):.{1 if brief else 2}f} mo"
         if self.kind == "ratio":
             return f"{sign}{abs(diff):.2f}"
-        return sign + self.show(abs(diff)).lstrip("-")
+        return sign + self.show(abs(diff), brief=brief).lstrip("-")
 
 
 def _f(key: str, label: str, kind: FigureKind, lower: bool = False, help: str = "") -> tuple[str, Figure]:

@@ -22,6 +22,36 @@ def ratio(x: float | None) -> str:
     return "n/a (no AI spend)" if x is None else f"{x:.2f} : 1"
 
 
+# Short forms, where a KPI tile or a table cell has little room: $739K, 19.5 mo, 70.8 %, 2.25 : 1.
+
+
+def brief_money(x: float | None) -> str:
+    """$739K, $1.07M, -$12.3K, $950."""
+    if x is None:
+        return "n/a"
+    sign = "-" if x < 0 else ""
+    a = abs(x)
+    for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if a >= size * 0.9995:
+            v = a / size
+            digits = 2 if v < 10 else (1 if v < 100 else 0)
+            return f"{sign}${v:.{digits}f}{suffix}"
+    return f"{sign}${a:,.0f}"
+
+
+def brief_months(x: float | None) -> str:
+    """19.5 mo, or "none" when it does not happen within the horizon."""
+    return "none" if x is None else f"{x:.1f} mo"
+
+
+def brief_pct(x: float | None) -> str:
+    return "n/a" if x is None else f"{x * 100:.1f} %"
+
+
+def brief_ratio(x: float | None) -> str:
+    return "n/a" if x is None else f"{x:.2f} : 1"
+
+
 def level(x: float | None) -> str:
     """A solved input value, or the honest answer that none exists."""
     return "no such value in range" if x is None else f"{x:,.4g}"

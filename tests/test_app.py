@@ -486,7 +486,7 @@ def test_the_ask_and_the_ratio_count_staff_when_staff_is_counted():
     assert shown["Investment (one-time + staff)"].value == "$1.07M"
     ratio = shown["Delivery : AI (with staff)"]
     assert ratio.value == "5.37 : 1"  # ($450K + $624K) / $200K
-    assert "Without staff: 2.25 : 1" in ratio.proto.help and "5.37 : 1" in ratio.proto.help
+    assert "Delivery-to-AI spend ratio: 2.25 : 1" in ratio.proto.help and "with staff: 5.37 : 1" in ratio.proto.help
 
 
 CRAFTED = "**URGENT** [x](http://evil) <b>bold</b>"

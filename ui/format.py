@@ -2,34 +2,13 @@
 
 from __future__ import annotations
 
+from roi import formatting as fmt
 from roi.scenario import AREA_LABELS
 
-
-def money(x: float | None) -> str:
-    """$739K, $1.07M, -$12.3K, $950."""
-    if x is None:
-        return "n/a"
-    sign = "-" if x < 0 else ""
-    a = abs(x)
-    for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
-        if a >= size * 0.9995:
-            v = a / size
-            digits = 2 if v < 10 else (1 if v < 100 else 0)
-            return f"{sign}${v:.{digits}f}{suffix}"
-    return f"{sign}${a:,.0f}"
-
-
-def months(x: float | None) -> str:
-    """19.5 mo, or "none" when it does not happen within the horizon."""
-    return "none" if x is None else f"{x:.1f} mo"
-
-
-def pct(x: float | None) -> str:
-    return "n/a" if x is None else f"{x * 100:.1f} %"
-
-
-def ratio(x: float | None) -> str:
-    return "n/a" if x is None else f"{x:.2f} : 1"
+money = fmt.brief_money
+months = fmt.brief_months
+pct = fmt.brief_pct
+ratio = fmt.brief_ratio
 
 
 BRIEF = {"ci_cd": "CI/CD", "testing": "Testing", "deployment": "Deployment", "observability": "Observability"}

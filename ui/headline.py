@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import streamlit as st
@@ -10,7 +9,6 @@ import streamlit as st
 from roi import explore
 from roi.figures import FIGURES
 from roi.model import Summary
-from ui import format as short
 from ui.state import PageState
 from ui.text import literal
 
@@ -24,71 +22,41 @@ class Tile:
     help: str
 
 
-def _delta(now: float | None, then: float | None, show: Callable[[float | None], str]) -> str | None:
-    if now is None or then is None:
-        return None if now == then else f"was {show(then)}"
-    diff = now - then
-    if abs(diff) <= 1e-9 * max(1.0, abs(then)):
-        return None
-    return ("+" if diff > 0 else "-") + show(abs(diff)).lstrip("-")
-
-
-def _pp(x: float | None) -> str:
-    return "n/a" if x is None else f"{x * 100:.1f} pp"
-
-
-Show = Callable[[float | None], str]
-
-
-def _tile(key: str, now: Summary, then: Summary, show: Show, delta_show: Show | None = None) -> Tile:
+def _tile(key: str, now: Summary, then: Summary) -> Tile:
     figure = FIGURES[key]
     a, b = getattr(now, key), getattr(then, key)
-    return Tile(figure.label, show(a), _delta(a, b, delta_show or show), figure.lower_is_better, figure.help)
+    return Tile(
+        figure.label, figure.show(a, brief=True), figure.change(a, b, brief=True), figure.lower_is_better, figure.help
+    )
 
 
-def ratio_in_force(summary: Summary) -> float | None:
-    """The delivery-to-AI ratio as the plan counts it: with staff when staff cost is counted."""
-    ratio: float | None = getattr(summary, explore.ratio_key(summary))
-    return ratio
+def _from_kpi(kpi: explore.Kpi, label: str | None = None) -> Tile:
+    return Tile(label or kpi.label, kpi.value, kpi.delta, kpi.lower_is_better, kpi.note or "")
 
 
 def ask_tiles(now: Summary, then: Summary) -> list[Tile]:
-    ratio_now, ratio_then = ratio_in_force(now), ratio_in_force(then)
-    band = "no AI spend entered"
-    if ratio_now is not None:
-        band = "within the 2:1 to 3:1 band" if 2 <= ratio_now <= 3 else ("below 2:1" if ratio_now < 2 else "above 3:1")
+    """What the plan costs: investment, year 1, staff (and whether it is counted), and the delivery-to-AI ratio the
+    plan counts (with staff when staff is counted; roi.explore.kpis says which and names both in its help)."""
     counted = "counted" if now.include_staff_cost else "not counted"
+    staff = _tile("staff_cost_usd", now, then)
+    ratio = explore.kpis(now, then, brief=True)[-1]
     return [
-        _tile("upfront_investment_usd", now, then, short.money),
-        _tile("first_year_cost_usd", now, then, short.money),
+        _tile("upfront_investment_usd", now, then),
+        _tile("first_year_cost_usd", now, then),
         Tile(
             f"Staff cost, {counted}",
-            short.money(now.staff_cost_usd),
-            _delta(now.staff_cost_usd, then.staff_cost_usd, short.money),
+            staff.value,
+            staff.delta,
             True,
-            f"{FIGURES['staff_cost_usd'].help} It is {counted} in the plan's costs (the Finance section's toggle).",
+            f"{staff.help} It is {counted} in the plan's costs (the Finance section's toggle).",
         ),
-        Tile(
-            "Delivery : AI" + (" (with staff)" if now.include_staff_cost else ""),
-            short.ratio(ratio_now),
-            _delta(ratio_now, ratio_then, lambda x: "n/a" if x is None else f"{x:.2f}"),
-            False,
-            f"Delivery spend per dollar a year of AI tools, {band}. Without staff: "
-            f"{short.ratio(now.delivery_to_ai_ratio)}; with the engineer-quarters priced in: "
-            f"{short.ratio(now.delivery_to_ai_ratio_incl_staff)}. This tile counts staff when staff cost is "
-            "counted. The forum post argues for 2:1 to 3:1.",
-        ),
+        _from_kpi(ratio, "Delivery : AI" + (" (with staff)" if now.include_staff_cost else "")),
     ]
 
 
 def answer_tiles(now: Summary, then: Summary) -> list[Tile]:
-    return [
-        _tile("payback_months", now, then, short.months),
-        _tile("discounted_payback_months", now, then, short.months),
-        _tile("npv_usd", now, then, short.money),
-        _tile("irr_annual", now, then, short.pct, _pp),
-        _tile("roi", now, then, short.pct, _pp),
-    ]
+    """Payback, discounted payback, NPV, IRR and ROI with their changes, as roi.explore.kpis gives them."""
+    return [_from_kpi(k) for k in explore.kpis(now, then, brief=True)[: len(explore.KPI_KEYS)]]
 
 
 def _row(tiles: list[Tile]) -> None:
