@@ -32,7 +32,7 @@ import vl_convert as vlc
 from numpy.typing import NDArray
 
 from roi import finance
-from roi.model import CHUNK_CELLS, Result, cash_flows, likely_values
+from roi.model import Result, flow_chunks, likely_values
 from roi.scenario import AREA_LABELS, AREAS, FIELDS, STREAM_LABELS, STREAMS, Scenario, field_label, likely
 from roi.uncertainty import Simulation
 
@@ -834,20 +834,15 @@ def cumulative_draws(simulation: Simulation, *, discounted: bool = False) -> NDA
     Kept as float32 (a cent's precision up to $100K, a dollar's to $100M): 10,000 draws over 36 months is 1.5 MB.
     """
     scenario = simulation.scenario
-    values = simulation.inputs
-    n = simulation.draws
     months = scenario.finance.horizon_months + 1
-    size = max(1, CHUNK_CELLS // months)
-    out = np.empty((n, months), dtype=np.float32)
+    out = np.empty((simulation.draws, months), dtype=np.float32)
     rate = finance.monthly_rate(scenario.finance.annual_discount_rate)
     factors = finance.discount_factors(rate, months) if discounted else None
-    for start in range(0, n, size):
-        part = {k: (v[start : start + size] if np.ndim(v) else v) for k, v in values.items()}
-        net = cash_flows(scenario, part).net_flow_usd
+    for rows, flows in flow_chunks(scenario, simulation.inputs, simulation.draws):
+        net = flows.net_flow_usd
         if factors is not None:
             net = net * factors
-        stop = min(n, start + size)
-        out[start:stop] = np.cumsum(net, axis=1)[: stop - start]
+        out[rows] = np.cumsum(net, axis=1)
     return out
 
 

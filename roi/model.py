@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -112,7 +112,7 @@ class CostTerm:
     kind: str  # one_time, staff or recurring
     amount_usd: Array  # (draws,)
     pattern: Array  # share of the amount in each month, (draws or 1, months)
-    area: str = ""  # the area it belongs to
+    area: str  # the area it belongs to
 
 
 def _spread(terms: list[CostTerm], shape: tuple[int, ...]) -> Array:
@@ -354,15 +354,25 @@ def area_npvs(flows: Flows, annual_discount_rate: float) -> dict[str, Array]:
 CHUNK_CELLS = 1_000_000
 
 
+def flow_chunks(
+    scenario: Scenario, values: Mapping[str, Any], draws: int | None = None
+) -> Iterator[tuple[slice, Flows]]:
+    """The flows of many draws a chunk at a time (CHUNK_CELLS draws x months at once), each with its draws' slice.
+
+    `draws` (default: as many as the values hold) is how many rows the caller fills; when every input is one value
+    the flows have one row, which the caller broadcasts over the chunk's rows.
+    """
+    n = draw_count(values) if draws is None else draws
+    size = max(1, CHUNK_CELLS // (scenario.finance.horizon_months + 1))
+    for start in range(0, n, size):
+        rows = slice(start, min(n, start + size))
+        yield rows, cash_flows(scenario, {k: (v[rows] if np.ndim(v) else v) for k, v in values.items()})
+
+
 def chunked_metrics(scenario: Scenario, values: Mapping[str, Any], *, with_irr: bool = True) -> Metrics:
     """The metrics of many draws, computed a chunk of draws at a time through the same flows code."""
-    n = draw_count(values)
-    size = max(1, CHUNK_CELLS // (scenario.finance.horizon_months + 1))
     rate = scenario.finance.annual_discount_rate
-    parts = []
-    for start in range(0, n, size):
-        part = {k: (v[start : start + size] if np.ndim(v) else v) for k, v in values.items()}
-        parts.append(metrics(cash_flows(scenario, part), rate, with_irr=with_irr))
+    parts = [metrics(flows, rate, with_irr=with_irr) for _, flows in flow_chunks(scenario, values)]
     if len(parts) == 1:
         return parts[0]
     return Metrics(**{f.name: np.concatenate([getattr(p, f.name) for p in parts]) for f in fields(Metrics)})

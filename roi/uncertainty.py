@@ -18,7 +18,7 @@ from numpy.typing import NDArray
 from scipy import optimize, special
 
 from roi.fields import Bounds
-from roi.model import CHUNK_CELLS, Metrics, area_npvs, cash_flows, chunked_metrics, likely_values, metrics
+from roi.model import Metrics, area_npvs, cash_flows, chunked_metrics, flow_chunks, likely_values, metrics
 from roi.scenario import AREAS, FIELDS, Correlated, Range, Scenario, correlation_matrix, field_bounds
 
 Array = NDArray[np.float64]
@@ -466,10 +466,14 @@ def value_of_information(simulation: Simulation, bins: int = 20, permutations: i
     return table.sort_values(["evppi_usd", "variance_share"], ascending=False, kind="stable").reset_index(drop=True)
 
 
+def _evpi(npv: Array) -> float:
+    """E[max(NPV, 0)] - max(E[NPV], 0): what knowing every input exactly is worth to a go / no-go on NPV."""
+    return float(np.maximum(npv, 0).mean() - max(float(npv.mean()), 0.0))
+
+
 def expected_value_of_perfect_information(simulation: Simulation) -> float:
     """EVPI: what knowing every input exactly is worth for the invest-or-not decision."""
-    npv = simulation.metrics.npv_usd
-    return float(np.maximum(npv, 0).mean() - max(float(npv.mean()), 0.0))
+    return _evpi(simulation.metrics.npv_usd)
 
 
 def area_npv_draws(simulation: Simulation) -> dict[str, Array]:
@@ -481,14 +485,11 @@ def area_npv_draws(simulation: Simulation) -> dict[str, Array]:
     values = dict(simulation.inputs)
     for area in AREAS:
         values[f"investments.{area}.include"] = 1.0  # every area's own flows, whatever the plan funds
-    scenario = simulation.scenario
-    n = simulation.draws
-    size = max(1, CHUNK_CELLS // (scenario.finance.horizon_months + 1))
-    out = {area: np.empty(n) for area in AREAS}
-    for start in range(0, n, size):
-        part = {k: (v[start : start + size] if np.ndim(v) else v) for k, v in values.items()}
-        for area, npv in area_npvs(cash_flows(scenario, part), scenario.finance.annual_discount_rate).items():
-            out[area][start : start + size] = npv
+    rate = simulation.scenario.finance.annual_discount_rate
+    out = {area: np.empty(simulation.draws) for area in AREAS}
+    for rows, flows in flow_chunks(simulation.scenario, values, simulation.draws):
+        for area, npv in area_npvs(flows, rate).items():
+            out[area][rows] = npv
     return out
 
 
@@ -509,7 +510,7 @@ def area_decisions(simulation: Simulation) -> pd.DataFrame:
                 "expected_npv_usd": expected,
                 "prob_npv_positive": float(np.mean(npv > 0)),
                 "fund": expected > 0,
-                "evpi_usd": max(float(np.maximum(npv, 0).mean()) - max(expected, 0.0), 0.0),
+                "evpi_usd": max(_evpi(npv), 0.0),
             }
         )
     return pd.DataFrame(rows, columns=["area", "expected_npv_usd", "prob_npv_positive", "fund", "evpi_usd"])

@@ -558,7 +558,7 @@ def test_fan_chart_bands_are_the_draws_percentiles(monkeypatch: pytest.MonkeyPat
     sim = simulation(REALISTIC)
     net = cash_flows(sim.scenario, sim.inputs).net_flow_usd  # all draws at once, for the check
     expected = np.quantile(np.cumsum(net, axis=1), [0.1, 0.5, 0.9], axis=0, method="inverted_cdf")
-    monkeypatch.setattr(charts, "CHUNK_CELLS", 37 * 64)  # force several chunks
+    monkeypatch.setattr("roi.model.CHUNK_CELLS", 37 * 64)  # force several chunks
     spec = charts.fan_chart(sim)
     bands, median = spec.datasets["bands"], spec.datasets["median"]
     np.testing.assert_allclose(bands["low"], expected[0], rtol=1e-5, atol=1.0)

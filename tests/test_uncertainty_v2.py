@@ -305,3 +305,23 @@ def test_sensitivity_reports_each_areas_decision(runner):
     text = runner.invoke(app, ["sensitivity", str(REALISTIC), "--draws", "2000"]).output
     assert "Fund or not, area by area" in text
     assert "Automated testing" in text
+
+
+def test_each_areas_npv_per_draw_is_the_same_in_chunks(monkeypatch):
+    from roi.uncertainty import area_npv_draws
+
+    sim = simulate(load_scenario(REALISTIC), 2_000, 5)
+    whole = area_npv_draws(sim)
+    monkeypatch.setattr("roi.model.CHUNK_CELLS", 37 * 300)  # 7 chunks of at most 300 draws
+    for area, npv in area_npv_draws(sim).items():
+        np.testing.assert_allclose(npv, whole[area], rtol=1e-12, atol=1e-6)
+
+
+def test_each_areas_npv_per_draw_without_ranges_is_the_likely_case_in_every_draw():
+    from roi.uncertainty import area_npv_draws
+
+    scenario = load_scenario(FORUM, ["merges.fix_hours=3"])  # nothing ranged: every draw is the likely case
+    alone = evaluate(scenario).summary.areas
+    for area, npv in area_npv_draws(simulate(scenario, 50, 0)).items():
+        assert npv.shape == (50,)
+        np.testing.assert_allclose(npv, alone[area].npv_usd, rtol=1e-9)
