@@ -45,8 +45,9 @@ def value_of_information(toml_text: str, draws: int, seed: int) -> tuple[pd.Data
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def area_decisions(toml_text: str, draws: int, seed: int) -> pd.DataFrame:
-    return uncertainty.area_decisions(simulated(toml_text, draws, seed))
+def odds(toml_text: str, draws: int, seed: int) -> dict[str, Any]:
+    """The simulation's summary: percentiles, the odds and each area's decision (which reruns the draws once)."""
+    return simulated(toml_text, draws, seed).summary()
 
 
 @st.cache_data(max_entries=32, show_spinner=False)

@@ -34,12 +34,11 @@ def _from_kpi(kpi: explore.Kpi, label: str | None = None) -> Tile:
     return Tile(label or kpi.label, kpi.value, kpi.delta, kpi.lower_is_better, kpi.note or "")
 
 
-def ask_tiles(now: Summary, then: Summary) -> list[Tile]:
+def ask_tiles(now: Summary, then: Summary, ratio: explore.Kpi) -> list[Tile]:
     """What the plan costs: investment, year 1, staff (and whether it is counted), and the delivery-to-AI ratio the
     plan counts (with staff when staff is counted; roi.explore.kpis says which and names both in its help)."""
     counted = "counted" if now.include_staff_cost else "not counted"
     staff = _tile("staff_cost_usd", now, then)
-    ratio = explore.kpis(now, then, brief=True)[-1]
     return [
         _tile("upfront_investment_usd", now, then),
         _tile("first_year_cost_usd", now, then),
@@ -52,11 +51,6 @@ def ask_tiles(now: Summary, then: Summary) -> list[Tile]:
         ),
         _from_kpi(ratio, "Delivery : AI" + (" (with staff)" if now.include_staff_cost else "")),
     ]
-
-
-def answer_tiles(now: Summary, then: Summary) -> list[Tile]:
-    """Payback, discounted payback, NPV, IRR and ROI with their changes, as roi.explore.kpis gives them."""
-    return [_from_kpi(k) for k in explore.kpis(now, then, brief=True)[: len(explore.KPI_KEYS)]]
 
 
 def _row(tiles: list[Tile]) -> None:
@@ -80,10 +74,11 @@ def view(page: PageState, warnings: list[str], problems: list[str]) -> None:
         st.error(f"Not applied, the last valid inputs are shown: {literal(line)}")
     now, then = page.result.summary, page.base_result.summary
     horizon = now.horizon_months
+    *answer, ratio = explore.kpis(now, then, brief=True)  # payback, discounted payback, NPV, IRR, ROI; the ratio
     st.markdown(f"**The ask** (over a {horizon}-month horizon)")
-    _row(ask_tiles(now, then))
+    _row(ask_tiles(now, then, ratio))
     st.markdown("**The answer**")
-    _row(answer_tiles(now, then))
+    _row([_from_kpi(k) for k in answer])
     st.caption(
         'Changes are against the loaded file. Payback "none" means the cumulative cash flow is not above zero '
         "for good within the horizon."

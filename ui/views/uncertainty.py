@@ -43,7 +43,7 @@ def view(page: PageState) -> None:
     seed = int(c2.number_input("Seed", 0, 2**31 - 1, 0, key=state.MC_SEED))
     target = c3.radio("Payback target (months)", payback_targets(horizon), horizontal=True, key=state.MC_TARGET)
     sim = cache.simulated(page.toml_text, draws, seed)
-    summary = sim.summary()
+    summary = cache.odds(page.toml_text, draws, seed)
     st.subheader("The odds")
     st.caption(f"Share of the {draws:,} draws that pay back by each month (the horizon is {horizon} months).")
     odds = [(f"Pays back by month {t}", sim.prob_payback_within(t)) for t in (12, 18, 24) if t < horizon]
@@ -129,18 +129,19 @@ def view(page: PageState) -> None:
         "zero; the last column is what knowing every input exactly would be worth to that decision: nothing when "
         "the area pays in every draw or in none."
     )
-    decisions = cache.area_decisions(page.toml_text, draws, seed)
-    in_plan = {a: s.included for a, s in page.result.summary.areas.items()}
     st.dataframe(
         pd.DataFrame(
-            {
-                "Area": [AREA_LABELS[a] for a in decisions["area"]],
-                "In the plan": ["yes" if in_plan[a] else "no" for a in decisions["area"]],
-                "Expected NPV alone": [short.money(x) for x in decisions["expected_npv_usd"]],
-                "Chance it pays": [short.pct(x) for x in decisions["prob_npv_positive"]],
-                "Decision now": ["fund" if f else "do not fund" for f in decisions["fund"]],
-                "Worth knowing exactly": [short.money(x) for x in decisions["evpi_usd"]],
-            }
+            [
+                {
+                    "Area": AREA_LABELS[area],
+                    "In the plan": "yes" if page.result.summary.areas[area].included else "no",
+                    "Expected NPV alone": short.money(d["expected_npv_usd"]),
+                    "Chance it pays": short.pct(d["prob_npv_positive"]),
+                    "Decision now": "fund" if d["fund"] else "do not fund",
+                    "Worth knowing exactly": short.money(d["evpi_usd"]),
+                }
+                for area, d in summary["areas"].items()
+            ]
         ),
         hide_index=True,
     )
