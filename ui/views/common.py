@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pandas as pd
 import streamlit as st
 
 from roi.charts import ChartSpec
@@ -74,7 +73,3 @@ def monthly_table(result: Result) -> None:
         if column != "Month"
     }
     st.dataframe(table, hide_index=True, column_config=config)
-
-
-def frame(rows: list[dict[str, str]]) -> pd.DataFrame:
-    return pd.DataFrame(rows)

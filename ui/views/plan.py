@@ -101,9 +101,8 @@ def spend_planner(page: PageState) -> None:
         return
     cols = st.columns(4)
     cols[0].metric("Delivery budget", short.money(planned.budget_usd))
-    cols[1].metric("Payback", short.months(planned.summary.payback_months))
-    cols[2].metric("NPV", short.money(planned.summary.npv_usd))
-    cols[3].metric("ROI", short.pct(planned.summary.roi))
+    for column, key in zip(cols[1:], ("payback_months", "npv_usd", "roi"), strict=True):
+        column.metric(FIGURES[key].label, FIGURES[key].show(getattr(planned.summary, key), brief=True))
     st.dataframe(
         pd.DataFrame([{"Area": AREA_LABELS[a], "Budget": short.money(v)} for a, v in planned.by_area_usd.items()]),
         hide_index=True,
