@@ -357,18 +357,24 @@ def edit_share(page, area_title: str, row: int, percent: str) -> None:
     grid.wait_for(state="visible")
     page.wait_for_timeout(500)  # the grid draws its cells after it shows
     width = grid.bounding_box()["width"]
+    holds = f"() => document.activeElement?.value === '{percent}'"
     with page.runs.rerun():
-        for _ in range(5):  # a double click the grid takes before it is ready opens no editor: try again
+        # A double click the grid takes before it is ready opens no editor, and a grid laid out again while the
+        # sidebar settles (a section just opened) closes an open one: open, type and check, and try again until the
+        # editor holds the keys. Nothing is committed before Enter, so a try that failed leaves no trace.
+        for _ in range(5):
             grid.dblclick(position={"x": width * 0.75, "y": 35 * (row + 1) + 17})
             try:
                 page.wait_for_function(EDITOR_FOCUSED, timeout=3_000)
+                page.keyboard.press("Control+A")
+                page.keyboard.type(percent)
+                page.wait_for_function(holds, timeout=3_000)
                 break
             except PlaywrightTimeout:
+                page.keyboard.press("Escape")  # close a half-open editor without committing
                 continue
-        page.keyboard.press("Control+A")
-        page.keyboard.type(percent)
         # Enter commits the editor's state, which follows the keys a moment later: commit once it holds them
-        page.wait_for_function(f"() => document.activeElement?.value === '{percent}'", timeout=5_000)
+        page.wait_for_function(holds, timeout=5_000)
         page.wait_for_timeout(300)
         page.keyboard.press("Enter")
 
