@@ -878,11 +878,13 @@ def _write_checks(ws: Any, wb: Any, fmt: dict[str, Any], model: ModelRows) -> Pr
         """TRUE when the payback cell sits in the month after which the cumulative flow stays >= 0 (or none is).
 
         A payback p in (L, L + 1] follows the last month L with a negative cumulative flow: the cumulative flow at
-        month ROUNDUP(p) - 1 is the last one below zero. A whole p may also be L itself, when the part of a month
+        month ceil(p) - 1 is the last one below zero. A whole p may also be L itself, when the part of a month
         needed is too small to show in the 16 digits of a number (a negligible outlay paid back at once).
+        The ceiling is -INT(-p): LibreOffice's ROUNDUP(p,0) returns #NUM! for p below about 1e-290 (a payback of
+        2e-299 months, from a one-time cost of 3e-295 dollars, turned the master check into #NUM!).
         """
         cumulative = rng(cumulative_key)
-        t = f"ROUNDUP({out},0)"
+        t = f"(-INT(-{out}))"
 
         def last_negative(row: str) -> str:
             """The cumulative flow in the 1-based `row` of the column is the last one below zero."""

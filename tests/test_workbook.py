@@ -501,12 +501,15 @@ def test_extreme_irr_where_the_irr_function_gives_up(tmp_path):
 def test_libreoffice_agrees_on_the_cases_the_first_version_got_wrong(tmp_path):
     # A subscription with no outlay that never pays back, a plan that pays back and sinks again, and a loss made
     # worse (not better) by its risk adjustment: the workbook's formulas must follow the corrected definitions.
+    # Then an outlay of $3e-295 paid back in 2e-299 months, whose payback check LibreOffice's ROUNDUP turned into
+    # #NUM! (found by the drawn scenarios in CI).
     sets = [
         ["merges.success_rate_after=0.709", "investments.ci_cd.one_time=0", "investments.testing.one_time=0",
          "investments.deployment.one_time=0", "investments.observability.one_time=0",
          "investments.ci_cd.annual_recurring=1200000"],
         ["growth.volume_growth_per_year=-0.9", "merges.fix_hours=80", "investments.ci_cd.annual_recurring=2400000"],
         ["merges.success_rate_after=0.6", "merges.risk_adjustment=0.9"],
+        ["investments.ci_cd.one_time=3e-295"],
     ]  # fmt: skip
     scenarios = [load_scenario(FORUM, s) for s in sets]
     sources = []
@@ -517,6 +520,7 @@ def test_libreoffice_agrees_on_the_cases_the_first_version_got_wrong(tmp_path):
     assert summaries[0]["payback_months"] is None
     assert summaries[1]["payback_months"] is None and summaries[1]["cumulative_zero_crossings"] >= 2
     assert summaries[2]["benefit_by_stream_usd"]["merges"] < 0
+    assert 0 < summaries[3]["areas"]["ci_cd"]["payback_months"] < 1e-290
     for i, recalculated in enumerate(recalculate(sources, tmp_path)):
         values = named_values(recalculated)
         assert_matches(values, summaries[i], f"case {i}")
