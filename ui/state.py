@@ -158,13 +158,14 @@ def put_in_widgets(scenario: Scenario) -> None:
             if spec(path).kind == "flag":
                 ss[widget_key(path)] = bool(value)
                 continue
-            if isinstance(value, Range):
-                ranged.append(path.rsplit(".", 1)[1])
-                low, mid, high = value.low, value.likely, value.high
-            else:
-                low = mid = high = float(value)
-            ss[widget_key(path)] = _number(path, mid)
-            for part, x in zip(PARTS, (low, mid, high), strict=True):
+            if not isinstance(value, Range):
+                ss[widget_key(path)] = _number(path, float(value))
+                continue
+            # A range's parts have widgets of their own; a number's parts are made when it becomes a range
+            # (sync_range_mode). Fewer keys: streamlit reads the whole session state for every widget it draws.
+            ranged.append(path.rsplit(".", 1)[1])
+            ss[widget_key(path)] = _number(path, value.likely)
+            for part, x in zip(PARTS, (value.low, value.likely, value.high), strict=True):
                 ss[widget_key(path, part)] = _number(path, x)
         ss[ranged_key(section)] = ranged
         ss[ranged_before_key(section)] = list(ranged)
