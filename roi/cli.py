@@ -23,9 +23,11 @@ from roi.figures import AREA_FIGURES, FIGURES
 from roi.model import Result, Summary, evaluate
 from roi.scenario import (
     AREA_LABELS,
+    FIELDS,
     STREAM_LABELS,
     Scenario,
     dump_scenario,
+    field_label,
     load_scenario,
     read_scenario_data,
     scenario_from_dict,
@@ -282,19 +284,14 @@ def simulate(
     if as_json:
         print_json(data)
         return
-    typer.echo(
-        f"{data['scenario']}: {draws:,} draws, seed {seed}, ranged: {', '.join(data['ranged_inputs']) or 'none'}"
-    )
-    shown = {
-        "payback_months": fmt.months,
-        "discounted_payback_months": fmt.months,
-        "npv_usd": fmt.money,
-        "irr_annual": fmt.pct,
-        "roi": fmt.pct,
-    }
-    for key, show in shown.items():
-        q = data[key]
-        typer.echo(f"  {key:<27} P10 {show(q['p10']):>24}  P50 {show(q['p50']):>24}  P90 {show(q['p90']):>24}")
+    ranged = ", ".join(_input_label(p) for p in data["ranged_inputs"]) or "none"
+    typer.echo(f"{data['scenario']}: {draws:,} draws, seed {seed}; ranges: {ranged}")
+    keys = ["payback_months", "discounted_payback_months", "npv_usd", "irr_annual", "roi"]
+    width = max(len(FIGURES[k].label) for k in keys)
+    for key in keys:
+        q, figure = data[key], FIGURES[key]
+        cells = "  ".join(f"{p.upper()} {figure.show(q[p]):>16}" for p in ("p10", "p50", "p90"))
+        typer.echo(f"  {figure.label:<{width}}  {cells}")
     if data["share_irr_undefined"] > 0:
         typer.echo(
             f"  {data['share_irr_undefined']:.1%} of draws have no IRR (their flows never change sign); "
@@ -336,24 +333,30 @@ def sensitivity(
         }
         print_json(data)
         return
+    paths = [*tornado["input"], *(b.input for b in breaks), *voi["input"]]
+    width = max([len(_input_label(p)) for p in paths] + [len(label) for label in AREA_LABELS.values()])
     typer.echo("Tornado (NPV with each input at low / high, others at likely):")
     for r in _records(tornado):
         low, high = fmt.money(r["npv_low_usd"]), fmt.money(r["npv_high_usd"])
-        typer.echo(f"  {r['input']:<38} {low:>14} .. {high:<14} swing {fmt.money(r['npv_swing_usd'])}")
-    typer.echo(f"Break-even (payback = {target_months:g} months / NPV = 0):")
+        swing = fmt.money(r["npv_swing_usd"])
+        typer.echo(f"  {_input_label(r['input']):<{width}}  {low:>12} .. {high:<12}  swing {swing}")
+    typer.echo("Break-even (the value of one input, the others at likely, that reaches each target):")
+    target = f"Payback in {target_months:g} months"
+    typer.echo(f"  {'Input':<{width}}  {'Likely':>16}  {target:>24}  {'NPV = 0':>24}")
     for b in breaks:
-        payback, npv = fmt.level(b.for_payback_target), fmt.level(b.for_npv_zero)
-        typer.echo(f"  {b.input:<38} likely {b.likely:<10g} {payback:>24} {npv:>24}")
+        show = FIELDS[b.input].show
+        payback, npv = fmt.level(b.for_payback_target, show), fmt.level(b.for_npv_zero, show)
+        typer.echo(f"  {_input_label(b.input):<{width}}  {show(b.likely):>16}  {payback:>24}  {npv:>24}")
     typer.echo("Value of information (what knowing the input exactly is worth to the invest decision):")
     for r in _records(voi):
         share = f"explains {r['variance_share']:.0%} of NPV variance"
-        typer.echo(f"  {r['input']:<38} EVPPI {fmt.money(r['evppi_usd']):>12}  {share}")
+        typer.echo(f"  {_input_label(r['input']):<{width}}  EVPPI {fmt.money(r['evppi_usd']):>12}  {share}")
     typer.echo("Fund or not, area by area (the area's NPV alone across the draws; EVPI: what knowing every input")
     typer.echo("exactly is worth to that decision):")
     for r in _records(decisions):
         decision = "fund" if r["fund"] else "do not fund"
         typer.echo(
-            f"  {AREA_LABELS[r['area']]:<38} expected NPV {fmt.money(r['expected_npv_usd']):>12}  "
+            f"  {AREA_LABELS[r['area']]:<{width}}  expected NPV {fmt.money(r['expected_npv_usd']):>12}  "
             f"P(NPV > 0) {fmt.pct(r['prob_npv_positive']):>6}  {decision:<11}  EVPI {fmt.money(r['evpi_usd'])}"
         )
 
@@ -365,6 +368,11 @@ def _simulate(scenario: Scenario, draws: int, seed: int) -> uncertainty.Simulati
     except MemoryError:
         typer.echo(f"--draws: not enough memory for {draws:,} draws on this machine; try fewer", err=True)
         raise typer.Exit(2) from None
+
+
+def _input_label(path: str) -> str:
+    """An input as a reader names it ("Incidents: Hours to recover, after"); a path the registry lacks as is."""
+    return field_label(path) if path in FIELDS else path
 
 
 def _records(table: pd.DataFrame) -> list[dict[str, Any]]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 
 def money(x: float | None) -> str:
     """$1,234,567; negative as -$1,234."""
@@ -52,9 +54,9 @@ def brief_ratio(x: float | None) -> str:
     return "n/a" if x is None else f"{x:.2f} : 1"
 
 
-def level(x: float | None) -> str:
-    """A solved input value, or the honest answer that none exists."""
-    return "no such value in range" if x is None else f"{x:,.4g}"
+def level(x: float | None, show: Callable[[float], str] = lambda v: f"{v:,.4g}") -> str:
+    """A solved input value (as `show` writes it), or the honest answer that none exists."""
+    return "no such value in range" if x is None else show(x)
 
 
 def crossings_note(crossings: int, payback: float | None) -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -26,6 +27,8 @@ if os.environ.get("CI"):
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.toml"))
 FORUM = ROOT / "scenarios" / "forum-post.toml"
+#: Raw names a reader must never see: code names of fields, columns and sections.
+CODE_NAME = re.compile(r"_usd|ci_cd|lead_time|fix_hours|[a-z]+\.[a-z_]+\.|\b[a-z]+_[a-z_]+\b")
 
 
 def require_program(*names: str) -> str:

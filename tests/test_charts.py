@@ -27,12 +27,10 @@ from roi import charts
 from roi.model import Result, cash_flows, evaluate, likely_values
 from roi.scenario import AREA_LABELS, AREAS, STREAM_LABELS, STREAMS, Scenario, field_label, load_scenario
 from roi.uncertainty import Simulation, simulate, tornado
-from tests.conftest import FORUM, ROOT
+from tests.conftest import CODE_NAME, FORUM, ROOT
 
 REALISTIC = ROOT / "scenarios" / "forum-post-realistic.toml"
 PHASED = ROOT / "scenarios" / "enterprise-phased.toml"
-#: Raw names a reader must never see: code names of fields, columns and sections.
-CODE_NAME = re.compile(r"_usd|ci_cd|lead_time|fix_hours|[a-z]+\.[a-z_]+\.|\b[a-z]+_[a-z_]+\b")
 
 
 # ---------------------------------------------------------------- cases (computed once)

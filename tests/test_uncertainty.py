@@ -21,7 +21,7 @@ from roi.uncertainty import (
     tornado,
     value_of_information,
 )
-from tests.conftest import FORUM, ROOT
+from tests.conftest import CODE_NAME, FORUM, ROOT
 from tests.strategies import scenario_data
 
 REALISTIC = ROOT / "scenarios" / "forum-post-realistic.toml"
@@ -228,6 +228,16 @@ def test_simulate_table_and_sensitivity_through_the_cli(runner):
     assert len(data["break_even"]) == 4
     text = runner.invoke(app, ["sensitivity", str(REALISTIC)]).output
     assert "Tornado" in text and "Break-even" in text and "Value of information" in text
+
+
+@pytest.mark.parametrize("command", ["simulate", "sensitivity"])
+def test_the_text_output_names_inputs_and_figures_in_words(runner, command):
+    # The text is what a CTO pastes into a note to the CFO: "Hours to fix one failed merge", not merges.fix_hours;
+    # "Payback", not payback_months.
+    result = runner.invoke(app, [command, str(REALISTIC), "--draws", "500"])
+    assert result.exit_code == 0, result.output
+    assert not CODE_NAME.search(result.output), CODE_NAME.search(result.output)
+    assert "Hours to fix one failed merge" in result.output
 
 
 @pytest.mark.parametrize(
