@@ -18,7 +18,7 @@ from roi import evaluate, load_scenario
 from roi.cli import app
 from roi.documents import Document, document_for
 from roi.scenario import with_values
-from roi.slides import INSET, LINE, MIN_PT, PARA_GAP, build_deck, wrap
+from roi.slides import INSET, JOIN, LINE, MIN_PT, PARA_GAP, build_deck, wrap
 from tests.conftest import FORUM, ROOT, SCENARIOS, require_program
 
 DAY = date(2026, 3, 7)
@@ -39,7 +39,7 @@ def slide_text(slide: Any) -> str:
     parts = []
     for shape in slide.shapes:
         if shape.has_text_frame:
-            parts.append(shape.text_frame.text)
+            parts.append(shape.text_frame.text.replace(JOIN, ""))  # the word joiner is invisible
         if shape.has_table:
             parts += [cell.text for row in shape.table.rows for cell in row.cells]
     return " ".join(" ".join(parts).split())
@@ -116,6 +116,17 @@ def test_five_slides_with_the_founding_case(forum):
 def test_every_slide_keeps_its_text_in_its_boxes(path):
     doc = document_for(evaluate(load_scenario(path)), [1_000_000], draws=500, prepared_on=DAY)
     check_layout(deck(doc))
+
+
+def test_a_negative_amount_keeps_its_sign_on_its_line():
+    # The realistic case's risks read "NPV -$120,499 to $205,732"; a break after the "-" would show a loss as a gain.
+    doc = document_for(evaluate(load_scenario(ROOT / "scenarios" / "forum-post-realistic.toml")), draws=500,
+                       prepared_on=DAY)  # fmt: skip
+    boxes = [s.text_frame.text for slide in deck(doc).slides for s in slide.shapes if s.has_text_frame]
+    assert any(f"NPV -{JOIN}$" in text for text in boxes)
+    assert not any("-$" in text for text in boxes)
+    assert wrap("NPV -$120,499", 18, 110) == ["NPV -", "$120,499"]  # where a renderer breaks it
+    assert wrap(f"NPV -{JOIN}$120,499", 18, 110) == ["NPV", f"-{JOIN}$120,499"]
 
 
 def test_long_lists_are_cut_with_a_pointer_to_the_memo(forum):
