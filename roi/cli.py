@@ -80,6 +80,8 @@ def summary_rows(s: Summary) -> list[tuple[str, str]]:
         label = figure.label
         if key == "staff_cost_usd" and not s.include_staff_cost:
             label += " (not counted)"
+        if key == "upfront_investment_usd" and not s.include_staff_cost:
+            label = "Investment (one-time; staff not counted)"
         text = f"{s.horizon_months} months" if key == "horizon_months" else figure.show(data[key])
         rows.append((label, text))
         if key == "monthly_benefit_usd":

@@ -38,7 +38,7 @@ class Figure:
             return fmt.brief_ratio(x) if brief else fmt.ratio(x)
         if x is None:
             return "n/a"
-        return f"{x:,.0f}" if self.kind == "count" else f"{x:,.3f}"
+        return f"{x:,.0f}" if self.kind == "count" else f"{x:,.1f}"  # 85.0 failed merges, as the memo says
 
     def change(self, now: float | None, then: float | None, *, brief: bool = False) -> str | None:
         """The change from `then` to `now` in this figure's units, signed; None when nothing changed."""
@@ -85,8 +85,9 @@ FIGURES: dict[str, Figure] = dict(
         _f("annual_recurring_cost_usd", "Recurring cost per year", "money", True),
         _f("pv_costs_usd", "Present value of costs", "money", True),
         _f("monthly_benefit_usd", "Benefit per month at full ramp", "money"),
-        _f("monthly_waste_usd", "Cost of doing nothing per month", "money", True,
-           "Failed-merge rework at today's success rate."),
+        _f("monthly_waste_usd", "Failed-merge rework per month today", "money", True,
+           "What failed merges cost in rework each month at today's success rate: the cost of doing nothing in "
+           "that stream alone. The benefit can be larger: it counts every stream (builds, incidents, lead time)."),
         _f("failed_merges_per_month", "Failed merges per month", "number", True),
         _f("cumulative_zero_crossings", "Times the cumulative cash flow crosses zero", "count"),
         _f("horizon_months", "Horizon", "months"),

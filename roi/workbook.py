@@ -660,7 +660,7 @@ _SUMMARY_LAYOUT = (
     ("annual_delivery_to_ai_ratio", "Delivery-to-AI ratio, average year of the plan's costs", "ratio"),
     ("horizon_months", "Horizon (months)", "months"),
     ("failed_merges_per_month", "Failed merges per month", "factor"),
-    ("monthly_waste_usd", "Cost of doing nothing per month (USD)", "usd"),
+    ("monthly_waste_usd", "Failed-merge rework per month today (USD)", "usd"),
     ("monthly_benefit_usd", "Benefit per month at full ramp, funded areas (USD)", "usd"),
     ("benefit_by_stream_usd_merges", "  failed merges", "usd"),
     ("benefit_by_stream_usd_builds", "  build waiting", "usd"),
