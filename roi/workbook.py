@@ -40,7 +40,6 @@ from roi.scenario import (
     Range,
     Scenario,
     field_label,
-    format_number,
 )
 
 NOT_REACHED = "not within the horizon"
@@ -99,7 +98,7 @@ def input_rows(scenario: Scenario) -> list[InputRow]:
         low = high = None
         if isinstance(value, Range):
             low, high = value.low, value.high
-            note = f"{note} Range {format_number(low)} to {format_number(high)}; the likely value is used."
+            note = f"{note} Range {spec.show(low)} to {spec.show(high)}; the likely value is used."
             value = value.likely
         rows.append(InputRow(path, value if isinstance(value, bool) else float(value), note, low, high))
     return rows
@@ -319,7 +318,9 @@ def _model_style(key: str) -> str:
         return "count"
     if key.endswith("payback_candidate"):
         return "months"
-    if key.endswith(("growth_factor", "discount_factor", "live_if_funded")) or key.startswith("live_"):
+    if key.endswith("live_if_funded") or key.startswith("live_"):
+        return "pct"
+    if key.endswith(("growth_factor", "discount_factor")):
         return "factor"
     return "usd"
 
@@ -523,16 +524,17 @@ def _write_inputs(ws: Any, wb: Any, fmt: dict[str, Any], scenario: Scenario) -> 
         else:
             style = "input_pct" if item.spec.kind in ("share", "rate") else "input"
             ws.write_number(r, 1, float(item.value), fmt[style])
-        ws.write_string(r, 2, item.spec.unit, fmt["top"])
+        ws.write_string(r, 2, item.spec.unit, fmt["beside_number"])
         if item.low is not None and item.high is not None:
-            ws.write_number(r, 3, item.low, fmt["muted"])
-            ws.write_number(r, 4, item.high, fmt["muted"])
+            muted = "muted_pct" if item.spec.kind in ("share", "rate") else "muted"
+            ws.write_number(r, 3, item.low, fmt[muted])
+            ws.write_number(r, 4, item.high, fmt[muted])
         note = item.note
         if item.path == "finance.horizon_months":
             note += " The Model sheet has one row per month, so re-export to change the horizon."
-        ws.write_string(r, 5, note, fmt["note"])
+        ws.write_string(r, 5, note, fmt["note_beside_number"])
         # spreadsheets do not grow a row for wrapped text on opening: give it the lines it needs
-        ws.set_row(r, 15 * max(_lines(note, widths[5]), _lines(item.label, widths[0])))
+        ws.set_row(r, 15 * max(_lines(note, widths[5] - 2), _lines(item.label, widths[0])))  # note: less the indent
         ws.write_string(r, 6, item.path, fmt["muted"])
         wb.define_name(item.name, f"=Inputs!{xl_rowcol_to_cell(r, 1, True, True)}")
     last = 4 + len(rows)
@@ -569,8 +571,9 @@ def _write_model(ws: Any, fmt: dict[str, Any], model: ModelRows, table: pd.DataF
     styles = [fmt[_model_style(key)] for key in _MODEL_COLUMNS]
     columns = [cached[key] for key in _MODEL_COLUMNS]
     for i, key in enumerate(_MODEL_COLUMNS):
-        # wide enough for the largest value, and the wrapped header in at most five lines
-        ws.set_column(i, i, max(6 if i == 0 else 11, _shown_width(columns[i], _model_style(key)) + 1))
+        # wide enough for the largest value, the wrapped header in at most five lines, and its longest word
+        longest_word = max(len(word) for word in _MODEL_HEADERS[key].split()) + 2
+        ws.set_column(i, i, max(6 if i == 0 else 11, longest_word, _shown_width(columns[i], _model_style(key)) + 1))
     for row in range(first, last + 1):
         formulas_of_row = _model_row(row, first)
         for i, key in enumerate(_MODEL_COLUMNS):
@@ -658,15 +661,15 @@ _SUMMARY_LAYOUT = (
     ("delivery_to_ai_ratio", "Delivery-to-AI spend ratio", "ratio"),
     ("delivery_to_ai_ratio_incl_staff", "Delivery-to-AI ratio incl. staff", "ratio"),
     ("annual_delivery_to_ai_ratio", "Delivery-to-AI ratio, average year of the plan's costs", "ratio"),
-    ("horizon_months", "Horizon (months)", "months"),
-    ("failed_merges_per_month", "Failed merges per month", "factor"),
+    ("horizon_months", "Horizon (months)", "count"),
+    ("failed_merges_per_month", "Failed merges per month", "one_decimal"),
     ("monthly_waste_usd", "Failed-merge rework per month today (USD)", "usd"),
     ("monthly_benefit_usd", "Benefit per month at full ramp, funded areas (USD)", "usd"),
     ("benefit_by_stream_usd_merges", "  failed merges", "usd"),
     ("benefit_by_stream_usd_builds", "  build waiting", "usd"),
     ("benefit_by_stream_usd_incidents", "  incidents", "usd"),
     ("benefit_by_stream_usd_lead_time", "  lead time", "usd"),
-    ("one_time_cost_usd", "One-time cost, funded areas, cost risk in (USD)", "usd"),
+    ("one_time_cost_usd", "One-time cost of the funded areas, with cost risk (USD)", "usd"),
     ("staff_cost_usd", "Staff cost of engineer-quarters, counted or not (USD)", "usd"),
     ("upfront_investment_usd", "Investment: one-time plus counted staff (USD)", "usd"),
     ("annual_recurring_cost_usd", "Recurring cost per year (USD)", "usd"),
@@ -676,7 +679,7 @@ _SUMMARY_LAYOUT = (
 )
 _AREA_LAYOUT = (
     ("included", "Funded in this plan", "flag"),
-    ("go_live_month", "Go-live month", "months"),
+    ("go_live_month", "Go-live month", "count"),
     ("investment_usd", "Investment: one-time plus counted staff (USD)", "usd"),
     ("npv_usd", "NPV alone (USD)", "usd"),
     ("payback_months", "Payback alone (months)", "months"),
@@ -699,7 +702,7 @@ def _write_plan(ws: Any, wb: Any, fmt: dict[str, Any], model: ModelRows, result:
     ws.write_string(2, 0, "Payback and IRR do not add up: the Summary sheet has them for the funded plan.")
     header = [
         "Area", "Funded in the plan", "Start month", "Months to go live", "Go-live month",
-        "One-time cost, cost risk in (USD)", "Staff cost, counted or not (USD)", "Recurring cost per year (USD)",
+        "One-time cost, with cost risk (USD)", "Staff cost, counted or not (USD)", "Recurring cost per year (USD)",
         "Investment: one-time plus counted staff (USD)", "Benefit per month at full ramp (USD)",
         "Year-1 cost, months 0 to 12 (USD)", "PV of costs (USD)", "NPV alone (USD)", "Payback alone (months)",
         "ROI alone",
@@ -1046,13 +1049,18 @@ def _formats(wb: Any) -> dict[str, Any]:
         "input_pct": add({**input_style, "num_format": "0.0##%"}),
         "input_flag": add({**input_style, "num_format": _BOOLEAN}),
         "muted": add({"font_color": "#7F7F7F", "num_format": "#,##0.####", "valign": "top"}),
+        "muted_pct": add({"font_color": "#7F7F7F", "num_format": "0.0##%", "valign": "top"}),
         "top": add({"valign": "top"}),
+        # text right of a right-aligned number: one character's gap, so "150" and "USD/h" never read "150USD/h"
+        "beside_number": add({"valign": "top", "align": "left", "indent": 1}),
+        "note_beside_number": add({"text_wrap": True, "valign": "top", "align": "left", "indent": 1}),
         # right-aligned, so "not within the horizon" lines up with the numbers around it
         "usd": add({"num_format": "#,##0;[Red]-#,##0", "align": "right"}),
         "months": add({"num_format": "0.00", "align": "right"}),
         "pct": add({"num_format": "0.0%", "align": "right"}),
         "ratio": add({"num_format": '0.00" : 1"'}),
         "factor": add({"num_format": "0.000"}),
+        "one_decimal": add({"num_format": "0.0"}),
         "count": add({"num_format": "0"}),
         "rate": add({"num_format": "0.0000%"}),
     }
