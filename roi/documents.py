@@ -262,11 +262,7 @@ def _ratio(s: Summary) -> tuple[str, str, str]:
         label, value = FIGURES["delivery_to_ai_ratio_incl_staff"].label, s.delivery_to_ai_ratio_incl_staff
     else:
         label, value = FIGURES["delivery_to_ai_ratio"].label, s.delivery_to_ai_ratio
-    band = ""
-    if value is not None:
-        where = "within" if 2 <= value <= 3 else ("below" if value < 2 else "above")
-        band = f"{where} the 2:1 to 3:1 band"
-    return label, fmt.ratio(value), band
+    return label, fmt.ratio(value), "" if value is None else fmt.ratio_band(value)
 
 
 def _answer(s: Summary) -> tuple[tuple[str, str, str], ...]:
@@ -341,8 +337,8 @@ def _areas(s: Summary, phasing: Phasing | None, odds: Mapping[str, Any]) -> tupl
     elif not pays:
         verdict = f"No area pays back on its own {within}."
     else:
-        verb = "pays" if len(pays) == 1 else "pay"
-        verdict = f"On its own, {join_words(pays)} {verb} back {within}; {join_words(not_pays)} "
+        lead, verb = ("On its own", "pays") if len(pays) == 1 else ("Each on its own", "pay")
+        verdict = f"{lead}, {join_words(pays)} {verb} back {within}; {join_words(not_pays)} "
         verdict += "does not." if len(not_pays) == 1 else "do not."
     header: tuple[str, ...] = ("Area", "Goes live", "Investment", "NPV alone", "Payback alone")
     if chances:
@@ -428,9 +424,14 @@ def variants(result: Result) -> list[tuple[str, Summary]]:
     out.append((label, evaluate(with_values(scenario, {"finance.include_staff_cost": staff})).summary))
     before, after = likely(scenario.merges.success_rate_before), likely(scenario.merges.success_rate_after)
     if after > before:
-        for target in sorted({max(before, after - 0.05), before + (after - before) / 2}, reverse=True):
+        lower = max(before, after - 0.05)
+        why = {
+            lower: f"5 points below the plan's {after:.1%}" if lower > before else f"today's {before:.1%}",
+            before + (after - before) / 2: f"halfway from today's {before:.1%} to the plan's {after:.1%}",
+        }
+        for target in sorted(why, reverse=True):
             changed = with_values(scenario, {"merges.success_rate_after": target})
-            out.append((f"Target success rate {target:.1%} (not {after:.1%})", evaluate(changed).summary))
+            out.append((f"Target success rate {target:.1%} ({why[target]})", evaluate(changed).summary))
     return out
 
 

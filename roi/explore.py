@@ -176,21 +176,11 @@ class Kpi:
 
 #: The KPI row's figures (keys of roi.figures.FIGURES), before the delivery-to-AI ratio in force.
 KPI_KEYS = ("payback_months", "discounted_payback_months", "npv_usd", "irr_annual", "roi")
-RATIO_BAND = (2.0, 3.0)  # the forum post argues for 2:1 to 3:1
 
 
 def ratio_key(summary: Summary) -> str:
     """The delivery-to-AI ratio as the plan counts its costs: with staff when staff cost is counted."""
     return "delivery_to_ai_ratio_incl_staff" if summary.include_staff_cost else "delivery_to_ai_ratio"
-
-
-def _band(ratio: float | None) -> str:
-    if ratio is None:
-        return "no AI spend entered"
-    low, high = RATIO_BAND
-    if low <= ratio <= high:
-        return f"within the {low:g}:1 to {high:g}:1 band"
-    return f"below {low:g}:1" if ratio < low else f"above {high:g}:1"
 
 
 def _kpi(key: str, now: Summary, then: Summary, note: str | None = None, *, brief: bool = False) -> Kpi:
@@ -214,8 +204,8 @@ def kpis(now: Summary, then: Summary, *, brief: bool = False) -> list[Kpi]:
     note = (
         f"{FIGURES[key].help} Staff cost is {counted}. {FIGURES['delivery_to_ai_ratio'].label}: "
         f"{fmt.ratio(now.delivery_to_ai_ratio)}; {FIGURES['delivery_to_ai_ratio_incl_staff'].label}: "
-        f"{fmt.ratio(now.delivery_to_ai_ratio_incl_staff)}. The one shown is {_band(ratio)}; the forum post "
-        f"argues for {RATIO_BAND[0]:g}:1 to {RATIO_BAND[1]:g}:1."
+        f"{fmt.ratio(now.delivery_to_ai_ratio_incl_staff)}. The one shown is {fmt.ratio_band(ratio)}: "
+        f"${fmt.RATIO_BAND[0]:g} to ${fmt.RATIO_BAND[1]:g} of delivery for each $1 a year of AI tools."
     )
     return [*(_kpi(k, now, then, brief=brief) for k in KPI_KEYS), _kpi(key, now, then, note, brief=brief)]
 

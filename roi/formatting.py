@@ -77,3 +77,16 @@ METHOD = (
     "times less every cost, discounted monthly; payback is the month after which the cumulative cash flow stays "
     "at or above zero; NPV, IRR and ROI come from the same flows."
 )
+
+
+#: The delivery-to-AI spend ratio the founding case argues for: $2 to $3 of delivery for each $1 a year of AI tools.
+RATIO_BAND = (2.0, 3.0)
+
+
+def ratio_band(ratio: float | None) -> str:
+    """Where a delivery-to-AI ratio sits against the band, in words that say what the band is."""
+    if ratio is None:
+        return "no AI spend entered"
+    low, high = RATIO_BAND
+    where = "within" if low <= ratio <= high else ("below" if ratio < low else "above")
+    return f"{where} the recommended {low:g}:1 to {high:g}:1"

@@ -63,7 +63,7 @@ def test_the_founding_case(forum):
     )
     assert "Staff time is not counted." in forum.decision
     assert forum.areas_verdict == (
-        "On its own, CI/CD pipeline and Automated testing pay back within the 36-month horizon; "
+        "Each on its own, CI/CD pipeline and Automated testing pay back within the 36-month horizon; "
         "Deployment automation and Observability do not."
     )
     rows = {row[0]: row for row in forum.areas.rows}
@@ -150,8 +150,8 @@ def test_what_ifs_count_staff_and_lower_the_target():
     staffed = evaluate(with_values(scenario, {"finance.include_staff_cost": True})).summary
     assert cases["With staff cost counted"].payback_months == pytest.approx(staffed.payback_months)
     lower = evaluate(with_values(scenario, {"merges.success_rate_after": 0.95})).summary
-    assert cases["Target success rate 95.0% (not 100.0%)"].npv_usd == pytest.approx(lower.npv_usd)
-    assert "Target success rate 85.4% (not 100.0%)" in cases  # halfway from 70.8 %
+    assert cases["Target success rate 95.0% (5 points below the plan's 100.0%)"].npv_usd == pytest.approx(lower.npv_usd)
+    assert "Target success rate 85.4% (halfway from today's 70.8% to the plan's 100.0%)" in cases
 
 
 def test_a_long_description_is_shortened_to_fit_the_page():
@@ -172,7 +172,7 @@ def test_html_memo(forum):
         assert heading in text
     assert "Forum post: 70.8% main-branch success \u00b7 prepared on 7 March 2026" in text
     assert "11.77 months" in text and "$742,489" in text and "150.6%" in text
-    assert "2.25 : 1 (within the 2:1 to 3:1 band)" in text
+    assert "2.25 : 1 (within the recommended 2:1 to 3:1)" in text
     assert "<svg" in page and "Payback 11.8 months" in page  # the shared chart, inline
 
 
