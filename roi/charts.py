@@ -32,6 +32,7 @@ import vl_convert as vlc
 from numpy.typing import NDArray
 
 from roi import finance
+from roi import formatting as fmt
 from roi.model import Result, flow_chunks, likely_values
 from roi.scenario import AREA_LABELS, AREAS, FIELDS, STREAM_LABELS, STREAMS, Scenario, field_label, likely
 from roi.uncertainty import Simulation
@@ -816,7 +817,9 @@ def payback_distribution_chart(simulation: Simulation) -> ChartSpec:
     never = int(payback.size - finite.size)
     if never:
         unreached = ", ".join(k.upper() for k in ("p10", "p50", "p90") if q[k] is None)
-        text = f"{never / payback.size:.0%} of draws never pay back" + (f" ({unreached}: never)" if unreached else "")
+        text = f"{fmt.whole_pct(never / payback.size)} of draws never pay back" + (
+            f" ({unreached}: never)" if unreached else ""
+        )
         rows.append({"at": float(edges[-1]), "text": text, "colour": THEME["muted"], "rule": False})
     marks = _rule_labels(rows, float(edges[0]), float(edges[-1]), right_from=0.6)
     return ChartSpec(_histogram_template(), {"bins": bins, "marks": marks})

@@ -296,15 +296,15 @@ def simulate(
         typer.echo(f"  {figure.label:<{width}}  {cells}")
     if data["share_irr_undefined"] > 0:
         typer.echo(
-            f"  {data['share_irr_undefined']:.1%} of draws have no IRR (their flows never change sign); "
+            f"  {fmt.pct(data['share_irr_undefined'])} of draws have no IRR (their flows never change sign); "
             "the IRR percentiles are of the others"
         )
     for months, p in data["prob_payback_within_months"].items():
         within = (
             f"the {sim.scenario.finance.horizon_months}-month horizon" if months == "horizon" else f"{months} months"
         )
-        typer.echo(f"  P(payback within {within}) = {p:.1%}")
-    typer.echo(f"  P(NPV > 0) = {data['prob_npv_positive']:.1%}")
+        typer.echo(f"  P(payback within {within}) = {fmt.pct(p)}")
+    typer.echo(f"  P(NPV > 0) = {fmt.pct(data['prob_npv_positive'])}")
 
 
 @app.command()
@@ -351,7 +351,7 @@ def sensitivity(
         typer.echo(f"  {_input_label(b.input):<{width}}  {show(b.likely):>16}  {payback:>24}  {npv:>24}")
     typer.echo("Value of information (what knowing the input exactly is worth to the invest decision):")
     for r in _records(voi):
-        share = f"explains {r['variance_share']:.0%} of NPV variance"
+        share = f"explains {fmt.whole_pct(r['variance_share'])} of NPV variance"
         typer.echo(f"  {_input_label(r['input']):<{width}}  EVPPI {fmt.money(r['evppi_usd']):>12}  {share}")
     typer.echo("Fund or not, area by area (the area's NPV alone across the draws; EVPI: what knowing every input")
     typer.echo("exactly is worth to that decision):")

@@ -370,13 +370,13 @@ def _assumptions(result: Result) -> list[str]:
     ramp = "at once" if likely(sc.finance.ramp_months) == 0 else f"over {likely(sc.finance.ramp_months):g} months"
     out = [
         f"{likely(m.merges_per_month):,.0f} merges a month to main; success rate "
-        f"{likely(m.success_rate_before):.1%} today and {likely(m.success_rate_after):.1%} after "
+        f"{fmt.pct(likely(m.success_rate_before))} today and {fmt.pct(likely(m.success_rate_after))} after "
         f"({s.failed_merges_per_month:,.1f} failed merges a month today).",
         f"{likely(m.fix_hours):g} hours to fix each failed merge at {fmt.money(likely(sc.team.loaded_hourly_rate))} "
         "an hour, fully loaded.",
         f"Each area's benefit reaches full value {ramp} after it goes live; "
-        f"volume growth {likely(sc.growth.volume_growth_per_year):.0%} a year; "
-        f"discount rate {sc.finance.annual_discount_rate:.0%} a year.",
+        f"volume growth {fmt.whole_pct(likely(sc.growth.volume_growth_per_year))} a year; "
+        f"discount rate {fmt.whole_pct(sc.finance.annual_discount_rate)} a year.",
     ]
     streams = {k: v for k, v in s.benefit_by_stream_usd.items() if v}
     if len(streams) > 1:
@@ -426,12 +426,12 @@ def variants(result: Result) -> list[tuple[str, Summary]]:
     if after > before:
         lower = max(before, after - 0.05)
         why = {
-            lower: f"5 points below the plan's {after:.1%}" if lower > before else f"today's {before:.1%}",
-            before + (after - before) / 2: f"halfway from today's {before:.1%} to the plan's {after:.1%}",
+            lower: f"5 points below the plan's {fmt.pct(after)}" if lower > before else f"today's {fmt.pct(before)}",
+            before + (after - before) / 2: f"halfway from today's {fmt.pct(before)} to the plan's {fmt.pct(after)}",
         }
         for target in sorted(why, reverse=True):
             changed = with_values(scenario, {"merges.success_rate_after": target})
-            out.append((f"Target success rate {target:.1%} ({why[target]})", evaluate(changed).summary))
+            out.append((f"Target success rate {fmt.pct(target)} ({why[target]})", evaluate(changed).summary))
     return out
 
 
@@ -480,7 +480,7 @@ def build_document(
         peak_funding_amount=fmt.money(s.peak_funding_usd),
         answer=_answer(s),
         answer_note=(
-            f"Over {s.horizon_months} months, discounted at {sc.finance.annual_discount_rate:.1%} a year. Doing "
+            f"Over {s.horizon_months} months, discounted at {fmt.pct(sc.finance.annual_discount_rate)} a year. Doing "
             f"nothing costs {fmt.money(s.monthly_waste_usd)} a month in failed-merge rework alone."
         ),
         odds=_odds(odds, s.horizon_months),

@@ -33,7 +33,7 @@ class Figure:
         if self.kind == "months":
             return fmt.brief_months(x) if brief else fmt.months(x)
         if self.kind == "share":
-            return fmt.brief_pct(x) if brief else fmt.pct(x)
+            return fmt.pct(x)  # one form: 150.6 %
         if self.kind == "ratio":
             return fmt.brief_ratio(x) if brief else fmt.ratio(x)
         if x is None:

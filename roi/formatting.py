@@ -17,7 +17,13 @@ def months(x: float | None) -> str:
 
 
 def pct(x: float | None) -> str:
-    return "n/a" if x is None else f"{x:.1%}"
+    """70.8 %: a share or rate to one decimal, with a space before the sign as in the field registry's values."""
+    return "n/a" if x is None else f"{x * 100:.1f} %"
+
+
+def whole_pct(x: float) -> str:
+    """36 %: a share where a decimal would be false precision."""
+    return f"{x * 100:.0f} %"
 
 
 def ratio(x: float | None) -> str:
@@ -44,10 +50,6 @@ def brief_money(x: float | None) -> str:
 def brief_months(x: float | None) -> str:
     """19.5 mo, or "none" when it does not happen within the horizon."""
     return "none" if x is None else f"{x:.1f} mo"
-
-
-def brief_pct(x: float | None) -> str:
-    return "n/a" if x is None else f"{x * 100:.1f} %"
 
 
 def brief_ratio(x: float | None) -> str:
@@ -90,3 +92,20 @@ def ratio_band(ratio: float | None) -> str:
     low, high = RATIO_BAND
     where = "within" if low <= ratio <= high else ("below" if ratio < low else "above")
     return f"{where} the recommended {low:g}:1 to {high:g}:1"
+
+
+#: The word joiner: no line break on either side, no width.
+JOIN = "\u2060"
+#: The no-break space.
+NBSP = "\u00a0"
+
+
+def keep_percent(text: str) -> str:
+    """A percentage keeps its sign on its line ("89.0" at a line's end and "% ..." on the next): a no-break space."""
+    return text.replace(" %", f"{NBSP}%")
+
+
+def keep_together(text: str) -> str:
+    """Text for the slides, which break lines at spaces and after hyphens: percentages unbroken, and a negative amount
+    keeps its sign ("NPV -" at a line's end and "$120,499" on the next reads as a gain)."""
+    return keep_percent(text).replace("-$", f"-{JOIN}$")

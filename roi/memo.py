@@ -16,6 +16,7 @@ from io import BytesIO
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape as xml_escape
 
+from roi import formatting as fmt
 from roi.documents import Document, Table, document_for
 from roi.model import Result
 
@@ -201,7 +202,7 @@ class _Pdf:
     def p(self, text: str, style: Any = None) -> Any:
         from reportlab.platypus import Paragraph
 
-        return Paragraph(xml_escape(text), style or self.body)
+        return Paragraph(_pdf_text(text), style or self.body)
 
     def heading(self, text: str) -> list[Any]:
         from reportlab.platypus import HRFlowable
@@ -214,9 +215,7 @@ class _Pdf:
         from reportlab.platypus import Paragraph
 
         base = style or self.body
-        return [
-            Paragraph(xml_escape(i), self.bullet if base is self.body else base, bulletText="\u2022") for i in items
-        ]
+        return [Paragraph(_pdf_text(i), self.bullet if base is self.body else base, bulletText="\u2022") for i in items]
 
     def table(self, table: Table, width: float, bold_figures: bool = False) -> Any:
         """A table: figure columns as wide as their widest cell (headers wrap at spaces), the label column the rest."""
@@ -337,7 +336,7 @@ class _Pdf:
     def p_rich(self, lead: str, text: str, style: Any) -> Any:
         from reportlab.platypus import Paragraph
 
-        return Paragraph(f"<b>{xml_escape(lead)}</b> {xml_escape(text)}", style)
+        return Paragraph(f"<b>{_pdf_text(lead)}</b> {_pdf_text(text)}", style)
 
 
 PAD = 2.0
@@ -394,3 +393,9 @@ def memo_markdown(result: Result, budgets: Sequence[float] | None = None, prepar
 def memo_pdf(result: Result, budgets: Sequence[float] | None = None, prepared_on: date | None = None) -> bytes:
     """The one-page PDF memo of a result, with the default seeded odds (and the phasing under budgets, if any)."""
     return render_pdf(document_for(result, budgets, prepared_on=prepared_on))
+
+
+def _pdf_text(text: str) -> str:
+    """User or computed text as a reportlab paragraph: escaped (never markup), percentages unbroken. Reportlab
+    breaks lines at spaces only, so a negative amount stays whole (and Helvetica has no word joiner to draw)."""
+    return xml_escape(fmt.keep_percent(text))

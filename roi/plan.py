@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from roi import formatting as fmt
 from roi.errors import Problem, RoiError
 from roi.model import Metrics, cash_flows, chunked_metrics, likely_values, metrics
 from roi.scenario import AREA_LABELS, AREAS, STREAM_LABELS, STREAMS, Scenario, likely
@@ -192,7 +193,8 @@ def uncosted_benefits(scenario: Scenario) -> list[str]:
             share = values[f"investments.{area}.delivers.{stream}"]
             if share > 0 and float(flows.full_stream_usd[stream][0]) != 0:
                 out.append(
-                    f"{AREA_LABELS[area]} is credited with {share:.0%} of the {STREAM_LABELS[stream].lower()} "
-                    "benefit but costs nothing: cost the area, or attribute the stream to the areas that pay for it."
+                    f"{AREA_LABELS[area]} is credited with {fmt.whole_pct(share)} of the "
+                    f"{STREAM_LABELS[stream].lower()} benefit but costs nothing: cost the area, or attribute the "
+                    "stream to the areas that pay for it."
                 )
     return out

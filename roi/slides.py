@@ -22,6 +22,7 @@ from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
+from roi import formatting as fmt
 from roi.documents import Document, Table
 
 SLIDE_W, SLIDE_H = 13.333, 7.5  # inches, 16:9
@@ -70,18 +71,9 @@ class Para:
 WIDER, WIDER_BOLD = 1.18, 1.27
 
 
-#: The word joiner: no line break on either side, no width. It keeps a negative amount's sign with its digits.
-JOIN = "\u2060"
-
-
-def keep_signs(text: str) -> str:
-    """Text whose negative amounts never break after the sign ("NPV -" at a line's end, "$120,499" on the next)."""
-    return text.replace("-$", f"-{JOIN}$")
-
-
 def text_width(text: str, size: float, bold: bool = False) -> float:
     """Width in points of one line of text in Arial (Helvetica's metrics), allowing for a wider substitute font."""
-    text = text.replace(JOIN, "")
+    text = text.replace(fmt.JOIN, "")
     if bold:
         return float(stringWidth(text, "Helvetica-Bold", size)) * WIDER_BOLD
     return float(stringWidth(text, "Helvetica", size)) * WIDER
@@ -90,8 +82,9 @@ def text_width(text: str, size: float, bold: bool = False) -> float:
 def _words(text: str) -> list[str]:
     """Text cut where a line may break: after each space, and after a hyphen inside a word (not one before a
     word joiner)."""
-    char = rf"(?:[^\s-]|-(?={JOIN}))"
-    return re.findall(rf"{char}*-+(?!{JOIN})|{char}+\s*|\s+", text)
+    space = rf"[^\S{fmt.NBSP}]"  # a no-break space is part of the word
+    char = rf"(?:[^\s-]|{fmt.NBSP}|-(?={fmt.JOIN}))"
+    return re.findall(rf"{char}*-+(?!{fmt.JOIN})|{char}+{space}*|{space}+", text)
 
 
 def wrap(text: str, size: float, width_pt: float, bold: bool = False) -> list[str]:
@@ -119,7 +112,7 @@ def wrap(text: str, size: float, width_pt: float, bold: bool = False) -> list[st
 
 
 def _para_text(p: Para) -> str:
-    return keep_signs(f"\u2022 {p.text}" if p.bullet else p.text)
+    return fmt.keep_together(f"\u2022 {p.text}" if p.bullet else p.text)
 
 
 def text_height(paras: Sequence[Para], size: float, width_in: float) -> float:

@@ -274,7 +274,7 @@ def test_ci_baseline_upload_evidence_and_apply():
     at.file_uploader(key="ci_upload").upload("runs.csv", content, "text/csv").run()
     measured = at.dataframe[0].value.set_index("Input")["Measured"]
     assert measured["Main-branch success rate today"] == "75.0 %"
-    assert any("Success rate: 3 succeeded / 4 completed = 75.0%" in t.value for t in at.text)
+    assert any("Success rate: 3 succeeded / 4 completed = 75.0 %" in t.value for t in at.text)
     at.button(key="ci:apply").click().run()
     assert at.slider(key="w:merges.success_rate_before").value == 0.75
     assert any("merges.success_rate_before: 0.708 -> 0.75" in plain(s.value) for s in at.success)

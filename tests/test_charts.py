@@ -546,7 +546,7 @@ def test_histogram_says_how_many_draws_never_pay_back() -> None:
     assert 0 < never < 1
     marks = charts.payback_distribution_chart(sim).datasets["marks"]
     notes = marks[~marks["rule"]]["text"].tolist()
-    assert len(notes) == 1 and notes[0].startswith(f"{never:.0%} of draws never pay back")
+    assert len(notes) == 1 and notes[0].startswith(f"{never * 100:.0f} % of draws never pay back")
 
 
 # ---------------------------------------------------------------- the fan

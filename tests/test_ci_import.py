@@ -163,7 +163,7 @@ def test_cli_writes_a_new_scenario(runner, tmp_path):
     out = tmp_path / "baseline.toml"
     result = runner.invoke(app, ["import-ci", str(CI / "runs.csv"), "-o", str(out)])
     assert result.exit_code == 0, result.output
-    assert "Success rate: 3 succeeded / 4 completed = 75.0%" in result.output
+    assert "Success rate: 3 succeeded / 4 completed = 75.0 %" in result.output
     scenario = load_scenario(out)
     assert scenario.merges.success_rate_before == pytest.approx(0.75)
     assert scenario.builds is not None and scenario.builds.build_minutes_before == pytest.approx(16.5)
@@ -475,7 +475,7 @@ def test_cli_into_warns_when_the_measurement_leaves_no_planned_improvement(runne
         "builds.build_minutes_before",
         "incidents.deploys_per_month_before",
     ]
-    assert "75.0% of merges passing today, already at or above the 75.0% the plan expects after" in warnings[0]
+    assert "75.0 % of merges passing today, already at or above the 75.0 % the plan expects after" in warnings[0]
     assert "(merges.success_rate_after)" in warnings[0] and "zero or negative" in warnings[0]
     assert "16.5 minutes today, already as short as or shorter than the 20.0 minutes" in warnings[1]
     assert "1.0 deploys a month today, already at or above the 1.0" in warnings[2]

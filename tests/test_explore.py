@@ -91,8 +91,8 @@ def test_kpi_changes_have_the_right_sign_and_units():
         ("Payback", "10.00 months", "-2.25 mo", True),  # 10 - 12.25: paid back sooner, which is better
         ("Discounted payback", "12.50 months", None, True),  # unchanged: no delta at all
         ("NPV", "$150,000", "-$50,000", False),  # 150,000 - 200,000
-        ("IRR (annual)", "25.0%", "+5.0 pp", False),  # 25 % - 20 %, in percentage points
-        ("ROI", "40.0%", "-15.0 pp", False),  # 40 % - 55 %
+        ("IRR (annual)", "25.0 %", "+5.0 pp", False),  # 25 % - 20 %, in percentage points
+        ("ROI", "40.0 %", "-15.0 pp", False),  # 40 % - 55 %
         ("Delivery-to-AI spend ratio", "2.50 : 1", "+0.50", False),  # staff not counted: 2.5 - 2.0
     ]
     # the same change the other way round flips every sign and nothing else
@@ -100,8 +100,8 @@ def test_kpi_changes_have_the_right_sign_and_units():
         ("Payback", "12.25 months", "+2.25 mo", True),
         ("Discounted payback", "12.50 months", None, True),
         ("NPV", "$200,000", "+$50,000", False),
-        ("IRR (annual)", "20.0%", "-5.0 pp", False),
-        ("ROI", "55.0%", "+15.0 pp", False),
+        ("IRR (annual)", "20.0 %", "-5.0 pp", False),
+        ("ROI", "55.0 %", "+15.0 pp", False),
         ("Delivery-to-AI spend ratio", "2.00 : 1", "-0.50", False),
     ]  # fmt: skip
 
@@ -131,8 +131,8 @@ def test_kpi_changes_from_and_to_never_say_what_it_was():
         ("Payback", "20.00 months", "was not within the horizon", True),  # pays back now, never did before
         ("Discounted payback", "not within the horizon", "was 30.50 months", True),  # never pays back now
         ("NPV", "-$1,234", None, False),
-        ("IRR (annual)", "n/a", "was 10.0%", False),
-        ("ROI", "10.0%", "was n/a", False),
+        ("IRR (annual)", "n/a", "was 10.0 %", False),
+        ("ROI", "10.0 %", "was n/a", False),
         ("Delivery-to-AI spend ratio", "n/a (no AI spend)", None, False),  # undefined both times: no change
     ]  # fmt: skip
 
@@ -280,8 +280,8 @@ def test_the_compare_table_side_by_side():
         {"figure": "Payback", "A": "10.00 months", "B": "not within the horizon"},
         {"figure": "Discounted payback", "A": "not within the horizon", "B": "30.50 months"},
         {"figure": "NPV", "A": "$150,000", "B": "-$1,234"},
-        {"figure": "IRR (annual)", "A": "25.0%", "B": "n/a"},
-        {"figure": "ROI", "A": "40.0%", "B": "n/a"},
+        {"figure": "IRR (annual)", "A": "25.0 %", "B": "n/a"},
+        {"figure": "ROI", "A": "40.0 %", "B": "n/a"},
         {"figure": "Delivery-to-AI spend ratio", "A": "2.50 : 1", "B": "n/a (no AI spend)"},
         {"figure": "Delivery-to-AI ratio with staff", "A": "3.10 : 1", "B": "n/a (no AI spend)"},
         {"figure": "Investment (one-time + staff)", "A": "$450,000", "B": "$0"},

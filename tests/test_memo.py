@@ -73,7 +73,7 @@ def test_the_founding_case(forum):
     assert "Peak funding $450,000" in forum.peak_funding
     assert forum.phasing is None and forum.areas.header[-1] == "Chance it pays"  # fix hours is a range
     # CI/CD and testing pay in every draw of the fix hours; deployment and observability bring no benefit here
-    assert [row[5] for row in forum.areas.rows] == ["100.0%", "100.0%", "0.0%", "0.0%"]
+    assert [row[5] for row in forum.areas.rows] == ["100.0 %", "100.0 %", "0.0 %", "0.0 %"]
     assert forum.prepared == "7 March 2026"
     assert forum.staff == (
         "Staff time is not counted: the 8 engineer-quarters the work needs ($624,000 at $150 an hour) are left out "
@@ -115,7 +115,7 @@ def test_the_odds_are_seeded(forum):
     assert payback[0] == "Payback" and all(cell.endswith("months") for cell in payback[1:])
     assert npv[2] == fmt.money(simulate(load_scenario(FORUM), 10_000, 0).summary()["npv_usd"]["p50"])
     chances = dict(odds.chances)
-    assert chances["Pays back within the 36-month horizon"] == "100.0%"
+    assert chances["Pays back within the 36-month horizon"] == "100.0 %"
     assert "Pays back within 24 months" in chances
     result = evaluate(load_scenario(FORUM))
     again = document_for(result, prepared_on=DAY)
@@ -150,8 +150,9 @@ def test_what_ifs_count_staff_and_lower_the_target():
     staffed = evaluate(with_values(scenario, {"finance.include_staff_cost": True})).summary
     assert cases["With staff cost counted"].payback_months == pytest.approx(staffed.payback_months)
     lower = evaluate(with_values(scenario, {"merges.success_rate_after": 0.95})).summary
-    assert cases["Target success rate 95.0% (5 points below the plan's 100.0%)"].npv_usd == pytest.approx(lower.npv_usd)
-    assert "Target success rate 85.4% (halfway from today's 70.8% to the plan's 100.0%)" in cases
+    lower_case = cases["Target success rate 95.0 % (5 points below the plan's 100.0 %)"]
+    assert lower_case.npv_usd == pytest.approx(lower.npv_usd)
+    assert "Target success rate 85.4 % (halfway from today's 70.8 % to the plan's 100.0 %)" in cases
 
 
 def test_a_long_description_is_shortened_to_fit_the_page():
@@ -171,7 +172,7 @@ def test_html_memo(forum):
     for heading in headings:
         assert heading in text
     assert "Forum post: 70.8% main-branch success \u00b7 prepared on 7 March 2026" in text
-    assert "11.77 months" in text and "$742,489" in text and "150.6%" in text
+    assert "11.77 months" in text and "$742,489" in text and "150.6 %" in text
     assert "2.25 : 1 (within the recommended 2:1 to 3:1)" in text
     assert "<svg" in page and "Payback 11.8 months" in page  # the shared chart, inline
 
@@ -275,6 +276,17 @@ def test_pdf_memo_fits_one_page_at_its_longest(forum):
     long = replace(forum, scenario_name="N" * 20 + " name" * 36, description="words " * 100, warnings=(warning,) * 5)
     pages, text = pdf_text(render_pdf(long))
     assert pages == 1 and text.count("costs nothing") == 5
+
+
+def test_the_pdf_never_breaks_a_percentage_or_a_negative_amount():
+    # The realistic case's what-if "Target success rate 89.0 % (...)" broke as "89.0" / "% (..." in its narrow cell,
+    # and a word joiner to keep "-$" together drew a black square in Helvetica.
+    doc = document_for(evaluate(load_scenario(REALISTIC)), draws=500, prepared_on=DAY)
+    raw = " ".join(page.extract_text() for page in PdfReader(BytesIO(render_pdf(doc))).pages)
+    assert "Target success rate 89.0 % (" in raw.replace("\n", " ") and "89.0\n%" not in raw
+    assert "NPV -$120,499" in raw and "\u25a0" not in raw and fmt.JOIN not in raw
+    assert fmt.keep_percent("rate 89.0 % (5 points") == f"rate 89.0{fmt.NBSP}% (5 points"
+    assert fmt.keep_together("NPV -$1 to 5 %") == f"NPV -{fmt.JOIN}$1 to 5{fmt.NBSP}%"
 
 
 def test_the_pdf_memo_is_the_founding_case(forum):
@@ -388,7 +400,7 @@ def test_memo_and_summary_say_when_the_cumulative_flow_crosses_zero_twice(runner
 def test_uncosted_benefits_are_warned_about():
     scenario = load_scenario(FORUM, ["investments.testing.one_time=0", "investments.testing.engineer_quarters=0"])
     doc = document_for(evaluate(scenario), draws=100)
-    assert any("Automated testing is credited with 50% of the failed merges benefit" in w for w in doc.warnings)
+    assert any("Automated testing is credited with 50 % of the failed merges benefit" in w for w in doc.warnings)
     assert "costs nothing" in visible(render_html(doc))
 
 

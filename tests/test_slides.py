@@ -17,8 +17,9 @@ from pypdf import PdfReader
 from roi import evaluate, load_scenario
 from roi.cli import app
 from roi.documents import Document, document_for
+from roi.formatting import JOIN, NBSP
 from roi.scenario import with_values
-from roi.slides import INSET, JOIN, LINE, MIN_PT, PARA_GAP, build_deck, wrap
+from roi.slides import INSET, LINE, MIN_PT, PARA_GAP, build_deck, wrap
 from tests.conftest import FORUM, ROOT, SCENARIOS, require_program
 
 DAY = date(2026, 3, 7)
@@ -39,7 +40,7 @@ def slide_text(slide: Any) -> str:
     parts = []
     for shape in slide.shapes:
         if shape.has_text_frame:
-            parts.append(shape.text_frame.text.replace(JOIN, ""))  # the word joiner is invisible
+            parts.append(shape.text_frame.text.replace(JOIN, "").replace(NBSP, " "))  # as a reader sees it
         if shape.has_table:
             parts += [cell.text for row in shape.table.rows for cell in row.cells]
     return " ".join(" ".join(parts).split())
@@ -102,11 +103,11 @@ def test_five_slides_with_the_founding_case(forum):
     assert "CI/CD pipeline $150,000 2 $0" in texts[0] and "Year 1 (months 0–12) $450,000" in texts[0]
     assert "Peak funding $450,000" in texts[0]
     assert "11.77 months" in texts[1] and "$742,489" in texts[1] and "2.25 : 1" in texts[1]
-    assert "Pays back within the 36-month horizon 100.0%" in texts[1] and "P50 (median)" in texts[1]
+    assert "Pays back within the 36-month horizon 100.0 %" in texts[1] and "P50 (median)" in texts[1]
     assert "Peak funding $450,000" in texts[2]
     assert any(shape.shape_type == 13 for shape in slides[2].shapes)  # the payback chart
-    assert "CI/CD pipeline month 0 $150,000 $446,245 7.85 months 100.0% month 0" in texts[3]
-    assert "Deployment automation month 0 $80,000 -$80,000 not within 36 months 0.0% not funded" in texts[3]
+    assert "CI/CD pipeline month 0 $150,000 $446,245 7.85 months 100.0 % month 0" in texts[3]
+    assert "Deployment automation month 0 $80,000 -$80,000 not within 36 months 0.0 % not funded" in texts[3]
     assert "Recommended phasing within $300,000 in plan year 1" in texts[3] and "NPV $942,489" in texts[3]
     assert "The assumptions that matter" in texts[4] and "Staff time is not counted" in texts[4]
     assert "Hours to fix one failed merge, 2 h to 4 h" in texts[4]

@@ -262,7 +262,7 @@ def test_share_of_draws_without_an_irr_is_said_in_text_and_json(runner):
     assert 0.1 < share < 0.9
     assert share == data["share_irr_undefined"]
     text = runner.invoke(app, args).output
-    assert f"{share:.1%} of draws have no IRR" in text
+    assert f"{share * 100:.1f} % of draws have no IRR" in text
 
 
 def test_chunked_draws_equal_one_batch(monkeypatch):

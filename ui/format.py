@@ -7,7 +7,7 @@ from roi.scenario import AREA_LABELS
 
 money = fmt.brief_money
 months = fmt.brief_months
-pct = fmt.brief_pct
+pct = fmt.pct
 ratio = fmt.brief_ratio
 
 

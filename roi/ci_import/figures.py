@@ -12,6 +12,7 @@ from typing import Generic, TypeVar
 import numpy as np
 import pandas as pd
 
+from roi import formatting as fmt
 from roi.ci_import.selection import DONE, Selected, Window
 from roi.errors import CIImportError, Problem
 
@@ -60,7 +61,7 @@ def success_rate_before(s: Selected) -> Figure[float]:
     value = succeeded / (succeeded + failed)
     excluded = {name.replace("_", " "): counts[name] for name in ("cancelled", "skipped", "not_completed")}
     evidence = (
-        f"Success rate: {succeeded:,} succeeded / {succeeded + failed:,} completed = {value:.1%}; "
+        f"Success rate: {succeeded:,} succeeded / {succeeded + failed:,} completed = {fmt.pct(value)}; "
         f"{counts['cancelled']:,} cancelled, {counts['skipped']:,} skipped and {counts['not_completed']:,} not "
         "completed are reported, not counted."
     )

@@ -15,6 +15,7 @@ from typing import Any
 import tomlkit
 import tomlkit.exceptions
 
+from roi import formatting as fmt
 from roi.ci_import.baseline import Baseline
 from roi.errors import Problem, ScenarioError
 from roi.scenario import MAX_NAME_CHARS, Scenario, likely, parse_toml, scenario_from_dict
@@ -102,10 +103,10 @@ def no_improvement(scenario: Scenario, measured: Iterable[str]) -> list[str]:
         before, after = likely(m.success_rate_before), likely(m.success_rate_after)
         if before >= after:
             warnings.append(
-                f"merges.success_rate_before: the CI history shows {before:.1%} of merges passing today, already at "
-                f"or above the {after:.1%} the plan expects after the investment (merges.success_rate_after). The "
-                "plan shows no saving from fewer failed merges; that benefit is zero or negative until the target "
-                "is revised."
+                f"merges.success_rate_before: the CI history shows {fmt.pct(before)} of merges passing today, "
+                f"already at or above the {fmt.pct(after)} the plan expects after the investment "
+                "(merges.success_rate_after). The plan shows no saving from fewer failed merges; that benefit is "
+                "zero or negative until the target is revised."
             )
     if b is not None and "builds.build_minutes_before" in paths:
         before, after = likely(b.build_minutes_before), likely(b.build_minutes_after)
