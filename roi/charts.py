@@ -771,7 +771,9 @@ def _histogram_template() -> dict[str, Any]:
                 "share:Q",
                 scale=_room_for_labels("bins", "share", floor=0.0),
                 axis=alt.Axis(
-                    title="Share of draws", format="~%", tickCount=alt.ExprRef(expr="max(2, ceil(height / 50))")
+                    title="Share of draws",
+                    tickCount=alt.ExprRef(expr="max(2, ceil(height / 50))"),
+                    labelExpr="format(datum.value * 100, '~r') + ' %'",  # 10 %, as every other percentage reads
                 ),
             ),
             y2=alt.datum(0),
