@@ -146,6 +146,8 @@ def money_label_expr(value: str = "datum.value", digits: int = MONEY_DIGITS) -> 
 
 
 MONEY_LABEL_EXPR = money_label_expr()
+#: A share on an axis as every other percentage reads: 10 %, 2.5 %.
+PERCENT_LABEL_EXPR = "format(datum.value * 100, '~r') + ' %'"
 
 
 def money_short(x: float) -> str:
@@ -773,7 +775,7 @@ def _histogram_template() -> dict[str, Any]:
                 axis=alt.Axis(
                     title="Share of draws",
                     tickCount=alt.ExprRef(expr="max(2, ceil(height / 50))"),
-                    labelExpr="format(datum.value * 100, '~r') + ' %'",  # 10 %, as every other percentage reads
+                    labelExpr=PERCENT_LABEL_EXPR,
                 ),
             ),
             y2=alt.datum(0),

@@ -165,7 +165,10 @@ def unit_for(spec: charts.ChartSpec, dataset: str, mark: str | None = None) -> d
 
 
 def money_axes(spec: charts.ChartSpec) -> list[dict[str, Any]]:
-    return [v for k, v in walk(spec.template) if k == "axis" and isinstance(v, dict) and "labelExpr" in v]
+    """Axes with a label expression other than the percentage's: money."""
+    shares = charts.PERCENT_LABEL_EXPR
+    axes = [v for k, v in walk(spec.template) if k == "axis" and isinstance(v, dict)]
+    return [a for a in axes if a.get("labelExpr", shares) != shares]
 
 
 # ---------------------------------------------------------------- money on an axis
@@ -258,6 +261,8 @@ def test_every_chart_validates_renders_and_reads_in_words(path: Path, name: str)
     for a in axes(picture):
         if a["title"] and "(USD)" in a["title"]:
             assert all(re.fullmatch(r"-?\$\d+(\.\d+)?[KMB]?", label) for label in a["labels"]), a["labels"]
+        if a["title"] == "Share of draws":
+            assert all(re.fullmatch(r"\d+(\.\d+)? %", label) for label in a["labels"]), a["labels"]
     # no code name anywhere a reader looks: the picture's texts, every title and tooltip title of the spec
     texts = all_texts(picture)
     texts += [v for k, v in walk(spec.template) if k == "title" and isinstance(v, str)]
