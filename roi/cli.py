@@ -536,6 +536,9 @@ def phasing_lines(scenario: Scenario, phasing: plan.Phasing) -> list[str]:
     years = ", ".join(f"year {i} {fmt.money(c)}" for i, c in enumerate(phasing.cost_by_year_usd, start=1))
     lines.append(f"  NPV {fmt.money(phasing.npv_usd)}, payback {fmt.months(phasing.payback_months)}")
     lines.append(f"  Cost by plan year: {years}")
+    note = plan.stretch_note(phasing)
+    if note is not None:
+        lines.append(note)
     return lines
 
 

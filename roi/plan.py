@@ -24,6 +24,10 @@ DEFAULT_LATEST_MONTH = 24
 #: More candidate plans than this is a search too coarse to matter or too large to run: ask for a larger step.
 MAX_CANDIDATES = 2_000_000
 CENT = 0.005  # NPVs and costs closer than half a cent are tied
+#: A plan may go this share over a capped year's cap to be shown beside the best plan that fits ("just over the cap").
+STRETCH_SHARE = 0.10
+#: ... and must beat the best plan that fits by at least this much NPV.
+STRETCH_GAIN_USD = 1.0
 
 
 class PlanError(RoiError):
@@ -75,6 +79,27 @@ def combinations(scenario: Scenario) -> list[Combination]:
 
 
 @dataclass(frozen=True)
+class Stretch:
+    """The plan with the highest NPV that goes over a capped year's cap by at most STRETCH_SHARE of it, shown when it
+    beats the best plan that fits: what a little more budget would buy."""
+
+    start_months: dict[str, int | None]
+    npv_usd: float
+    payback_months: float | None
+    cost_by_year_usd: tuple[float, ...]
+    over_by_usd: float  # the most any capped year goes over its cap
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "start_months": dict(self.start_months),
+            "npv_usd": self.npv_usd,
+            "payback_months": self.payback_months,
+            "cost_by_year_usd": list(self.cost_by_year_usd),
+            "over_by_usd": self.over_by_usd,
+        }
+
+
+@dataclass(frozen=True)
 class Phasing:
     """The plan with the highest NPV whose cost stays within every capped plan year."""
 
@@ -87,6 +112,7 @@ class Phasing:
     npv_usd: float
     payback_months: float | None
     cost_by_year_usd: tuple[float, ...]
+    stretch: Stretch | None = None
 
     def go_live_months(self, scenario: Scenario) -> dict[str, float | None]:
         build = likely_values(scenario)
@@ -105,6 +131,7 @@ class Phasing:
             "latest_month": self.latest_month,
             "candidates": self.candidates,
             "feasible": self.feasible,
+            "stretch": None if self.stretch is None else self.stretch.to_json(),
         }
 
 
@@ -164,9 +191,25 @@ def best_phasing(
     later = np.where(np.isnan(starts), np.inf, starts)
     # lexsort: the last key is primary; NPV to the cent, then cost, payback, and the starts area by area
     keys = [later[:, i] for i in reversed(range(len(AREAS)))]
-    keys += [payback, np.round(total / (2 * CENT)), -np.round(m.npv_usd / (2 * CENT)), ~feasible]
-    best = int(np.lexsort(keys)[0])
-    start_months = {a: None if np.isnan(starts[best, i]) else int(starts[best, i]) for i, a in enumerate(AREAS)}
+    keys += [payback, np.round(total / (2 * CENT)), -np.round(m.npv_usd / (2 * CENT))]
+    best = int(np.lexsort([*keys, ~feasible])[0])
+
+    def months(row: int) -> dict[str, int | None]:
+        return {a: None if np.isnan(starts[row, i]) else int(starts[row, i]) for i, a in enumerate(AREAS)}
+
+    near = np.all(cost <= caps * (1 + STRETCH_SHARE) + CENT, axis=1) & ~feasible
+    better = near & (m.npv_usd >= m.npv_usd[best] + STRETCH_GAIN_USD)
+    stretch = None
+    if better.any():
+        row = int(np.lexsort([*keys, ~better])[0])
+        stretch = Stretch(
+            start_months=months(row),
+            npv_usd=float(m.npv_usd[row]),
+            payback_months=_opt(float(m.payback_months[row])),
+            cost_by_year_usd=tuple(float(x) for x in cost[row]),
+            over_by_usd=float(np.max(cost[row, : capped.size] - capped)),
+        )
+    start_months = months(best)
     return Phasing(
         budgets_usd=tuple(float(b) for b in budgets_usd),
         step_months=step,
@@ -177,6 +220,22 @@ def best_phasing(
         npv_usd=float(m.npv_usd[best]),
         payback_months=_opt(float(m.payback_months[best])),
         cost_by_year_usd=tuple(float(x) for x in cost[best]),
+        stretch=stretch,
+    )
+
+
+def stretch_note(phasing: Phasing) -> str | None:
+    """What a little more budget buys, in words: the plan just over the cap beside the best that fits, or None."""
+    stretch = phasing.stretch
+    if stretch is None:
+        return None
+    funded = [a for a, start in stretch.start_months.items() if start is not None]
+    schedule = "; ".join(f"{AREA_LABELS[a]} from month {stretch.start_months[a]}" for a in funded)
+    years = ", ".join(f"year {i} {fmt.money(c)}" for i, c in enumerate(stretch.cost_by_year_usd, start=1))
+    return (
+        f"Just over the cap (at most {fmt.whole_pct(STRETCH_SHARE)} over a capped year): {schedule} gives NPV "
+        f"{fmt.money(stretch.npv_usd)}, {fmt.money(stretch.npv_usd - phasing.npv_usd)} more, for "
+        f"{fmt.money(stretch.over_by_usd)} over the cap (cost by plan year: {years})."
     )
 
 

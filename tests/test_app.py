@@ -467,6 +467,16 @@ def test_plan_tab_areas_combinations_and_phasing():
             assert at.number_input(key=f"w:investments.{key[area]}.start_month").value == month
 
 
+def test_the_plan_tab_says_what_a_little_more_budget_buys():
+    at = start({"scenario": "forum-post-realistic"})
+    at.session_state[state.VIEW] = "Plan"
+    at.run()
+    at.number_input(key=state.budget_key(1)).set_value(300_000.0).run()
+    notes = [i.value for i in at.info if "Just over the cap" in i.value]
+    assert len(notes) == 1 and "CI/CD pipeline from month 0" in notes[0] and "229,001" in notes[0]
+    assert "\\$6,000 over the cap" in notes[0]  # escaped: a pair of dollar signs would read as a formula
+
+
 def test_uncosted_benefit_is_warned():
     free = {"investments.deployment.one_time": "0", "investments.deployment.engineer_quarters": "0"}
     at = start({"scenario": "forum-post-realistic", **free})

@@ -22,7 +22,7 @@ import roi
 from roi import plan
 from roi.cli import app
 from roi.errors import RoiError
-from roi.model import cash_flows, metrics
+from roi.model import cash_flows, evaluate, metrics
 from roi.scenario import Scenario, load_scenario, read_scenario_data, scenario_from_dict, with_values
 from tests import oracle
 from tests.conftest import FORUM, ROOT, SCENARIOS
@@ -318,27 +318,49 @@ def _rank(o: oracle.OracleResult, starts: dict[str, int | None]) -> tuple:
 
 def brute_force(s: Scenario, budgets: list[float], step: int, latest: int) -> tuple[dict, oracle.OracleResult, int]:
     """Every candidate, one oracle run each: (best start months, its oracle figures, how many fit the caps)."""
+    best, _, feasible = _brute_force(s, budgets, step, latest)
+    return best[1], best[2], feasible
+
+
+def _brute_force(s: Scenario, budgets: list[float], step: int, latest: int) -> tuple[tuple, tuple | None, int]:
+    """(rank, starts, oracle) of the best plan that fits, (NPV, starts) of the best that does not fit but stays
+    within STRETCH_SHARE over every cap, and how many fit."""
+    near = [cap * (1 + plan.STRETCH_SHARE) for cap in budgets]
     grid: list[int | None] = list(range(0, min(latest, s.finance.horizon_months) + 1, step))
     options = [[*grid, None] if getattr(s.investments, a).include else [None] for a in AREAS]
     best: tuple | None = None
+    stretch: tuple | None = None
     feasible = 0
     for choice in itertools.product(*options):
         starts = dict(zip(AREAS, choice, strict=True))
         o = _candidate(s, starts)
         if not _fits(o.cost_by_year, budgets):
+            if _fits(o.cost_by_year, near) and (stretch is None or o.npv > stretch[0]):
+                stretch = (o.npv, starts)
             continue
         feasible += 1
         key = _rank(o, starts)
         if best is None or key < best[0]:
             best = (key, starts, o)
     assert best is not None, "funding nothing always fits a cap >= 0"
-    return best[1], best[2], feasible
+    return best, stretch, feasible
 
 
 def _check_phasing(s: Scenario, budgets: list[float], step: int, latest: int) -> plan.Phasing:
     """roi's best phasing is the brute force's, and its figures are the oracle's for the plan it picked."""
     got = plan.best_phasing(s, budgets, step, latest)
-    starts, o, feasible = brute_force(s, budgets, step, latest)
+    (_, starts, o), stretch, feasible = _brute_force(s, budgets, step, latest)
+    # just over the cap: the brute force's best plan within 10 % over, when it beats the plan that fits by $1
+    gain = None if stretch is None else stretch[0] - o.npv
+    if got.stretch is None:
+        assert gain is None or gain < plan.STRETCH_GAIN_USD + 0.01, ("a plan just over the cap was missed", stretch)
+    else:
+        assert gain is not None and gain > plan.STRETCH_GAIN_USD - 0.01, (got.stretch, stretch)
+        over = _candidate(s, got.stretch.start_months)
+        assert not _fits(over.cost_by_year, budgets)
+        assert got.stretch.npv_usd == pytest.approx(stretch[0], abs=0.01 + REL * (abs(stretch[0]) + over.pv_costs))
+        caps_over = [c - b for c, b in zip(over.cost_by_year, budgets, strict=False)]
+        assert got.stretch.over_by_usd == pytest.approx(max(caps_over), abs=0.01 + REL * sum(over.costs))
     if got.start_months != starts:
         # only a tie within a cent (rounding on either side of a cent) may pick differently
         mine = _candidate(s, got.start_months)
@@ -517,6 +539,22 @@ def test_plan_of_the_founding_case_with_a_300k_budget(runner):
     assert combos[("ci_cd", "testing")]["npv_usd"] == pytest.approx(942_489, abs=1)
     assert combos[AREAS]["npv_usd"] == pytest.approx(oracle.evaluate(load_scenario(FORUM)).npv, abs=1)
     assert combos[AREAS]["npv_usd"] == pytest.approx(742_489, abs=1)
+
+
+def test_just_over_the_cap_names_what_a_little_more_budget_buys(runner):
+    # The realistic case under $300K funds CI/CD from month 9 (NPV $63,281); on the file's schedule CI/CD alone
+    # costs $306,000 in year 1, $6,000 over, for an NPV of $229,001 (roi summary's "NPV alone" for CI/CD).
+    s = load_scenario(ROOT / "scenarios" / "forum-post-realistic.toml")
+    got = plan.best_phasing(s, [300_000])
+    assert got.stretch is not None
+    assert got.stretch.start_months == {"ci_cd": 0, "testing": None, "deployment": None, "observability": None}
+    assert got.stretch.over_by_usd == pytest.approx(6_000)
+    assert got.stretch.npv_usd == pytest.approx(evaluate(s).summary.areas["ci_cd"].npv_usd)
+    text = runner.invoke(app, ["plan", str(ROOT / "scenarios" / "forum-post-realistic.toml"), "--budget", "300000"])
+    assert "Just over the cap (at most 10 % over a capped year): CI/CD pipeline from month 0 gives NPV $229,001" in (
+        text.output
+    )
+    assert plan.best_phasing(load_scenario(FORUM), [300_000]).stretch is None  # nothing just over beats $942,489
 
 
 def test_plan_text_names_the_recommended_schedule(runner):

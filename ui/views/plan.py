@@ -10,11 +10,12 @@ import streamlit as st
 from roi import charts, explore
 from roi.figures import AREA_FIGURES, FIGURES
 from roi.model import Summary
-from roi.plan import Phasing
+from roi.plan import Phasing, stretch_note
 from roi.scenario import AREA_LABELS, AREAS
 from ui import cache, state
 from ui import format as short
 from ui.state import PageState
+from ui.text import literal
 from ui.views.common import chart
 
 NO_CAP = 1e15  # a plan year without a budget between capped ones
@@ -133,6 +134,9 @@ def view(page: PageState) -> None:
             f"starts searched every {phasing.step_months} months up to month {phasing.latest_month})."
         )
         st.dataframe(pd.DataFrame(phasing_rows(phasing)), hide_index=True)
+        note = stretch_note(phasing)
+        if note is not None:
+            st.info(literal(note), icon=":material/trending_up:")
         st.button(
             "Apply this phasing to the case", key=state.PLAN_APPLY, on_click=apply_phasing,
             args=(dict(phasing.start_months),), icon=":material/event_available:",
