@@ -19,7 +19,7 @@ from roi import formatting as fmt
 from roi.errors import RoiError
 from roi.exports import EXPORTERS, MEMOS, SLIDES, builder_for
 from roi.fields import MAX_USD
-from roi.figures import AREA_FIGURES, FIGURES
+from roi.figures import AREA_FIGURES, FIGURES, investment_label
 from roi.model import Result, Summary, evaluate
 from roi.scenario import (
     AREA_LABELS,
@@ -80,8 +80,8 @@ def summary_rows(s: Summary) -> list[tuple[str, str]]:
         label = figure.label
         if key == "staff_cost_usd" and not s.include_staff_cost:
             label += " (not counted)"
-        if key == "upfront_investment_usd" and not s.include_staff_cost:
-            label = "Investment (one-time; staff not counted)"
+        if key == "upfront_investment_usd":
+            label = investment_label(s.include_staff_cost)
         text = f"{s.horizon_months} months" if key == "horizon_months" else figure.show(data[key])
         rows.append((label, text))
         if key == "monthly_benefit_usd":
@@ -286,7 +286,7 @@ def simulate(
     if as_json:
         print_json(data)
         return
-    ranged = ", ".join(_input_label(p) for p in data["ranged_inputs"]) or "none"
+    ranged = ", ".join(field_label(p) for p in data["ranged_inputs"]) or "none"
     typer.echo(f"{data['scenario']}: {draws:,} draws, seed {seed}; ranges: {ranged}")
     keys = ["payback_months", "discounted_payback_months", "npv_usd", "irr_annual", "roi"]
     width = max(len(FIGURES[k].label) for k in keys)
@@ -336,23 +336,23 @@ def sensitivity(
         print_json(data)
         return
     paths = [*tornado["input"], *(b.input for b in breaks), *voi["input"]]
-    width = max([len(_input_label(p)) for p in paths] + [len(label) for label in AREA_LABELS.values()])
+    width = max([len(field_label(p)) for p in paths] + [len(label) for label in AREA_LABELS.values()])
     typer.echo("Tornado (NPV with each input at low / high, others at likely):")
     for r in _records(tornado):
         low, high = fmt.money(r["npv_low_usd"]), fmt.money(r["npv_high_usd"])
         swing = fmt.money(r["npv_swing_usd"])
-        typer.echo(f"  {_input_label(r['input']):<{width}}  {low:>12} .. {high:<12}  swing {swing}")
+        typer.echo(f"  {field_label(r['input']):<{width}}  {low:>12} .. {high:<12}  swing {swing}")
     typer.echo("Break-even (the value of one input, the others at likely, that reaches each target):")
     target = f"Payback in {target_months:g} months"
     typer.echo(f"  {'Input':<{width}}  {'Likely':>16}  {target:>24}  {'NPV = 0':>24}")
     for b in breaks:
         show = FIELDS[b.input].show
         payback, npv = fmt.level(b.for_payback_target, show), fmt.level(b.for_npv_zero, show)
-        typer.echo(f"  {_input_label(b.input):<{width}}  {show(b.likely):>16}  {payback:>24}  {npv:>24}")
+        typer.echo(f"  {field_label(b.input):<{width}}  {show(b.likely):>16}  {payback:>24}  {npv:>24}")
     typer.echo("Value of information (what knowing the input exactly is worth to the invest decision):")
     for r in _records(voi):
         share = f"explains {fmt.whole_pct(r['variance_share'])} of NPV variance"
-        typer.echo(f"  {_input_label(r['input']):<{width}}  EVPPI {fmt.money(r['evppi_usd']):>12}  {share}")
+        typer.echo(f"  {field_label(r['input']):<{width}}  EVPPI {fmt.money(r['evppi_usd']):>12}  {share}")
     typer.echo("Fund or not, area by area (the area's NPV alone across the draws; EVPI: what knowing every input")
     typer.echo("exactly is worth to that decision):")
     for r in _records(decisions):
@@ -370,11 +370,6 @@ def _simulate(scenario: Scenario, draws: int, seed: int) -> uncertainty.Simulati
     except MemoryError:
         typer.echo(f"--draws: not enough memory for {draws:,} draws on this machine; try fewer", err=True)
         raise typer.Exit(2) from None
-
-
-def _input_label(path: str) -> str:
-    """An input as a reader names it ("Incidents: Hours to recover, after"); a path the registry lacks as is."""
-    return field_label(path) if path in FIELDS else path
 
 
 def _records(table: pd.DataFrame) -> list[dict[str, Any]]:
@@ -533,9 +528,8 @@ def phasing_lines(scenario: Scenario, phasing: plan.Phasing) -> list[str]:
     for area, start in phasing.start_months.items():
         when = "not funded" if start is None else f"start in month {start}, live in month {live[area]:g}"
         lines.append(f"  {AREA_LABELS[area]}: {when}")
-    years = ", ".join(f"year {i} {fmt.money(c)}" for i, c in enumerate(phasing.cost_by_year_usd, start=1))
     lines.append(f"  NPV {fmt.money(phasing.npv_usd)}, payback {fmt.months(phasing.payback_months)}")
-    lines.append(f"  Cost by plan year: {years}")
+    lines.append(f"  Cost by plan year: {fmt.by_plan_year(phasing.cost_by_year_usd)}")
     note = plan.stretch_note(phasing)
     if note is not None:
         lines.append(note)

@@ -107,3 +107,8 @@ AREA_FIGURES: dict[str, Figure] = dict(
         _f("monthly_benefit_usd", "Benefit per month", "money"),
     ]
 )
+
+
+def investment_label(include_staff_cost: bool) -> str:
+    """The investment's label as the plan counts it: the engineer-quarters are in it only when staff is counted."""
+    return FIGURES["upfront_investment_usd"].label if include_staff_cost else "Investment (one-time; staff not counted)"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 
 def money(x: float | None) -> str:
@@ -19,6 +19,11 @@ def months(x: float | None) -> str:
 def pct(x: float | None) -> str:
     """70.8 %: a share or rate to one decimal, with a space before the sign as in the field registry's values."""
     return "n/a" if x is None else f"{x * 100:.1f} %"
+
+
+def by_plan_year(costs_usd: Sequence[float]) -> str:
+    """Costs by plan year in words: "year 1 $228,000, year 2 $78,000, year 3 $0"."""
+    return ", ".join(f"year {i} {money(c)}" for i, c in enumerate(costs_usd, start=1))
 
 
 def whole_pct(x: float) -> str:

@@ -231,11 +231,11 @@ def stretch_note(phasing: Phasing) -> str | None:
         return None
     funded = [a for a, start in stretch.start_months.items() if start is not None]
     schedule = "; ".join(f"{AREA_LABELS[a]} from month {stretch.start_months[a]}" for a in funded)
-    years = ", ".join(f"year {i} {fmt.money(c)}" for i, c in enumerate(stretch.cost_by_year_usd, start=1))
     return (
         f"Just over the cap (at most {fmt.whole_pct(STRETCH_SHARE)} over a capped year): {schedule} gives NPV "
         f"{fmt.money(stretch.npv_usd)}, {fmt.money(stretch.npv_usd - phasing.npv_usd)} more, for "
-        f"{fmt.money(stretch.over_by_usd)} over the cap (cost by plan year: {years})."
+        f"{fmt.money(stretch.over_by_usd)} over the cap (cost by plan year: "
+        f"{fmt.by_plan_year(stretch.cost_by_year_usd)})."
     )
 
 
