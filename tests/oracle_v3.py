@@ -602,7 +602,9 @@ def evaluate(data: Mapping[str, Any], *, with_areas: bool = True, with_combinati
     recurring = sum(inp.areas[a].recurring for a in included) * c
 
     def per_ai(amount: float) -> float | None:
-        return None if inp.ai_spend <= 0 else _z(amount / inp.ai_spend)
+        """None without AI spend, or when a tiny one makes the ratio overflow (JSON has no Infinity)."""
+        ratio = amount / inp.ai_spend if inp.ai_spend > 0 else math.inf
+        return _z(ratio) if math.isfinite(ratio) else None
 
     hours = None
     engineers = share = None
