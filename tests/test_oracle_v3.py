@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from roi.scenario import loads_scenario, scenario_from_dict
 from tests import oracle, oracle_v3
@@ -422,3 +423,50 @@ def test_agrees_with_v2_oracle_on_drawn_scenarios(data: dict[str, Any]) -> None:
     # IRR left out: the v2 oracle brackets [-min(50, 600 / H), 10] in log(1 + r), the design's grid is wider.
     v2 = oracle.evaluate(scenario_from_dict(copy.deepcopy(data)), with_irr=False)
     agree_with_v2(data, v2, with_irr=False)
+
+
+# ------------------------------------------------------------------------------------------- v3 properties
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    scenario_data_v2(max_horizon=48),
+    st.integers(0, 24),
+    st.lists(
+        st.fixed_dictionaries(
+            {
+                "name": st.just("line"),
+                "type": st.sampled_from(["benefit", "cost"]),
+                "nature": st.sampled_from(["cash", "time"]),
+                "risk_adjustment": st.floats(0, 0.9),
+            },
+            optional={"area": st.sampled_from(oracle_v3.AREAS)},
+        ).flatmap(
+            lambda d: st.one_of(
+                st.builds(lambda v: {**d, "per_month": v}, st.floats(0, 1e5)),
+                st.builds(lambda v: {**d, "by_year": v}, st.lists(st.floats(0, 1e6), min_size=1, max_size=8)),
+            )
+        ),
+        max_size=4,
+    ),
+)
+def test_v3_identities(data: dict[str, Any], continuing: int, lines: list[dict[str, Any]]) -> None:
+    """Flow = cash + time; a plan's NPV (with continuing value too) is its areas' plus its area-less lines';
+    the NPV with T continuing months is the NPV over a horizon of H + T."""
+    data["schema_version"] = 3
+    data["lines"] = lines
+    data["finance"]["continuing_months"] = continuing
+    r = oracle_v3.evaluate(data)
+    scale = 1 + sum(abs(f) for f in r.flow)
+    assert [a + b for a, b in zip(r.cash_flow, r.time_flow, strict=True)] == pytest.approx(r.flow, abs=1e-9 * scale)
+    loose = oracle_v3.figures(r.inputs, oracle_v3.plan_parts(r.inputs, (), plan_lines=True))
+    for subset, combo in r.combinations.items():
+        alone = sum(r.areas[a].npv_usd for a in subset)
+        assert combo.npv_usd == pytest.approx(alone + loose.npv, abs=1e-9 * scale)
+        alone_cv = sum(r.areas[a].npv_with_continuing_value_usd for a in subset)
+        assert combo.npv_with_continuing_value_usd == pytest.approx(
+            alone_cv + loose.npv_with_continuing_value, abs=1e-9 * scale
+        )
+    longer = copy.deepcopy(data)
+    longer["finance"]["horizon_months"] += continuing
+    longer["finance"]["continuing_months"] = 0
+    r2 = oracle_v3.evaluate(longer, with_areas=False, with_combinations=False)
+    assert r2.npv_usd == pytest.approx(r.npv_with_continuing_value_usd, abs=1e-9 * scale)
