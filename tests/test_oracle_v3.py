@@ -456,17 +456,19 @@ def test_v3_identities(data: dict[str, Any], continuing: int, lines: list[dict[s
     data["finance"]["continuing_months"] = continuing
     r = oracle_v3.evaluate(data)
     scale = 1 + sum(abs(f) for f in r.flow)
-    assert [a + b for a, b in zip(r.cash_flow, r.time_flow, strict=True)] == pytest.approx(r.flow, abs=1e-9 * scale)
+    assert [a + b for a, b in zip(r.cash_flow, r.time_flow, strict=True)] == pytest.approx(
+        r.flow, rel=1e-9, abs=1e-9 * scale
+    )
     loose = oracle_v3.figures(r.inputs, oracle_v3.plan_parts(r.inputs, (), plan_lines=True))
     for subset, combo in r.combinations.items():
         alone = sum(r.areas[a].npv_usd for a in subset)
-        assert combo.npv_usd == pytest.approx(alone + loose.npv, abs=1e-9 * scale)
+        assert combo.npv_usd == pytest.approx(alone + loose.npv, rel=1e-9, abs=1e-9 * scale)
         alone_cv = sum(r.areas[a].npv_with_continuing_value_usd for a in subset)
         assert combo.npv_with_continuing_value_usd == pytest.approx(
-            alone_cv + loose.npv_with_continuing_value, abs=1e-9 * scale
+            alone_cv + loose.npv_with_continuing_value, rel=1e-9, abs=1e-9 * scale
         )
     longer = copy.deepcopy(data)
     longer["finance"]["horizon_months"] += continuing
     longer["finance"]["continuing_months"] = 0
     r2 = oracle_v3.evaluate(longer, with_areas=False, with_combinations=False)
-    assert r2.npv_usd == pytest.approx(r.npv_with_continuing_value_usd, abs=1e-9 * scale)
+    assert r2.npv_usd == pytest.approx(r.npv_with_continuing_value_usd, rel=1e-9, abs=1e-9 * scale)
