@@ -14,13 +14,14 @@ from benchmarks.timing import median_seconds, report
 from roi import evaluate, load_scenario
 from roi.finance import monthly_rate
 from roi.model import cash_flows
+from roi.scenario import likely
 
 SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "forum-post-realistic.toml"
 
 
 def _baseline(scenario):  # type: ignore[no-untyped-def]
     flows = cash_flows(scenario).net_flow_usd[0].tolist()
-    d = monthly_rate(scenario.finance.annual_discount_rate)
+    d = monthly_rate(likely(scenario.finance.annual_discount_rate))
     cumulative, payback = 0.0, None
     for month, flow in enumerate(flows):
         before, cumulative = cumulative, cumulative + flow

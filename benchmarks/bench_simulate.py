@@ -20,6 +20,7 @@ from benchmarks.timing import median_seconds, report
 from roi import load_scenario
 from roi.finance import monthly_rate
 from roi.model import cash_flows
+from roi.scenario import likely
 from roi.uncertainty import sample_values, simulate
 
 SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "forum-post-realistic.toml"
@@ -46,7 +47,7 @@ def run() -> bool:
     ours = median_seconds(lambda: simulate(scenario, DRAWS, 1), repeats=5, warmup=1)
     flows = cash_flows(scenario, sample_values(scenario, LOOP_DRAWS, 1)).net_flow_usd
     start = time.perf_counter()
-    _loop(flows, monthly_rate(scenario.finance.annual_discount_rate))
+    _loop(flows, monthly_rate(likely(scenario.finance.annual_discount_rate)))
     loop = (time.perf_counter() - start) / LOOP_DRAWS * DRAWS
     ok = report(
         f"simulate {DRAWS:,} draws x 36 months, four scheduled areas",

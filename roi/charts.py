@@ -843,12 +843,10 @@ def cumulative_draws(simulation: Simulation, *, discounted: bool = False) -> NDA
     scenario = simulation.scenario
     months = scenario.finance.horizon_months + 1
     out = np.empty((simulation.draws, months), dtype=np.float32)
-    rate = finance.monthly_rate(scenario.finance.annual_discount_rate)
-    factors = finance.discount_factors(rate, months) if discounted else None
     for rows, flows in flow_chunks(scenario, simulation.inputs, simulation.draws):
-        net = flows.net_flow_usd
-        if factors is not None:
-            net = net * factors
+        net = flows.horizon(flows.net_flow_usd)
+        if discounted:  # each draw at its own discount rate, where the rate is ranged
+            net = net * finance.discount_factors(finance.monthly_rate(flows.annual_discount_rate), months)
         out[rows] = np.cumsum(net, axis=1)
     return out
 

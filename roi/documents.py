@@ -376,7 +376,7 @@ def _assumptions(result: Result) -> list[str]:
         "an hour, fully loaded.",
         f"Each area's benefit reaches full value {ramp} after it goes live; "
         f"volume growth {fmt.whole_pct(likely(sc.growth.volume_growth_per_year))} a year; "
-        f"discount rate {fmt.whole_pct(sc.finance.annual_discount_rate)} a year.",
+        f"discount rate {fmt.whole_pct(likely(sc.finance.annual_discount_rate))} a year.",
     ]
     streams = {k: v for k, v in s.benefit_by_stream_usd.items() if v}
     if len(streams) > 1:
@@ -480,7 +480,8 @@ def build_document(
         peak_funding_amount=fmt.money(s.peak_funding_usd),
         answer=_answer(s),
         answer_note=(
-            f"Over {s.horizon_months} months, discounted at {fmt.pct(sc.finance.annual_discount_rate)} a year. Doing "
+            f"Over {s.horizon_months} months, discounted at {fmt.pct(likely(sc.finance.annual_discount_rate))} a "
+            "year. Doing "
             f"nothing costs {fmt.money(s.monthly_waste_usd)} a month in failed-merge rework alone."
         ),
         odds=_odds(odds, s.horizon_months),

@@ -38,7 +38,7 @@ class Figure:
             return fmt.brief_ratio(x) if brief else fmt.ratio(x)
         if x is None:
             return "n/a"
-        return f"{x:,.0f}" if self.kind == "count" else f"{x:,.1f}"  # 85.0 failed merges, as the memo says
+        return fmt.unsigned_zero(f"{x:,.0f}" if self.kind == "count" else f"{x:,.1f}")  # 85.0 failed merges
 
     def change(self, now: float | None, then: float | None, *, brief: bool = False) -> str | None:
         """The change from `then` to `now` in this figure's units, signed; None when nothing changed."""
@@ -65,10 +65,25 @@ def _f(key: str, label: str, kind: FigureKind, lower: bool = False, help: str = 
 FIGURES: dict[str, Figure] = dict(
     [
         _f("payback_months", "Payback", "months", True,
-           "The month after which the cumulative cash flow stays at or above zero."),
+           "The month after which the cumulative flow (cash and engineer time) stays at or above zero."),
         _f("discounted_payback_months", "Discounted payback", "months", True,
            "Payback on flows discounted at the discount rate."),
-        _f("npv_usd", "NPV", "money", help="Net present value of every flow over the horizon."),
+        _f("npv_usd", "NPV", "money", help="Net present value of every flow over the horizon, cash and engineer time."),
+        _f("npv_with_continuing_value_usd", "NPV with the months after the horizon", "money",
+           help="NPV over the horizon and the continuing months after it, when the plan keeps running."),
+        _f("continuing_value_usd", "Continuing value (months after the horizon)", "money",
+           help="What the continuing months after the horizon add to NPV."),
+        _f("cash_npv_usd", "Cash NPV (money out and back)", "money",
+           help="NPV of cash alone: money paid or saved (tools, licences, downtime, cost of delay); engineer "
+                "time, freed or spent, left out."),
+        _f("cash_payback_months", "Cash payback", "months", True,
+           "Payback of the cash flow alone, engineer time left out."),
+        _f("engineer_hours_freed_per_month", "Engineer hours freed per month", "count",
+           help="Risk-adjusted engineer hours a month the plan frees at full ramp, before recapture."),
+        _f("engineers_freed", "Engineers' worth of time freed", "number",
+           help="Engineer hours freed a month over the hours of one engineer-month (an engineer-quarter / 3)."),
+        _f("share_of_team_freed", "Share of the team's time freed", "share",
+           help="Engineers' worth of time freed over the team's head count."),
         _f("irr_annual", "IRR (annual)", "share", help="The annual rate at which NPV is zero."),
         _f("roi", "ROI", "share", help="NPV per dollar of present-valued cost."),
         _f("delivery_to_ai_ratio", "Delivery-to-AI spend ratio", "ratio",
@@ -79,9 +94,12 @@ FIGURES: dict[str, Figure] = dict(
            help="Every cost in the flows, per year of the horizon, per dollar of AI spend."),
         _f("upfront_investment_usd", "Investment (one-time + staff)", "money", True),
         _f("first_year_cost_usd", "Cost in year 1", "money", True, "Every cost in months 0 to 12."),
-        _f("peak_funding_usd", "Peak funding", "money", True, "The most cash the plan needs before it pays back."),
+        _f("peak_funding_usd", "Peak funding", "money", True,
+           "The deepest the cumulative flow goes (cash and engineer time) before it pays back."),
         _f("one_time_cost_usd", "One-time cost", "money", True),
-        _f("staff_cost_usd", "Staff cost", "money", True, "The engineer-quarters at the loaded rate."),
+        _f("staff_cost_usd", "Staff time at the loaded rate", "money", True,
+           "Existing engineers' time, the engineer-quarters at the loaded rate: payroll already paid, not new cash."),
+        _f("pv_benefits_usd", "Present value of benefits", "money"),
         _f("annual_recurring_cost_usd", "Recurring cost per year", "money", True),
         _f("pv_costs_usd", "Present value of costs", "money", True),
         _f("monthly_benefit_usd", "Benefit per month at full ramp", "money"),
@@ -105,6 +123,13 @@ AREA_FIGURES: dict[str, Figure] = dict(
         _f("payback_months", "Payback alone", "months", True),
         _f("roi", "ROI alone", "share"),
         _f("monthly_benefit_usd", "Benefit per month", "money"),
+        _f("cash_npv_usd", "Cash NPV alone", "money"),
+        _f("npv_with_continuing_value_usd", "NPV alone with the months after the horizon", "money"),
+        _f("continuing_value_usd", "Continuing value alone", "money"),
+        _f("engineer_hours_freed_per_month", "Engineer hours freed per month", "count"),
+        _f("pv_benefits_usd", "Present value of benefits alone", "money"),
+        _f("pv_costs_usd", "Present value of costs alone", "money", True),
+        _f("cash_payback_months", "Cash payback alone", "months", True),
     ]
 )
 

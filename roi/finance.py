@@ -13,9 +13,9 @@ from numpy.typing import ArrayLike, NDArray
 Array = NDArray[np.float64]
 
 
-def monthly_rate(annual_rate: float) -> float:
-    """The monthly rate that compounds to the annual one: (1 + r)^(1/12) - 1."""
-    return float((1 + annual_rate) ** (1 / 12) - 1)
+def monthly_rate(annual_rate: ArrayLike) -> Array:
+    """The monthly rate that compounds to the annual one: (1 + r)^(1/12) - 1 (per draw when the rate is ranged)."""
+    return np.asarray((1 + np.asarray(annual_rate, dtype=np.float64)) ** (1 / 12) - 1, dtype=np.float64)
 
 
 def annualize(monthly: ArrayLike) -> Array:
@@ -24,33 +24,41 @@ def annualize(monthly: ArrayLike) -> Array:
         return np.asarray((1 + np.asarray(monthly, dtype=np.float64)) ** 12 - 1, dtype=np.float64)
 
 
-def discount_factors(rate: float, periods: int) -> Array:
-    """1 / (1 + rate)^m for m = 0..periods-1."""
-    return np.asarray((1 + rate) ** -np.arange(periods, dtype=np.float64), dtype=np.float64)
+def discount_factors(rate: ArrayLike, periods: int) -> Array:
+    """1 / (1 + rate)^m for m = 0..periods-1; a column of rates (draws, 1) gives one row of factors per draw."""
+    return np.asarray((1 + np.asarray(rate, dtype=np.float64)) ** -np.arange(periods, dtype=np.float64))
 
 
-def discounted(rate: float, flows: ArrayLike) -> Array:
+def discounted(rate: ArrayLike, flows: ArrayLike) -> Array:
     """Each flow divided by (1 + rate)^m, month 0 undiscounted."""
     values = np.asarray(flows, dtype=np.float64)
     return values * discount_factors(rate, values.shape[-1])
 
 
-def npv(rate: float, flows: ArrayLike) -> Array:
-    """Net present value, as numpy_financial.npv: sum of flows / (1 + rate)^m from m = 0."""
+def npv(rate: ArrayLike, flows: ArrayLike) -> Array:
+    """Net present value, as numpy_financial.npv: sum of flows / (1 + rate)^m from m = 0.
+
+    `rate` is one rate, or a column (draws, 1) with one rate per row of flows.
+    """
     values = np.asarray(flows, dtype=np.float64)
-    return np.asarray(values @ discount_factors(rate, values.shape[-1]), dtype=np.float64)
+    factors = discount_factors(rate, values.shape[-1])
+    if factors.ndim == 1:
+        return np.asarray(values @ factors, dtype=np.float64)
+    return np.asarray((values * factors).sum(axis=-1), dtype=np.float64)
 
 
 def payback_months(flows: ArrayLike, cumulative: ArrayLike | None = None) -> Array:
     """The month after which the cumulative flow stays >= 0 to the horizon, interpolated; inf if it never does.
 
-    0 when the cumulative flow is >= 0 in every month (nothing to pay back). Otherwise, with L the last month
-    whose cumulative flow is < 0: inf when L is the horizon, else L + (-cumulative(L)) / flow(L + 1). A
-    cumulative flow that crosses zero and sinks again has not paid back at its first crossing, and a plan with
-    no outlay whose flows turn negative never pays back.
+    NaN when every flow is 0 (nothing is spent or earned: no payback at all, never "0 months"). 0 when the
+    cumulative flow is >= 0 in every month (nothing to pay back). Otherwise, with L the last month whose
+    cumulative flow is < 0: inf when L is the horizon, else L + (-cumulative(L)) / flow(L + 1). A cumulative flow
+    that crosses zero and sinks again has not paid back at its first crossing, and a plan with no outlay whose
+    flows turn negative never pays back.
     """
     values = np.asarray(flows, dtype=np.float64)
     cumulative = np.cumsum(values, axis=-1) if cumulative is None else np.asarray(cumulative, dtype=np.float64)
+    nothing = nothing_happens(values)
     below = cumulative < 0
     any_below = below.any(axis=-1)
     horizon = values.shape[-1] - 1
@@ -62,7 +70,12 @@ def payback_months(flows: ArrayLike, cumulative: ArrayLike | None = None) -> Arr
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # rows discarded below
         crossing = last_below + (-before) / np.where(inside, flow_after, 1.0)
     out = np.where(inside, crossing, np.inf)
-    return np.asarray(np.where(any_below, out, 0.0), dtype=np.float64)
+    return np.asarray(np.where(nothing, np.nan, np.where(any_below, out, 0.0)), dtype=np.float64)
+
+
+def nothing_happens(flows: ArrayLike) -> NDArray[np.bool_]:
+    """True where every flow is 0: nothing is spent or earned, so payback, IRR and ROI are none (not "0 months")."""
+    return np.asarray(~np.any(np.asarray(flows, dtype=np.float64) != 0, axis=-1))
 
 
 def zero_crossings(flows: ArrayLike, cumulative: ArrayLike | None = None) -> NDArray[np.int64]:
@@ -93,61 +106,94 @@ def by_plan_year(values: ArrayLike) -> Array:
     return np.asarray(np.add.reduceat(array, plan_year_edges(array.shape[-1]), axis=-1), dtype=np.float64)
 
 
-def irr(flows: ArrayLike, *, tol: float = 1e-12, max_iter: int = 200) -> Array:
-    """Monthly internal rate of return, NaN where there is none (flows never change sign, or no root in range).
+#: How many points the IRR search looks at for a sign change of NPV (DESIGN: evenly spaced in ln(1 + r)).
+IRR_GRID_POINTS = 200
+#: The highest monthly rate searched.
+IRR_HIGHEST_MONTHLY = 1000.0
+_LOG_MAX = float(np.log(np.finfo(np.float64).max))
+_LOG_TINY = float(np.log(np.finfo(np.float64).tiny))
 
-    Solves sum f_m e^(-m x) = 0 for x = ln(1 + r) by Newton's method kept inside a sign-change bracket
-    (bisection when Newton would leave it), all draws at once. Where flows change sign more than once
-    there can be several roots; the one inside the bracket [ln(1 + r_low), ln(1 + r_high)] is returned.
+
+def irr_bracket(horizon_months: int) -> tuple[float, float]:
+    """The range searched in x = ln(1 + monthly rate): the widest where (1 + r)^(H + 1) stays a normal float,
+    with r at most IRR_HIGHEST_MONTHLY."""
+    periods = horizon_months + 1
+    return _LOG_TINY / periods, min(float(np.log1p(IRR_HIGHEST_MONTHLY)), _LOG_MAX / periods)
+
+
+def irr_grid(horizon_months: int) -> Array:
+    """The points where the IRR search evaluates NPV: IRR_GRID_POINTS evenly spaced in x over irr_bracket."""
+    return np.linspace(*irr_bracket(horizon_months), IRR_GRID_POINTS)
+
+
+def _sign_changes(values: Array) -> NDArray[np.int64]:
+    """How often the non-zero flows of each row change sign (Descartes' bound on the number of IRRs)."""
+    signs = np.sign(values)
+    out = np.zeros(values.shape[0], dtype=np.int64)
+    last = np.zeros(values.shape[0])
+    for m in range(values.shape[1]):
+        s = signs[:, m]
+        out += (s != 0) & (last != 0) & (s != last)
+        last = np.where(s != 0, s, last)
+    return out
+
+
+def _scaled_npv(rows: Array, x: Array) -> tuple[Array, Array, Array]:
+    """NPV at x = ln(1 + r), its slope in x, and the discounted flows' magnitudes, each row's three scaled by the same
+    positive factor e^(H min(x, 0)) so that no term overflows however low the rate (signs and ratios are kept)."""
+    periods = rows.shape[1]
+    months = np.arange(periods, dtype=np.float64)
+    exponent = -np.outer(x, months) + (periods - 1) * np.minimum(x, 0.0)[:, None]
+    discounted = rows * np.exp(exponent)
+    return discounted.sum(axis=1), -(discounted * months).sum(axis=1), np.abs(discounted).sum(axis=1)
+
+
+def irr_search(flows: ArrayLike, *, tol: float = 1e-12, max_iter: int = 200) -> tuple[Array, NDArray[np.bool_]]:
+    """Monthly internal rate of return by the method's search, and where it is not unique.
+
+    NPV is looked at in x = ln(1 + r) at IRR_GRID_POINTS points evenly spaced over `irr_bracket`. No sign change:
+    no IRR (NaN). Exactly one: the root inside that interval, by Newton's method kept inside the bracket
+    (bisection whenever Newton would leave it or stall). More than one: NaN, and `not_unique` is True ("read NPV").
+    Flows whose non-zero values change sign at most once have at most one root (Descartes), so two points settle
+    them; only the others are evaluated on the whole grid.
     """
     values = np.asarray(flows, dtype=np.float64)
     shape = values.shape[:-1]
     rows = values.reshape(-1, values.shape[-1])
     n, periods = rows.shape
     out = np.full(n, np.nan)
-
-    months = np.arange(periods, dtype=np.float64)
-
-    def npv_at(x: Array, sub: Array) -> tuple[Array, Array]:
-        """NPV at x = ln(1 + r) and its slope in x."""
-        if sub.shape[0] * periods <= 20_000:  # a few rows: one dense evaluation beats a loop over months
-            discounted = sub * np.exp(-np.outer(x, months))
-            return discounted.sum(axis=1), -(discounted * months).sum(axis=1)
-        # Many draws: Horner's scheme in v = e^(-x), p(v) = sum f_m v^m, dp/dx = -v p'(v); a loop over months.
-        v = np.exp(-x)
-        value = sub[:, -1].copy()
-        slope_v = np.zeros_like(value)
-        for m in range(periods - 2, -1, -1):
-            slope_v = slope_v * v + value
-            value = value * v + sub[:, m]
-        return value, -v * slope_v
-
-    def magnitude_at(x: Array, sub: Array) -> Array:
-        """The sum of the discounted flows' magnitudes at x (the scale "NPV is zero" is judged against)."""
-        return np.asarray((np.abs(sub) * np.exp(-np.outer(x, months))).sum(axis=1), dtype=np.float64)
-
-    horizon = max(periods - 1, 1)
-    x_lo = -min(50.0, 600.0 / horizon)  # keeps e^(-m x) finite
-    x_hi = 10.0
-    changes = (rows > 0).any(axis=1) & (rows < 0).any(axis=1)
-    idx = np.flatnonzero(changes)
-    lo = np.full(idx.size, x_lo)
-    hi = np.full(idx.size, x_hi)
-    f_lo, _ = npv_at(lo, rows[idx])
-    f_hi, _ = npv_at(hi, rows[idx])
-    bracketed = np.sign(f_lo) != np.sign(f_hi)
-    out[idx[f_lo == 0]] = np.expm1(x_lo)
-    out[idx[f_hi == 0]] = np.expm1(x_hi)
-    keep = bracketed & (f_lo != 0) & (f_hi != 0)
-    idx, lo, hi, f_lo = idx[keep], lo[keep], hi[keep], f_lo[keep]
+    not_unique = np.zeros(n, dtype=bool)
+    grid = irr_grid(periods - 1)
+    lo_all = np.full(n, grid[0])
+    hi_all = np.full(n, grid[-1])
+    roots = np.zeros(n, dtype=np.int64)
+    changes = _sign_changes(rows)
+    simple = np.flatnonzero(changes == 1)
+    if simple.size:
+        f_lo = _scaled_npv(rows[simple], lo_all[simple])[0]
+        f_hi = _scaled_npv(rows[simple], hi_all[simple])[0]
+        roots[simple] = (np.sign(f_lo) * np.sign(f_hi) < 0).astype(np.int64)
+    for i in np.flatnonzero(changes >= 2):  # rare: flows that change sign more than once
+        f = _scaled_npv(np.broadcast_to(rows[i], (grid.size, periods)), grid)[0]
+        s = np.sign(f)
+        cross = np.flatnonzero(s[:-1] * s[1:] < 0)
+        roots[i] = cross.size + int(np.count_nonzero(s == 0))
+        if cross.size == 1 and not (s == 0).any():
+            lo_all[i], hi_all[i] = grid[cross[0]], grid[cross[0] + 1]
+        elif cross.size == 0 and np.count_nonzero(s == 0) == 1:
+            out[i] = np.expm1(grid[np.flatnonzero(s == 0)[0]])
+    not_unique[roots > 1] = True
+    idx = np.flatnonzero((roots == 1) & np.isnan(out))
+    lo, hi = lo_all[idx], hi_all[idx]
     sub = rows[idx]
-    raw = np.abs(sub).sum(axis=1)
-    x = np.zeros(idx.size)
+    f_lo = _scaled_npv(sub, lo)[0]
+    x = np.clip(np.zeros(idx.size), lo, hi)
+    x = np.where((x <= lo) | (x >= hi), (lo + hi) / 2, x)
     last_step = step_before = hi - lo
     for _ in range(max_iter):
         if idx.size == 0:
             break
-        f, df = npv_at(x, sub)
+        f, df, size = _scaled_npv(sub, x)
         same = np.sign(f) == np.sign(f_lo)
         lo = np.where(same, x, lo)
         f_lo = np.where(same, f, f_lo)
@@ -155,33 +201,36 @@ def irr(flows: ArrayLike, *, tol: float = 1e-12, max_iter: int = 200) -> Array:
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             step = x - f / df
         # Newton only when it stays inside the bracket and is under half the step before last (Numerical
-        # Recipes' rtsafe); otherwise bisect, so a creeping Newton (NPV far from its root looks exponential)
-        # cannot stall.
+        # Recipes' rtsafe); otherwise bisect, so a creeping Newton cannot stall.
         newton_ok = np.isfinite(step) & (step > lo) & (step < hi) & (np.abs(step - x) < 0.5 * np.abs(step_before))
         x_new = np.where(newton_ok, step, (lo + hi) / 2)
         step_before, last_step = last_step, x_new - x
-        # "Zero" is judged against the discounted flows' magnitudes at x, never the raw ones: with fast growth
-        # the late flows are huge undiscounted but small at the root, and a raw scale would stop far from it.
-        # The raw magnitudes times the largest discount factor bound them from above, so the discounted ones are
-        # computed only for the few rows that might pass.
-        exact = np.abs(f) <= 1e-13 * raw * np.exp(np.maximum(0.0, -x) * (periods - 1))
-        if exact.any():
-            exact[exact] = np.abs(f[exact]) <= 1e-13 * magnitude_at(x[exact], sub[exact])
+        # "Zero" is judged against the discounted flows' magnitudes at x, never the raw ones.
+        exact = np.abs(f) <= 1e-13 * size
         done = exact | (np.abs(x_new - x) <= tol * np.abs(x) + 1e-16)
         out[idx[done]] = np.expm1(np.where(exact, x, x_new)[done])
         if done.any():
             live = ~done
             idx, x_new, lo, hi, f_lo, sub = idx[live], x_new[live], lo[live], hi[live], f_lo[live], sub[live]
-            raw = raw[live]
             last_step, step_before = last_step[live], step_before[live]
         x = x_new
-    return out.reshape(shape)
+    return out.reshape(shape), not_unique.reshape(shape)
+
+
+def irr(flows: ArrayLike) -> Array:
+    """Monthly internal rate of return, NaN where there is none or more than one (`irr_search`)."""
+    return irr_search(flows)[0]
+
+
+#: Below this present value of costs, ROI is "not meaningful": a ratio to a few cents says nothing.
+ROI_MIN_COST_USD = 1.0
 
 
 def roi(npv_usd: ArrayLike, pv_costs_usd: ArrayLike) -> Array:
-    """NPV per dollar of present-valued cost; NaN when nothing is spent."""
+    """NPV per dollar of present-valued cost; NaN (not meaningful) when the present value of costs is under $1."""
     cost = np.asarray(pv_costs_usd, dtype=np.float64)
+    meaningful = cost >= ROI_MIN_COST_USD
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         return np.asarray(
-            np.where(cost > 0, np.asarray(npv_usd, dtype=np.float64) / np.where(cost > 0, cost, 1.0), np.nan)
+            np.where(meaningful, np.asarray(npv_usd, dtype=np.float64) / np.where(meaningful, cost, 1.0), np.nan)
         )

@@ -4,21 +4,49 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+#: A payback (or IRR, or ROI) where every flow within the horizon is 0: never "0 months".
+NOTHING = "nothing is spent or earned within the horizon"
+#: A payback the cumulative flow does not reach by the end of the horizon.
+NOT_REACHED = "not within the horizon"
+#: IRR where NPV changes sign more than once over the rates searched.
+IRR_NOT_UNIQUE = "not unique: read NPV"
+#: ROI where the present value of costs is under $1.
+ROI_NOT_MEANINGFUL = "not meaningful"
+
+
+def unsigned_zero(text: str) -> str:
+    """No figure prints as -0: a formatted number whose digits are all zero loses its minus sign ("-$0" is "$0")."""
+    if text.startswith("-") and not any(c in "123456789" for c in text):
+        return text[1:]
+    return text
+
 
 def money(x: float | None) -> str:
-    """$1,234,567; negative as -$1,234."""
+    """$1,234,567; negative as -$1,234; never -$0."""
     if x is None:
         return "n/a"
-    return f"-${-x:,.0f}" if x < 0 else f"${x:,.0f}"
+    return unsigned_zero(f"-${-x:,.0f}" if x < 0 else f"${x:,.0f}")
 
 
 def months(x: float | None) -> str:
-    return "not within the horizon" if x is None else f"{x:.2f} months"
+    return NOT_REACHED if x is None else unsigned_zero(f"{x:.2f} months")
 
 
 def pct(x: float | None) -> str:
     """70.8 %: a share or rate to one decimal, with a space before the sign as in the field registry's values."""
-    return "n/a" if x is None else f"{x * 100:.1f} %"
+    return "n/a" if x is None else unsigned_zero(f"{x * 100:.1f} %")
+
+
+def hurdle(irr_annual: float | None, npv_usd: float, discount_rate: float, not_unique: bool = False) -> str:
+    """IRR as a CFO reads it: the hurdle rate below (or above) which NPV is positive.
+
+    With one IRR, NPV has one sign on each side of it; the NPV at the case's own discount rate says which side is
+    positive.
+    """
+    if irr_annual is None:
+        return IRR_NOT_UNIQUE if not_unique else "no IRR: the flows never change sign within the rates searched"
+    positive_below = (npv_usd >= 0) == (discount_rate <= irr_annual)
+    return f"NPV is positive for any hurdle rate {'below' if positive_below else 'above'} {pct(irr_annual)}"
 
 
 def by_plan_year(costs_usd: Sequence[float]) -> str:
@@ -28,11 +56,11 @@ def by_plan_year(costs_usd: Sequence[float]) -> str:
 
 def whole_pct(x: float) -> str:
     """36 %: a share where a decimal would be false precision."""
-    return f"{x * 100:.0f} %"
+    return unsigned_zero(f"{x * 100:.0f} %")
 
 
 def ratio(x: float | None) -> str:
-    return "n/a (no AI spend)" if x is None else f"{x:.2f} : 1"
+    return "n/a (no AI spend)" if x is None else unsigned_zero(f"{x:.2f} : 1")
 
 
 # Short forms, where a KPI tile or a table cell has little room: $739K, 19.5 mo, 70.8 %, 2.25 : 1.
@@ -49,16 +77,16 @@ def brief_money(x: float | None) -> str:
             v = a / size
             digits = 2 if v < 10 else (1 if v < 100 else 0)
             return f"{sign}${v:.{digits}f}{suffix}"
-    return f"{sign}${a:,.0f}"
+    return unsigned_zero(f"{sign}${a:,.0f}")
 
 
 def brief_months(x: float | None) -> str:
     """19.5 mo, or "none" when it does not happen within the horizon."""
-    return "none" if x is None else f"{x:.1f} mo"
+    return "none" if x is None else unsigned_zero(f"{x:.1f} mo")
 
 
 def brief_ratio(x: float | None) -> str:
-    return "n/a" if x is None else f"{x:.2f} : 1"
+    return "n/a" if x is None else unsigned_zero(f"{x:.2f} : 1")
 
 
 def level(x: float | None, show: Callable[[float], str] = lambda v: f"{v:,.4g}") -> str:
@@ -81,8 +109,9 @@ def crossings_note(crossings: int, payback: float | None) -> str | None:
 #: The method in one sentence, for documents that travel without the project (the memo, the slides).
 METHOD = (
     "Method: month by month, the value of fewer failed merges, faster builds, fewer incidents and shorter lead "
-    "times less every cost, discounted monthly; payback is the month after which the cumulative cash flow stays "
-    "at or above zero; NPV, IRR and ROI come from the same flows."
+    "times less every cost, discounted monthly; engineer time is valued at the loaded rate and kept apart from "
+    "cash; payback is the month after which the cumulative flow stays at or above zero; NPV, IRR and ROI come "
+    "from the same flows."
 )
 
 

@@ -12,7 +12,7 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
 from roi import finance, streams
-from roi.scenario import AREAS, STREAMS, Scenario, likely
+from roi.scenario import AREAS, STREAMS, Range, Scenario, likely
 
 Array = NDArray[np.float64]
 Values = Mapping[str, ArrayLike]
@@ -34,21 +34,38 @@ def likely_values(scenario: Scenario) -> dict[str, float]:
     return values
 
 
+def ranged_share_streams(scenario: Scenario) -> tuple[str, ...]:
+    """The streams with a share given as a range: their shares are divided by their sum in every draw."""
+    return tuple(
+        s
+        for s in STREAMS
+        if any(isinstance(getattr(scenario.investments, a).delivers.named_values().get(s), Range) for a in AREAS)
+    )
+
+
 @dataclass(frozen=True)
 class Flows:
-    """Cash flows of one or many draws (or candidate plans); costs negative in the net flow, positive in cost_usd.
+    """Monthly flows of one or many draws (or candidate plans); costs negative in the net flow, positive in cost_usd.
 
-    Per-draw figures are shaped (draws,); month-by-month ones (draws, months 0..H), or (1, months) where every draw
-    shares them.
+    Month-by-month arrays run over months 0..H+T: the horizon H and the T continuing months after it (`horizon`
+    slices the first H + 1). Per-draw figures are shaped (draws,); month-by-month ones (draws, months), or
+    (1, months) where every draw shares them. Every flow is time (engineer hours at the loaded rate) or cash; the
+    `time_*` arrays hold the time part, and cash is the rest.
     """
 
     months: Array
+    horizon_months: int
+    annual_discount_rate: Array  # (draws or 1, 1)
     growth_factor: Array  # (draws or 1, months)
     live_share: dict[str, Array]  # by area: I_a x its go-live ramp, (draws or 1, months)
     share_delivered: dict[str, Array]  # by "area.stream": the area's share of the stream, (draws or 1, 1)
     full_stream_usd: dict[str, Array]  # by stream: month-1 value at full ramp, recapture and risk in, (draws,)
+    full_stream_time_usd: dict[str, Array]  # by stream: its engineer-time part, (draws,)
+    hours_freed: dict[str, Array]  # by stream: engineer hours a month at full ramp, risk in, before recapture
     area_benefit_usd: dict[str, Array]  # by area: its monthly benefit at full ramp and growth 1, (draws,)
+    area_time_benefit_usd: dict[str, Array]  # by area: the engineer-time part of it, (draws,)
     benefit_usd: Array
+    time_benefit_usd: Array  # the engineer-time part of the benefit, (draws, months)
     cost_terms: tuple[CostTerm, ...]  # every cost as an amount per draw times a month pattern
     cost_usd: Array  # every cost in the flows by month, positive, (draws, months)
     net_flow_usd: Array
@@ -60,8 +77,22 @@ class Flows:
     ai_annual_spend_usd: Array
 
     @property
+    def time_flow_usd(self) -> Array:
+        """The engineer-time part of the net flow: time benefits less staff cost, (draws, months)."""
+        return self.time_benefit_usd - self.staff_flow_usd
+
+    @property
+    def cash_flow_usd(self) -> Array:
+        """Money out of and back into the bank: the net flow less its engineer-time part, (draws, months)."""
+        return self.net_flow_usd - self.time_flow_usd
+
+    def horizon(self, table: Array) -> Array:
+        """A month-by-month array cut to months 0..H."""
+        return table[..., : self.horizon_months + 1]
+
+    @property
     def paid(self) -> Array:
-        """1 in months 1..H; 0 at month 0."""
+        """1 in months 1..H+T; 0 at month 0."""
         return np.asarray(self.months >= 1, dtype=np.float64)
 
     def _costs(self, kind: str) -> Array:
@@ -155,16 +186,59 @@ STREAM_FORMULAS: dict[str, Callable[[Callable[[str], Array], Array], Array]] = {
 }  # fmt: skip
 
 
-def _stream_values(scenario: Scenario, v: Callable[[str], Array], n: int) -> dict[str, Array]:
-    """Each stream's monthly value at growth 1 and full ramp, after its risk adjustment; 0 for absent sections."""
-    hour_usd = v("team.loaded_hourly_rate") * v("team.engineer_time_recapture")
-    out = {}
+#: Each stream's engineer hours freed a month (before recapture and risk): the part of it that is engineer time.
+#: Lead time is cash alone (the value of changes reaching customers sooner).
+STREAM_HOURS: dict[str, Callable[[Callable[[str], Array]], Array]] = {
+    "merges": lambda v: streams.merges_usd(
+        v("merges.merges_per_month"), v("merges.success_rate_before"), v("merges.success_rate_after"),
+        v("merges.fix_hours"), 1.0,
+    ),
+    "builds": lambda v: streams.builds_usd(
+        v("builds.builds_per_month"), v("builds.build_minutes_before"), v("builds.build_minutes_after"),
+        v("builds.blocked_fraction"), 1.0,
+    ),
+    "incidents": lambda v: streams.incidents_usd(
+        v("incidents.deploys_per_month_before"), v("incidents.deploys_per_month_after"),
+        v("incidents.change_failure_rate_before"), v("incidents.change_failure_rate_after"),
+        v("incidents.mttr_hours_before"), v("incidents.mttr_hours_after"), v("incidents.responders_per_incident"),
+        0.0, 1.0,
+    ),
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class StreamValues:
+    """Each stream's monthly value at growth 1 and full ramp after its risk adjustment, its engineer-time part, and
+    the engineer hours behind that part (risk in, before recapture); 0 for an absent section."""
+
+    usd: dict[str, Array]
+    time_usd: dict[str, Array]
+    hours: dict[str, Array]
+
+
+def _stream_values(scenario: Scenario, v: Callable[[str], Array], n: int) -> StreamValues:
+    rate = v("team.loaded_hourly_rate")
+    hour_usd = rate * v("team.engineer_time_recapture")
+    usd, time_usd, hours = {}, {}, {}
     for name, formula in STREAM_FORMULAS.items():
         if getattr(scenario, name) is None:
-            out[name] = np.zeros(n)
-        else:
-            out[name] = risk_adjusted(formula(v, hour_usd), v(f"{name}.risk_adjustment"))
-    return out
+            usd[name] = time_usd[name] = hours[name] = np.zeros(n)
+            continue
+        whole = formula(v, hour_usd)
+        # the risk adjustment follows the sign of the whole stream, and applies to its time and cash parts alike
+        risk = v(f"{name}.risk_adjustment")
+        factor = np.where(whole >= 0, 1 - risk, 1 + risk)
+        usd[name] = whole * factor
+        if name not in STREAM_HOURS:  # lead time: cash alone
+            time_usd[name] = hours[name] = np.zeros(n)
+            continue
+        raw_hours = STREAM_HOURS[name](v)
+        time_usd[name] = np.asarray(raw_hours * hour_usd * factor, dtype=np.float64)
+        # hours freed are the time benefit computed with every freed hour counted (k = 1), over the rate: the risk
+        # adjustment follows the sign of the stream computed that way
+        at_full_value = formula(v, rate)
+        hours[name] = np.asarray(raw_hours * np.where(at_full_value >= 0, 1 - risk, 1 + risk), dtype=np.float64)
+    return StreamValues(usd, time_usd, hours)
 
 
 def risk_adjusted(stream_usd: Array, risk: Array) -> Array:
@@ -185,6 +259,7 @@ def cash_flows(scenario: Scenario, values: Values | None = None) -> Flows:
 
     Any input may be one value or an array of draws (or of candidate plans): start months, build months and
     `include` as much as the amounts, so one call evaluates a whole Monte Carlo sample or a whole set of plans.
+    The months run to the horizon and on through the continuing months after it.
     """
     values = likely_values(scenario) if values is None else values
     n = draw_count(values)
@@ -202,18 +277,20 @@ def cash_flows(scenario: Scenario, values: Values | None = None) -> Flows:
         return np.asarray(values[path], dtype=np.float64).reshape(-1, 1)
 
     horizon = scenario.finance.horizon_months
-    months = np.arange(horizon + 1, dtype=np.float64)
+    months = np.arange(horizon + scenario.finance.continuing_months + 1, dtype=np.float64)
     row = months[None, :]
     ramp = col("finance.ramp_months")
     growth_rate = col("growth.volume_growth_per_year")
     growth = np.exp(np.log1p(growth_rate) * ((row - 1) / 12))
 
     full = _stream_values(scenario, v, n)
+    shares = _shares(scenario, col)
     risk = 1 + v("finance.cost_risk_adjustment")
     rate = v("team.loaded_hourly_rate")
     staff_counted = scenario.finance.include_staff_cost
     live: dict[str, Array] = {}
     area_benefit: dict[str, Array] = {}
+    area_time: dict[str, Array] = {}
     terms: list[CostTerm] = []
     totals = {"one_time": np.zeros(n), "staff": np.zeros(n), "recurring": np.zeros(n)}
     for area in AREAS:
@@ -224,7 +301,9 @@ def cash_flows(scenario: Scenario, values: Values | None = None) -> Flows:
         since = row - go_live
         ramped = np.where(ramp > 0, np.minimum(1.0, since / np.where(ramp > 0, ramp, 1.0)), 1.0)
         live[area] = included * np.where(since > 0, ramped, 0.0)
-        area_benefit[area] = sum((full[s] * v(f"{key}.delivers.{s}") for s in STREAMS), np.zeros(n))
+        area_share = {s: shares[f"{area}.{s}"].reshape(-1) for s in STREAMS}
+        area_benefit[area] = sum((full.usd[s] * area_share[s] for s in STREAMS), np.zeros(n))
+        area_time[area] = sum((full.time_usd[s] * area_share[s] for s in STREAMS), np.zeros(n))
         scale = v(f"{key}.include") * risk
         # a build that runs over (a drawn build time above the planned one) costs staff in proportion
         planned = likely(getattr(scenario.investments, area).build_months)
@@ -246,29 +325,32 @@ def cash_flows(scenario: Scenario, values: Values | None = None) -> Flows:
         terms.append(CostTerm("recurring", recurring / 12, (row >= start + 1).astype(np.float64), area))
 
     # sum over streams of S_s x sum over areas of live_a x w_as = sum over areas of live_a x (the area's benefit)
-    if all(live[a].shape[0] == 1 for a in AREAS):  # every draw shares the schedule: one matrix product
-        per_month = np.column_stack([area_benefit[a] for a in AREAS]) @ np.vstack([live[a] for a in AREAS])
-    else:
-        per_month = sum((area_benefit[a][:, None] * live[a] for a in AREAS), np.zeros((n, months.size)))
-    benefit = growth * per_month
+    benefit = growth * _live_sum(live, area_benefit, n, months.size)
+    time_benefit = growth * _live_sum(live, area_time, n, months.size)
     cost = _spread(terms, (n, months.size))
     net = benefit - cost
     return Flows(
         months=months,
+        horizon_months=horizon,
+        annual_discount_rate=col("finance.annual_discount_rate"),
         growth_factor=growth,
         live_share=live,
-        share_delivered={f"{a}.{s}": col(f"investments.{a}.delivers.{s}") for a in AREAS for s in STREAMS},
-        full_stream_usd=full,
+        share_delivered=shares,
+        full_stream_usd=full.usd,
+        full_stream_time_usd=full.time_usd,
+        hours_freed=full.hours,
         area_benefit_usd=area_benefit,
+        area_time_benefit_usd=area_time,
         benefit_usd=benefit,
+        time_benefit_usd=time_benefit,
         cost_terms=tuple(terms),
         cost_usd=cost,
         net_flow_usd=net,
-        waste_monthly_usd=streams.baseline_waste_usd(
-            v("merges.merges_per_month"), v("merges.success_rate_before"), v("merges.fix_hours"), rate
-        ),
-        failed_merges_per_month=streams.failed_merges_per_month(
-            v("merges.merges_per_month"), v("merges.success_rate_before")
+        waste_monthly_usd=_waste(scenario, v, n),
+        failed_merges_per_month=(
+            np.zeros(n)
+            if scenario.merges is None
+            else streams.failed_merges_per_month(v("merges.merges_per_month"), v("merges.success_rate_before"))
         ),
         one_time_cost_usd=totals["one_time"],
         staff_cost_usd=totals["staff"],
@@ -277,16 +359,49 @@ def cash_flows(scenario: Scenario, values: Values | None = None) -> Flows:
     )
 
 
+def _waste(scenario: Scenario, v: Callable[[str], Array], n: int) -> Array:
+    if scenario.merges is None:
+        return np.zeros(n)
+    return streams.baseline_waste_usd(
+        v("merges.merges_per_month"),
+        v("merges.success_rate_before"),
+        v("merges.fix_hours"),
+        v("team.loaded_hourly_rate"),
+    )
+
+
+def _shares(scenario: Scenario, col: Callable[[str], Array]) -> dict[str, Array]:
+    """Each area's share of each stream, (draws or 1, 1); for a stream with a ranged share, divided by the stream's
+    sum of shares in each draw (the likely shares sum to 1, so the likely case is unchanged)."""
+    out = {f"{a}.{s}": col(f"investments.{a}.delivers.{s}") for a in AREAS for s in STREAMS}
+    for stream in ranged_share_streams(scenario):
+        total = sum((out[f"{a}.{stream}"] for a in AREAS), np.zeros((1, 1)))
+        safe = np.where(total > 0, total, 1.0)
+        for a in AREAS:
+            out[f"{a}.{stream}"] = np.where(total > 0, out[f"{a}.{stream}"] / safe, 0.0)
+    return out
+
+
+def _live_sum(live: dict[str, Array], per_area: dict[str, Array], n: int, months: int) -> Array:
+    """Sum over areas of the area's live share (month by month) times its monthly amount (per draw)."""
+    if all(live[a].shape[0] == 1 for a in AREAS):  # every draw shares the schedule: one matrix product
+        return np.asarray(np.column_stack([per_area[a] for a in AREAS]) @ np.vstack([live[a] for a in AREAS]))
+    return np.asarray(sum((per_area[a][:, None] * live[a] for a in AREAS), np.zeros((n, months))))
+
+
 @dataclass(frozen=True)
 class Metrics:
-    """Per-draw metrics, each shaped (draws,). Payback never reached is +inf; IRR undefined is NaN."""
+    """Per-draw metrics, each shaped (draws,). Payback never reached is +inf, and NaN where nothing is spent or earned
+    within the horizon; IRR undefined (none, or more than one) is NaN."""
 
     npv_usd: Array
     irr_monthly: Array
     irr_annual: Array
+    irr_not_unique: NDArray[np.bool_]
     payback_months: Array
     discounted_payback_months: Array
     cumulative_zero_crossings: NDArray[np.int64]
+    pv_benefits_usd: Array
     pv_costs_usd: Array
     roi: Array
     delivery_to_ai_ratio: Array
@@ -294,10 +409,22 @@ class Metrics:
     annual_delivery_to_ai_ratio: Array
     peak_funding_usd: Array
     cost_by_year_usd: Array  # (draws, plan years)
+    cash_npv_usd: Array
+    cash_payback_months: Array
+    npv_with_continuing_value_usd: Array
 
     @property
     def first_year_cost_usd(self) -> Array:
         return np.asarray(self.cost_by_year_usd[:, 0], dtype=np.float64)
+
+    @property
+    def continuing_value_usd(self) -> Array:
+        return np.asarray(self.npv_with_continuing_value_usd - self.npv_usd, dtype=np.float64)
+
+    @property
+    def nothing_within_horizon(self) -> NDArray[np.bool_]:
+        """Where nothing is spent or earned within the horizon (payback NaN rather than a month)."""
+        return np.asarray(np.isnan(self.payback_months))
 
 
 def _per_ai_dollar(amount: Array, ai: Array) -> Array:
@@ -305,47 +432,73 @@ def _per_ai_dollar(amount: Array, ai: Array) -> Array:
         return np.asarray(np.where(ai > 0, amount / np.where(ai > 0, ai, 1.0), np.nan), dtype=np.float64)
 
 
-def metrics(flows: Flows, annual_discount_rate: float, *, with_irr: bool = True) -> Metrics:
-    """NPV, IRR, both paybacks, ROI, funding and spend ratios of the flows, all draws at once."""
-    d = finance.monthly_rate(annual_discount_rate)
-    net = flows.net_flow_usd
-    cost = flows.cost_usd
-    discounted = finance.discounted(d, net)
-    npv = finance.npv(d, net)
-    pv_costs = finance.npv(d, cost)
+def metrics(flows: Flows, *, with_irr: bool = True) -> Metrics:
+    """NPV, IRR, both paybacks, ROI, funding and spend ratios of the flows, all draws at once.
+
+    Everything but the NPV with continuing value is of months 0..H; that one runs on through the continuing months.
+    """
+    d = finance.monthly_rate(flows.annual_discount_rate)  # (draws or 1, 1)
+    factors_all = finance.discount_factors(d, flows.months.size)  # (draws or 1, months)
+    factors = flows.horizon(factors_all)
+    net_all = flows.net_flow_usd
+    net = flows.horizon(net_all)
+    cost = flows.horizon(flows.cost_usd)
+    cash = flows.horizon(flows.cash_flow_usd)
+    npv = _dot(net, factors)
+    pv_costs = _dot(cost, factors)
     cumulative = np.cumsum(net, axis=-1)
-    irr_m = finance.irr(net) if with_irr else np.full(net.shape[0], np.nan)
+    if with_irr:
+        irr_m, not_unique = finance.irr_search(net)
+    else:
+        irr_m, not_unique = np.full(net.shape[0], np.nan), np.zeros(net.shape[0], dtype=bool)
     delivery = flows.one_time_cost_usd + flows.annual_recurring_cost_usd
     ai = flows.ai_annual_spend_usd
-    horizon = net.shape[-1] - 1
+    horizon = flows.horizon_months
     return Metrics(
         npv_usd=npv,
         irr_monthly=irr_m,
         irr_annual=finance.annualize(irr_m),
+        irr_not_unique=not_unique,
         payback_months=finance.payback_months(net, cumulative),
-        discounted_payback_months=finance.payback_months(discounted),
+        discounted_payback_months=finance.payback_months(net * factors),
         cumulative_zero_crossings=finance.zero_crossings(net, cumulative),
+        pv_benefits_usd=npv + pv_costs,
         pv_costs_usd=pv_costs,
         roi=finance.roi(npv, pv_costs),
         delivery_to_ai_ratio=_per_ai_dollar(delivery, ai),
         delivery_to_ai_ratio_incl_staff=_per_ai_dollar(delivery + flows.staff_cost_usd, ai),
-        annual_delivery_to_ai_ratio=_per_ai_dollar(cost.sum(axis=-1) * 12 / horizon, ai),
+        annual_delivery_to_ai_ratio=_per_ai_dollar(cost.sum(axis=-1) * 12 / max(horizon, 12), ai),
         peak_funding_usd=finance.peak_funding(net, cumulative),
         cost_by_year_usd=finance.by_plan_year(cost),
+        cash_npv_usd=_dot(cash, factors),
+        cash_payback_months=finance.payback_months(cash),
+        npv_with_continuing_value_usd=npv if net_all.shape[-1] == net.shape[-1] else _dot(net_all, factors_all),
     )
 
 
-def area_npvs(flows: Flows, annual_discount_rate: float) -> dict[str, Array]:
+def _dot(flows: Array, factors: Array) -> Array:
+    """The present value of each row of flows with its row of discount factors (one row of factors: a product)."""
+    if factors.shape[0] == 1:
+        return np.asarray(flows @ factors[0], dtype=np.float64)
+    return np.asarray((flows * factors).sum(axis=-1), dtype=np.float64)
+
+
+def area_npvs(flows: Flows, *, continuing: bool = False) -> dict[str, Array]:
     """Each area's own NPV per draw, from flows in which every area is included: the present value of its benefit
-    (its live share, growth and its benefit) less that of its cost terms. They sum to the NPV of the flows."""
-    factors = finance.discount_factors(finance.monthly_rate(annual_discount_rate), flows.months.size)
+    (its live share, growth and its benefit) less that of its cost terms. They sum to the NPV of the flows.
+
+    Over months 0..H, or with `continuing` on through the continuing months (the NPV with continuing value).
+    """
+    factors = finance.discount_factors(finance.monthly_rate(flows.annual_discount_rate), flows.months.size)
+    if not continuing:
+        factors = np.where(flows.months <= flows.horizon_months, factors, 0.0)
     out = {}
     for area in AREAS:
         live = flows.live_share[area] * flows.growth_factor  # (draws or 1, months)
-        pv = (live @ factors) * flows.area_benefit_usd[area]
+        pv = (live * factors).sum(axis=-1) * flows.area_benefit_usd[area]
         for term in flows.cost_terms:
             if term.area == area:
-                pv = pv - term.amount_usd * (term.pattern @ factors)
+                pv = pv - term.amount_usd * (term.pattern * factors).sum(axis=-1)
         out[area] = pv
     return out
 
@@ -363,7 +516,7 @@ def flow_chunks(
     the flows have one row, which the caller broadcasts over the chunk's rows.
     """
     n = draw_count(values) if draws is None else draws
-    size = max(1, CHUNK_CELLS // (scenario.finance.horizon_months + 1))
+    size = max(1, CHUNK_CELLS // (scenario.finance.horizon_months + scenario.finance.continuing_months + 1))
     for start in range(0, n, size):
         rows = slice(start, min(n, start + size))
         yield rows, cash_flows(scenario, {k: (v[rows] if np.ndim(v) else v) for k, v in values.items()})
@@ -371,8 +524,7 @@ def flow_chunks(
 
 def chunked_metrics(scenario: Scenario, values: Mapping[str, Any], *, with_irr: bool = True) -> Metrics:
     """The metrics of many draws, computed a chunk of draws at a time through the same flows code."""
-    rate = scenario.finance.annual_discount_rate
-    parts = [metrics(flows, rate, with_irr=with_irr) for _, flows in flow_chunks(scenario, values)]
+    parts = [metrics(flows, with_irr=with_irr) for _, flows in flow_chunks(scenario, values)]
     if len(parts) == 1:
         return parts[0]
     return Metrics(**{f.name: np.concatenate([getattr(p, f.name) for p in parts]) for f in fields(Metrics)})
@@ -394,6 +546,13 @@ class AreaSummary:
     payback_months: float | None
     roi: float | None
     monthly_benefit_usd: float
+    pv_benefits_usd: float
+    pv_costs_usd: float
+    cash_npv_usd: float
+    cash_payback_months: float | None
+    engineer_hours_freed_per_month: float
+    npv_with_continuing_value_usd: float
+    continuing_value_usd: float
 
 
 @dataclass(frozen=True)
@@ -423,6 +582,17 @@ class Summary:
     peak_funding_usd: float
     first_year_cost_usd: float
     areas: dict[str, AreaSummary]
+    pv_benefits_usd: float
+    cash_npv_usd: float
+    cash_payback_months: float | None
+    engineer_hours_freed_per_month: float
+    engineers_freed: float
+    share_of_team_freed: float | None
+    continuing_months: int
+    continuing_value_usd: float
+    npv_with_continuing_value_usd: float
+    nothing_within_horizon: bool
+    irr_not_unique: bool
     include_staff_cost: bool = field(default=True)
 
     def to_dict(self) -> dict[str, Any]:
@@ -453,6 +623,10 @@ MONTHLY_COLUMNS = (
     "discounted_flow_usd",
     "cumulative_discounted_usd",
     "baseline_waste_usd",
+    "time_flow_usd",
+    "cash_flow_usd",
+    "cumulative_cash_usd",
+    "within_horizon",
 )
 
 
@@ -461,8 +635,13 @@ class Result:
     """Everything `evaluate` computes for one scenario: the monthly table and the summary."""
 
     scenario: Scenario
-    monthly: pd.DataFrame
+    monthly: pd.DataFrame  # months 0..H, then the continuing months (within_horizon 0)
     summary: Summary
+
+    @property
+    def horizon_monthly(self) -> pd.DataFrame:
+        """The monthly table within the horizon, months 0..H: what every figure but the continuing value reads."""
+        return self.monthly[self.monthly["within_horizon"] == 1]
 
 
 def with_each_area_alone(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -480,11 +659,17 @@ def summarize(scenario: Scenario, flows: Flows, m: Metrics, values: Mapping[str,
     Month-1 figures at full ramp, for the included areas; each area's figures are its own flows.
     """
     live = {a: float(values[f"investments.{a}.include"]) for a in AREAS}
-    by_stream = {
-        s: float(flows.full_stream_usd[s][0])
-        * sum(live[a] * float(values[f"investments.{a}.delivers.{s}"]) for a in AREAS)
-        for s in STREAMS
-    }
+
+    def delivered(table: dict[str, Array], stream: str, areas: Mapping[str, float]) -> float:
+        return float(table[stream][0]) * sum(
+            w * float(flows.share_delivered[f"{a}.{stream}"].reshape(-1)[0]) for a, w in areas.items()
+        )
+
+    by_stream = {s: delivered(flows.full_stream_usd, s, live) for s in STREAMS}
+    hours = sum(delivered(flows.hours_freed, s, live) for s in STREAMS)
+    per_engineer = scenario.team.hours_per_engineer_quarter
+    engineer_month_hours = likely(per_engineer) / 3
+    engineers_freed = hours / engineer_month_hours if engineer_month_hours > 0 else 0.0
     staff_counted = scenario.finance.include_staff_cost
     upfront = flows.one_time_cost_usd + (flows.staff_cost_usd if staff_counted else 0.0)
     areas = {
@@ -497,9 +682,17 @@ def summarize(scenario: Scenario, flows: Flows, m: Metrics, values: Mapping[str,
             payback_months=_opt(m.payback_months[i]),
             roi=_opt(m.roi[i]),
             monthly_benefit_usd=float(flows.area_benefit_usd[area][i]),
+            pv_benefits_usd=float(m.pv_benefits_usd[i]),
+            pv_costs_usd=float(m.pv_costs_usd[i]),
+            cash_npv_usd=float(m.cash_npv_usd[i]),
+            cash_payback_months=_opt(m.cash_payback_months[i]),
+            engineer_hours_freed_per_month=sum(delivered(flows.hours_freed, s, {area: 1.0}) for s in STREAMS),
+            npv_with_continuing_value_usd=float(m.npv_with_continuing_value_usd[i]),
+            continuing_value_usd=float(m.continuing_value_usd[i]),
         )
         for i, area in enumerate(AREAS, start=1)
     }
+    engineers = scenario.team.engineers
     return Summary(
         scenario=scenario.name,
         horizon_months=scenario.finance.horizon_months,
@@ -524,13 +717,25 @@ def summarize(scenario: Scenario, flows: Flows, m: Metrics, values: Mapping[str,
         peak_funding_usd=float(m.peak_funding_usd[0]),
         first_year_cost_usd=float(m.first_year_cost_usd[0]),
         areas=areas,
+        pv_benefits_usd=float(m.pv_benefits_usd[0]),
+        cash_npv_usd=float(m.cash_npv_usd[0]),
+        cash_payback_months=_opt(m.cash_payback_months[0]),
+        engineer_hours_freed_per_month=float(hours),
+        engineers_freed=float(engineers_freed),
+        share_of_team_freed=None if engineers is None else float(engineers_freed / engineers),
+        continuing_months=scenario.finance.continuing_months,
+        continuing_value_usd=float(m.continuing_value_usd[0]),
+        npv_with_continuing_value_usd=float(m.npv_with_continuing_value_usd[0]),
+        nothing_within_horizon=bool(m.nothing_within_horizon[0]),
+        irr_not_unique=bool(m.irr_not_unique[0]),
         include_staff_cost=staff_counted,
     )
 
 
 def monthly_table(scenario: Scenario, flows: Flows, row: int = 0) -> pd.DataFrame:
-    """The monthly cash-flow table of one draw: each area's live share, every stream, costs (negative), flows."""
-    d = finance.monthly_rate(scenario.finance.annual_discount_rate)
+    """The monthly cash-flow table of one draw: each area's live share, every stream, costs (negative), flows, and the
+    flows' engineer-time and cash parts; months 0..H, then the continuing months."""
+    d = finance.monthly_rate(_row(flows.annual_discount_rate, row)[0])
     net = flows.net_flow_usd[row]
     factors = finance.discount_factors(d, net.size)
     columns: dict[str, Array] = {"month": flows.months, "growth_factor": flows.growth_row(row)}
@@ -549,9 +754,14 @@ def monthly_table(scenario: Scenario, flows: Flows, row: int = 0) -> pd.DataFram
         discounted_flow_usd=net * factors,
         cumulative_discounted_usd=np.cumsum(net * factors),
         baseline_waste_usd=flows.waste_row_usd(row),
+        time_flow_usd=_row(flows.time_flow_usd, row),
+        cash_flow_usd=_row(flows.cash_flow_usd, row),
+        cumulative_cash_usd=np.cumsum(_row(flows.cash_flow_usd, row)),
+        within_horizon=(flows.months <= flows.horizon_months).astype(np.float64),
     )
     table = pd.DataFrame(np.column_stack([columns[c] for c in MONTHLY_COLUMNS]), columns=list(MONTHLY_COLUMNS))
-    table["month"] = table["month"].astype(np.int64)
+    for whole in ("month", "within_horizon"):
+        table[whole] = table[whole].astype(np.int64)
     return table
 
 
@@ -559,7 +769,7 @@ def evaluate(scenario: Scenario) -> Result:
     """The one entry point: the deterministic (likely) case of a scenario, as a table and a summary."""
     values = likely_values(scenario)
     flows = cash_flows(scenario, with_each_area_alone(values))
-    m = metrics(flows, scenario.finance.annual_discount_rate)
+    m = metrics(flows)
     return Result(
         scenario=scenario, monthly=monthly_table(scenario, flows), summary=summarize(scenario, flows, m, values)
     )

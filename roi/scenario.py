@@ -1,4 +1,4 @@
-"""The scenario file, format v2 (docs/method.md): pydantic models, loading, overrides and lossless TOML output.
+"""The scenario file, format v3 (docs/method.md): pydantic models, loading, overrides and lossless TOML output.
 
 Every field carries its `FieldSpec` (roi/fields.py): its validator and its description at once. `FIELDS` collects
 them by dotted path for everything that names, bounds or shows an input.
@@ -40,8 +40,8 @@ from roi.fields import (
 
 __all__ = ["Bounds", "FieldSpec", "format_number"]
 
-SCHEMA_VERSION = 2
-READABLE_VERSIONS = (1, 2)
+SCHEMA_VERSION = 3
+READABLE_VERSIONS = (1, 2, 3)
 STREAMS = ("merges", "builds", "incidents", "lead_time")
 STREAM_LABELS = {
     "merges": "Failed merges",
@@ -80,6 +80,8 @@ V2_KEYS = (
     "investments.*.include",
     "investments.*.delivers",
 )
+#: Keys a schema_version 1 or 2 file may not use (ranged shares and a ranged discount rate are checked apart).
+V3_KEYS = ("team.engineers", "finance.continuing_months", "lines")
 
 
 class Range(BaseModel):
@@ -116,7 +118,7 @@ def three_point(value: Mapping[str, Any], bounds: Bounds, whole: bool = False) -
     low = number(value["low"], bounds, "low")
     high = number(value["high"], bounds, "high")
     mid = (low + high) / 2
-    likely = number(value["likely"], bounds, "likely") if "likely" in value else (math.floor(mid) if whole else mid)
+    likely = number(value["likely"], bounds, "likely") if "likely" in value else (round_half_up(mid) if whole else mid)
     if whole and not all(float(x).is_integer() for x in (low, likely, high)):
         raise fail("low, likely and high must be whole numbers")
     if not low <= likely <= high:
@@ -125,6 +127,11 @@ def three_point(value: Mapping[str, Any], bounds: Bounds, whole: bool = False) -
             f"low={format_number(low)}, likely={format_number(likely)}, high={format_number(high)}"
         )
     return Range(low=low, likely=likely, high=high)
+
+
+def round_half_up(x: float) -> float:
+    """A whole number of months from a midpoint or a draw: halves go up (2.5 -> 3), the one rule everywhere."""
+    return float(math.floor(x + 0.5))
 
 
 def _flag(spec: FieldSpec, value: Any) -> bool:
@@ -152,8 +159,8 @@ def _text(max_chars: int, required: bool) -> Any:
 
 def _schema_version(spec: FieldSpec, value: Any) -> int:
     if isinstance(value, bool) or value not in READABLE_VERSIONS:
-        raise fail(f"must be 1 or 2 (this tool reads format v1 and v2 and writes v2), got {describe(value)}")
-    return SCHEMA_VERSION  # a v1 file means what a v2 file without the v2 keys means
+        raise fail(f"must be 1, 2 or 3 (this tool reads format v1 to v3 and writes v3), got {describe(value)}")
+    return SCHEMA_VERSION  # a v1 or v2 file means what a v3 file without the newer keys means
 
 
 def _spec(
@@ -209,6 +216,20 @@ class Team(Section):
             "(1 counts every hour; finance teams often accept 0.5 to 0.8).",
         ),
     ] = 1.0
+    engineers: Annotated[
+        float | None,
+        _spec(
+            "Engineers on the team",
+            "people",
+            "people",
+            "Head count, to say how many engineers' worth of time the plan frees (optional).",
+            ge=None,
+            gt=0.0,
+            le=MAX_PEOPLE,
+            ranged=False,
+            whole=True,
+        ),
+    ] = None
 
 
 class AiTools(Section):
@@ -414,17 +435,18 @@ _DELIVERS_HELP = (
 class Delivers(Section):
     """Which share of each stream's improvement an area brings (a stream not named here: 0 or the default)."""
 
-    merges: Annotated[float | None, _share("Share of the failed-merge improvement", _DELIVERS_HELP, ranged=False)] = (
-        None
-    )
-    builds: Annotated[float | None, _share("Share of the build-time improvement", _DELIVERS_HELP, ranged=False)] = None
-    incidents: Annotated[float | None, _share("Share of the incident improvement", _DELIVERS_HELP, ranged=False)] = None
-    lead_time: Annotated[float | None, _share("Share of the lead-time improvement", _DELIVERS_HELP, ranged=False)] = (
-        None
-    )
+    merges: Annotated[Value | None, _share("Share of the failed-merge improvement", _DELIVERS_HELP)] = None
+    builds: Annotated[Value | None, _share("Share of the build-time improvement", _DELIVERS_HELP)] = None
+    incidents: Annotated[Value | None, _share("Share of the incident improvement", _DELIVERS_HELP)] = None
+    lead_time: Annotated[Value | None, _share("Share of the lead-time improvement", _DELIVERS_HELP)] = None
 
     def named(self) -> dict[str, float]:
-        return {s: float(v) for s in STREAMS if (v := getattr(self, s)) is not None}
+        """The shares the file names, at their likely values."""
+        return {s: likely(v) for s, v in self.named_values().items()}
+
+    def named_values(self) -> dict[str, Value]:
+        """The shares the file names, as written (a number or a range)."""
+        return {s: v for s in STREAMS if (v := getattr(self, s)) is not None}
 
 
 class Investment(Section):
@@ -525,16 +547,28 @@ class Finance(Section):
         ),
     ] = 36
     annual_discount_rate: Annotated[
-        float,
+        Value,
         _spec(
             "Discount rate per year",
             "share/yr",
             "rate",
-            "The cost of capital; Forrester TEI uses 10 %.",
+            "The cost of capital, or the hurdle rate the plan must beat; Forrester TEI uses 10 %.",
             le=1.0,
-            ranged=False,
         ),
     ] = 0.10
+    continuing_months: Annotated[
+        int,
+        _spec(
+            "Months the plan keeps running after the horizon",
+            "months",
+            "months",
+            "Benefits and recurring costs run on this many months past the horizon; their present value is the "
+            "continuing value, shown beside the horizon's NPV (0 to 240).",
+            le=MAX_MONTHS,
+            ranged=False,
+            whole=True,
+        ),
+    ] = 0
     ramp_months: Annotated[
         Value,
         _spec(
@@ -665,18 +699,22 @@ class Scenario(Section):
 
     @model_validator(mode="before")
     @classmethod
-    def _v1_has_no_v2_keys(cls, data: Any) -> Any:
-        if (
-            isinstance(data, Mapping)
-            and data.get("schema_version") == 1
-            and not isinstance(data.get("schema_version"), bool)
-        ):
-            used = [path for path, value in _leaves(data) if _is_v2_key(path) and not isinstance(value, Mapping)]
-            used = used or [path for path, _ in _leaves(data) if _is_v2_key(path)]
+    def _older_files_have_no_newer_keys(cls, data: Any) -> Any:
+        if not isinstance(data, Mapping):
+            return data
+        version = data.get("schema_version")
+        if isinstance(version, bool) or version not in (1, 2):
+            return data
+        for needed, is_newer in ((2, _is_v2_key), (3, _is_v3_key)):
+            if version >= needed:
+                continue
+            used = [path for path, value in _leaves(data) if is_newer(path, value) and not isinstance(value, Mapping)]
+            used = used or [path for path, value in _leaves(data) if is_newer(path, value)]
             if used:
+                what = "it" if len(used) == 1 else f"the {len(used)} format-v{needed} keys"
                 raise fail(
-                    f"{used[0]} needs schema_version = 2 (this file says 1); set schema_version = 2 to use "
-                    f"{'it' if len(used) == 1 else 'the ' + str(len(used)) + ' format-v2 keys'}"
+                    f"{used[0]} needs schema_version = {needed} (this file says {version}); "
+                    f"set schema_version = {needed} to use {what}"
                 )
         return data
 
@@ -688,6 +726,11 @@ class Scenario(Section):
             if "." in path and isinstance(value, (int, float, Range)) and not isinstance(value, bool)
         }
         found["finance.ramp_months"] = self.finance.ramp_months
+        found["finance.annual_discount_rate"] = self.finance.annual_discount_rate
+        for area in AREAS:
+            for stream, share in getattr(self.investments, area).delivers.named_values().items():
+                if isinstance(share, Range):
+                    found[f"investments.{area}.delivers.{stream}"] = share
         return found
 
     def ranged_inputs(self) -> dict[str, Range]:
@@ -776,7 +819,18 @@ def _positive_definite(matrix: list[list[float]]) -> bool:
     return True
 
 
-def _is_v2_key(path: str) -> bool:
+def _is_v3_key(path: str, value: Any) -> bool:
+    """A format-v3 key: one of V3_KEYS, or a share or the discount rate given as a range."""
+    parts = path.split(".")
+    if any(path == key or path.startswith(key + ".") for key in V3_KEYS):
+        return True
+    ranged = isinstance(value, Mapping)
+    if ranged and path == "finance.annual_discount_rate":
+        return True
+    return ranged and len(parts) == 4 and parts[0] == "investments" and parts[2] == "delivers"
+
+
+def _is_v2_key(path: str, value: Any = None) -> bool:
     parts = path.split(".")
     for key in V2_KEYS:
         pattern = key.split(".")
@@ -856,6 +910,13 @@ def _collect(model: type[BaseModel], prefix: str) -> Iterator[tuple[str, FieldSp
 
 #: Every input of the scenario format by dotted path, in file order: the one description everything reads.
 FIELDS: dict[str, FieldSpec] = dict(_collect(Scenario, ""))
+
+
+def is_optional(path: str) -> bool:
+    """Whether an input may be left out (its default is None, as `team.engineers`): a blank, not a 0."""
+    *section, name = path.split(".")
+    model = section_model(section)
+    return model is not None and name in model.model_fields and model.model_fields[name].default is None
 
 
 def field_bounds(path: str) -> Bounds:
@@ -1047,6 +1108,8 @@ def _table(lines: list[str], header: str, model: BaseModel) -> None:
             named = value.named()
             if named:
                 lines.append(f"delivers = {toml_value(named)}  # share of each stream's improvement this area brings")
+            continue
+        if value is None:  # an optional input the case does not give (team.engineers)
             continue
         comment = f"  # {spec.label}" + (f" ({spec.unit})" if spec.unit else "") if spec else ""
         shown = value.model_dump() if isinstance(value, Range) else value

@@ -127,7 +127,7 @@ def sample_values(scenario: Scenario, draws: int, seed: int) -> dict[str, Any]:
         spec = FIELDS[path]
         if stretch:
             x = _within(spec.bounds, x)
-        values[path] = np.round(x) if spec.whole else x
+        values[path] = np.floor(x + 0.5) if spec.whole else x  # halves up, as a range's midpoint
     if scenario.uncertainty.correlated:
         impose_rank_correlation(values, scenario.uncertainty.correlated, rng)
     return values
@@ -230,7 +230,7 @@ def tornado(scenario: Scenario) -> pd.DataFrame:
     for i, path in enumerate(paths):
         values[path][2 * i] = ranged[path].low
         values[path][2 * i + 1] = ranged[path].high
-    m = metrics(cash_flows(scenario, values), scenario.finance.annual_discount_rate, with_irr=False)
+    m = metrics(cash_flows(scenario, values), with_irr=False)
     npv = m.npv_usd.reshape(k, 2)
     payback = np.where(np.isinf(m.payback_months), np.nan, m.payback_months).reshape(k, 2)
     table = pd.DataFrame(
@@ -329,7 +329,7 @@ def _probe_many(scenario: Scenario, probes: list[tuple[str, Array]]) -> list[Met
         values[path][at : at + candidates.size] = candidates
         spans.append(slice(at, at + candidates.size))
         at += candidates.size
-    m = metrics(cash_flows(scenario, values), scenario.finance.annual_discount_rate, with_irr=False)
+    m = metrics(cash_flows(scenario, values), with_irr=False)
     return [_rows(m, span) for span in spans]
 
 
@@ -414,8 +414,7 @@ def _enters_npv(simulation: Simulation, path: str, probes: int = 256) -> bool:
     m = min(simulation.draws, probes)
     values = {k: (v[:m] if np.ndim(v) else v) for k, v in simulation.inputs.items()}
     values[path] = np.asarray(values[path])[::-1]
-    moved = metrics(cash_flows(simulation.scenario, values), simulation.scenario.finance.annual_discount_rate,
-                    with_irr=False).npv_usd  # fmt: skip
+    moved = metrics(cash_flows(simulation.scenario, values), with_irr=False).npv_usd
     before = simulation.metrics.npv_usd[:m]
     return bool(np.any(np.abs(moved - before) > 1e-9 * max(1.0, float(np.abs(before).max()))))
 
@@ -485,10 +484,9 @@ def area_npv_draws(simulation: Simulation) -> dict[str, Array]:
     values = dict(simulation.inputs)
     for area in AREAS:
         values[f"investments.{area}.include"] = 1.0  # every area's own flows, whatever the plan funds
-    rate = simulation.scenario.finance.annual_discount_rate
     out = {area: np.empty(simulation.draws) for area in AREAS}
     for rows, flows in flow_chunks(simulation.scenario, values, simulation.draws):
-        for area, npv in area_npvs(flows, rate).items():
+        for area, npv in area_npvs(flows).items():
             out[area][rows] = npv
     return out
 

@@ -40,6 +40,7 @@ from roi.scenario import (
     Range,
     Scenario,
     field_label,
+    likely,
 )
 
 NOT_REACHED = "not within the horizon"
@@ -52,7 +53,7 @@ class InputRow:
     """One row of the Inputs sheet: an input of the field registry and its value in this scenario."""
 
     path: str
-    value: float | bool
+    value: float | bool | None  # None: an optional input the case leaves out (a blank cell)
     note: str
     low: float | None = None
     high: float | None = None
@@ -100,7 +101,10 @@ def input_rows(scenario: Scenario) -> list[InputRow]:
             low, high = value.low, value.high
             note = f"{note} Range {spec.show(low)} to {spec.show(high)}; the likely value is used."
             value = value.likely
-        rows.append(InputRow(path, value if isinstance(value, bool) else float(value), note, low, high))
+        if value is None:
+            note = f"{note} Left blank in this case: type a value to use it."
+        kept = value if value is None or isinstance(value, bool) else float(value)
+        rows.append(InputRow(path, kept, note, low, high))
     return rows
 
 
@@ -487,7 +491,7 @@ def build_workbook(result: Result) -> bytes:
         for name in ("Summary", "Inputs", "Model", "Plan", "IRR", "Checks")
     }
     flows = cash_flows(scenario, _each_area_alone(likely_values(scenario)))
-    alone = _Alone(flows, metrics(flows, scenario.finance.annual_discount_rate, with_irr=False))
+    alone = _Alone(flows, metrics(flows, with_irr=False))
     model = ModelRows(1, 1 + summary.horizon_months)
     setups = {
         "Inputs": _write_inputs(sheets["Inputs"], wb, fmt, scenario),
@@ -521,6 +525,8 @@ def _write_inputs(ws: Any, wb: Any, fmt: dict[str, Any], scenario: Scenario) -> 
         ws.write_string(r, 0, item.label, fmt["note"])
         if isinstance(item.value, bool):
             ws.write_boolean(r, 1, item.value, fmt["input_flag"])
+        elif item.value is None:
+            ws.write_blank(r, 1, None, fmt["input"])
         else:
             style = "input_pct" if item.spec.kind in ("share", "rate") else "input"
             ws.write_number(r, 1, float(item.value), fmt[style])
@@ -597,7 +603,7 @@ def _write_summary(
     formulas = _summary_formulas(model)
     values = summary.to_dict()
     values.update({f"benefit_by_stream_usd_{k}": v for k, v in summary.benefit_by_stream_usd.items()})
-    values["monthly_discount_rate"] = finance.monthly_rate(scenario.finance.annual_discount_rate)
+    values["monthly_discount_rate"] = float(finance.monthly_rate(likely(scenario.finance.annual_discount_rate)))
     r = 4
     for key, label, style in _SUMMARY_LAYOUT:
         ws.write_string(r, 0, label, fmt["bold"] if key in _HEADLINE else None)

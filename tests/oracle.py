@@ -48,7 +48,10 @@ DEFAULT_SHARES: dict[str, dict[str, float]] = {
 }
 IRR_DIGITS = 50
 IRR_RELATIVE_WIDTH = Decimal("1e-15")
-IRR_X_HIGH = 10.0
+#: The search range of the method (format v3): monthly r at most 1000, and (1 + r)^(H + 1) a normal float.
+IRR_HIGHEST_MONTHLY = 1000.0
+LOG_LARGEST_FLOAT = math.log(1.7976931348623157e308)
+LOG_SMALLEST_NORMAL = math.log(2.2250738585072014e-308)
 
 
 @dataclass(frozen=True)
@@ -189,6 +192,8 @@ def payback(flows: list[float]) -> float | None:
     for month, c in enumerate(cumulative):
         if c < 0:
             last_negative = month
+    if all(f == 0 for f in flows):
+        return None  # nothing spent or earned within the horizon: no payback, never "0 months"
     if last_negative is None:
         return 0.0
     if last_negative == len(flows) - 1:
@@ -205,18 +210,21 @@ def _npv_decimal(flows: list[Decimal], x: Decimal) -> Decimal:
     return total
 
 
-def irr_log(flows: list[float], x_low: float | None = None, x_high: float = IRR_X_HIGH) -> Decimal | None:
+def irr_log(flows: list[float], x_low: float | None = None, x_high: float | None = None) -> Decimal | None:
     """x = ln(1 + monthly IRR), by bisection in 50-digit arithmetic; None if the flows never change sign.
 
-    The bracket is the one the product searches, [-min(50, 600 / H), 10]; None when NPV has the same
-    sign at both ends (no root, or an even number of them, inside it). Bisection stops when the bracket
-    is narrower than 1e-15 of its midpoint (or of 1e-30, for a root at x = 0).
+    The bracket is the method's, x from ln(smallest normal float) / (H + 1) to the lesser of ln(1001) and
+    ln(largest float) / (H + 1); None when NPV has the same sign at both ends (no root, or an even number of them,
+    inside it). Bisection stops when the bracket is narrower than 1e-15 of its midpoint (or of 1e-30, for a root
+    at x = 0).
     """
     if not (any(f > 0 for f in flows) and any(f < 0 for f in flows)):
         return None
-    horizon = max(len(flows) - 1, 1)
+    periods = len(flows)
     if x_low is None:
-        x_low = -min(50.0, 600.0 / horizon)
+        x_low = LOG_SMALLEST_NORMAL / periods
+    if x_high is None:
+        x_high = min(math.log(1 + IRR_HIGHEST_MONTHLY), LOG_LARGEST_FLOAT / periods)
     with localcontext() as ctx:
         ctx.prec = IRR_DIGITS
         exact = [Decimal(f) for f in flows]  # a float converts to Decimal exactly
@@ -262,7 +270,7 @@ def npv_at_rate(flows: list[float], monthly_rate: float) -> float:
 
 def monthly_rate(s: Scenario) -> float:
     """d = (1 + annual rate)^(1/12) - 1."""
-    return (1.0 + s.finance.annual_discount_rate) ** (1.0 / 12.0) - 1.0
+    return (1.0 + likely(s.finance.annual_discount_rate)) ** (1.0 / 12.0) - 1.0
 
 
 def plan_year(month: int) -> int:
@@ -354,7 +362,7 @@ def _figures(flows: list[float], costs: list[float], d: float) -> tuple[list[flo
     discounted = [f / (1.0 + d) ** m for m, f in enumerate(flows)]
     npv = sum(discounted)
     pv_costs = sum(c / (1.0 + d) ** m for m, c in enumerate(costs))
-    roi = npv / pv_costs if pv_costs != 0 else None
+    roi = npv / pv_costs if pv_costs >= 1.0 else None  # under $1 of cost, ROI is not meaningful
     return discounted, npv, pv_costs, (roi if roi is not None and math.isfinite(roi) else None)
 
 
@@ -476,7 +484,7 @@ def evaluate(
         monthly_waste=failed * likely(mg.fix_hours) * rate,
         delivery_to_ai_ratio=per_ai(one_time + recurring),
         delivery_to_ai_ratio_incl_staff=per_ai(one_time + recurring + staff),
-        annual_delivery_to_ai_ratio=per_ai(sum(costs) * 12.0 / horizon),
+        annual_delivery_to_ai_ratio=per_ai(sum(costs) * 12.0 / max(horizon, 12)),
         areas={a: alone(s, a) for a in AREA_NAMES} if with_areas else {},
         extra={"monthly_discount_rate": d},
     )

@@ -44,7 +44,7 @@ from typing import Any
 
 AREAS = ("ci_cd", "testing", "deployment", "observability")
 STREAMS = ("merges", "builds", "incidents", "lead_time")
-#: DESIGN.md, "Who delivers what": the default attribution (a share not listed is 0).
+#: The method's "Who delivers what": the default attribution (a share not listed is 0).
 DEFAULT_SHARES: dict[str, dict[str, float]] = {
     "merges": {"ci_cd": 1 / 2, "testing": 1 / 2},
     "builds": {"ci_cd": 1.0},

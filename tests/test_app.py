@@ -148,9 +148,9 @@ def test_picker_loads_every_scenario_file():
 
 def test_upload_good_and_bad_files(baseline):
     at = start()
-    at.file_uploader(key="upload").upload("bad.toml", b"schema_version = 3\nname = 'x'\n", "application/toml").run()
+    at.file_uploader(key="upload").upload("bad.toml", b"schema_version = 4\nname = 'x'\n", "application/toml").run()
     errors = [e.value for e in at.sidebar.error]
-    assert any("bad.toml: schema_version: must be 1 or 2" in e for e in errors), errors
+    assert any("bad.toml: schema_version: must be 1, 2 or 3" in e for e in errors), errors
     assert kpis(at) == baseline  # the previous scenario is kept
     at.file_uploader(key="upload").upload("not.toml", b"\xff\xfe", "application/toml").run()
     assert any("not.toml: is not UTF-8 text" in e.value for e in at.sidebar.error)

@@ -83,6 +83,8 @@ def _default(path: str) -> str:
         optional = parents[0] if parents and parents[0] in OPTIONAL_SECTIONS else None
         return f"required in [{optional}]" if optional else "required"
     value = field.get_default(call_default_factory=True)
+    if value is None:
+        return "optional"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float)):
@@ -153,7 +155,8 @@ def test_the_table_generator_reads_units_defaults_and_bounds():
     assert rows["finance.include_staff_cost"].default == "true"
     assert rows["team.hours_per_engineer_quarter"].unit == "h"
     assert rows["builds.builds_per_month"].default == "required in [builds]"
-    assert rows["merges.fix_hours"].ranged and not rows["finance.annual_discount_rate"].ranged
+    assert rows["merges.fix_hours"].ranged and rows["finance.annual_discount_rate"].ranged  # a range from v3
+    assert not rows["finance.horizon_months"].ranged
 
 
 # ---------------------------------------------------------------- the worked founding case

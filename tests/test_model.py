@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from roi import evaluate, streams
 from roi.finance import monthly_rate
-from roi.scenario import load_scenario, scenario_from_dict
+from roi.scenario import likely, load_scenario, scenario_from_dict
 from tests.conftest import FORUM, SCENARIOS
 from tests.strategies import scenario_data
 
@@ -151,7 +151,7 @@ def test_npv_and_irr_agree_with_numpy_financial(path):
     scenario = load_scenario(path)
     result = evaluate(scenario)
     flows = result.monthly["net_flow_usd"].to_numpy()
-    d = monthly_rate(scenario.finance.annual_discount_rate)
+    d = monthly_rate(likely(scenario.finance.annual_discount_rate))
     assert result.summary.npv_usd == pytest.approx(npf.npv(d, flows), rel=1e-9)
     assert result.summary.irr_annual == pytest.approx((1 + npf.irr(flows)) ** 12 - 1, rel=1e-6)
 
@@ -185,10 +185,14 @@ def test_more_fix_hours_never_lengthens_payback(data, extra):
 def test_zero_investment_pays_back_at_once_unless_it_loses_money(data):
     # With nothing spent, the cumulative flow is the benefit's running sum: never below zero when every month's
     # benefit is >= 0 (payback 0), and below zero at the horizon when the benefit is negative (never pays back).
+    # With no benefit either, nothing is spent or earned: no payback at all, never "0 months".
     data["investments"] = {}
     result = evaluate(scenario_from_dict(data))
     payback = result.summary.payback_months
-    if result.summary.monthly_benefit_usd >= 0:
+    if result.summary.monthly_benefit_usd == 0:
+        assert payback is None
+        assert result.summary.nothing_within_horizon
+    elif result.summary.monthly_benefit_usd > 0:
         assert payback == 0
     else:
         assert payback is None

@@ -305,7 +305,7 @@ def compare_summary(s: Scenario, rel: float = REL) -> oracle.OracleResult:
     got = result.summary.to_dict()
     o = oracle.evaluate(s)
     want = expected_summary(s, o)
-    assert set(got) == set(want), "summary keys"
+    assert set(want) <= set(got), "summary keys"  # the format-v3 figures are checked by tests/test_oracle_v3.py
     d = o.extra["monthly_discount_rate"]
 
     npv_scale = math.fsum(abs(f) for f in o.discounted) + o.pv_costs
@@ -366,7 +366,7 @@ def compare_summary(s: Scenario, rel: float = REL) -> oracle.OracleResult:
     assert list(monthly["benefit_usd"]) == pytest.approx(o.benefits, rel=rel, abs=rel * flow_scale), "benefits"
     costs = -(monthly["one_time_usd"] + monthly["staff_usd"] + monthly["recurring_usd"])
     assert list(costs) == pytest.approx(o.costs, rel=rel, abs=rel * flow_scale), "costs"
-    by_year = metrics(cash_flows(s), s.finance.annual_discount_rate, with_irr=False).cost_by_year_usd[0]
+    by_year = metrics(cash_flows(s), with_irr=False).cost_by_year_usd[0]
     assert list(by_year) == pytest.approx(o.cost_by_year, rel=rel, abs=rel * flow_scale), "cost by plan year"
     return o
 

@@ -23,7 +23,7 @@ from roi import plan
 from roi.cli import app
 from roi.errors import RoiError
 from roi.model import cash_flows, evaluate, metrics
-from roi.scenario import Scenario, load_scenario, read_scenario_data, scenario_from_dict, with_values
+from roi.scenario import Scenario, likely, load_scenario, read_scenario_data, scenario_from_dict, with_values
 from tests import oracle
 from tests.conftest import FORUM, ROOT, SCENARIOS
 from tests.strategies import scenario_data, scenario_data_v2
@@ -49,7 +49,7 @@ def _npv_scale(flows: list[float], d: float) -> float:
 
 
 def _year_costs(s: Scenario) -> list[float]:
-    return list(metrics(cash_flows(s), s.finance.annual_discount_rate, with_irr=False).cost_by_year_usd[0])
+    return list(metrics(cash_flows(s), with_irr=False).cost_by_year_usd[0])
 
 
 def _close(actual: Any, expected: Any, rel: float, key: str = "") -> None:
@@ -72,7 +72,7 @@ def _close(actual: Any, expected: Any, rel: float, key: str = "") -> None:
 def test_plan_npv_is_the_sum_of_its_included_areas_alone(data):
     s = scenario_from_dict(data)
     got = roi.evaluate(s).summary
-    d = (1 + s.finance.annual_discount_rate) ** (1 / 12) - 1
+    d = (1 + likely(s.finance.annual_discount_rate)) ** (1 / 12) - 1
     o = oracle.evaluate(s, with_irr=False)
     included = [a for a in AREAS if got.areas[a].included]
     scale = math.fsum(_npv_scale(o.areas[a].flows, d) for a in AREAS)
@@ -82,7 +82,8 @@ def test_plan_npv_is_the_sum_of_its_included_areas_alone(data):
     assert got.upfront_investment_usd == pytest.approx(invested, rel=REL, abs=REL)
     benefit = math.fsum(got.areas[a].monthly_benefit_usd for a in included)
     stream_scale = math.fsum(abs(v) for v in o.streams.values())
-    assert got.monthly_benefit_usd == pytest.approx(benefit, rel=REL, abs=REL * stream_scale)
+    # a subnormal stream (5e-324) halved between two areas rounds to 0 in each: sums agree to the smallest float
+    assert got.monthly_benefit_usd == pytest.approx(benefit, rel=REL, abs=max(REL * stream_scale, 1e-300))
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
@@ -236,7 +237,7 @@ def _check_combinations(s: Scenario, rel: float) -> None:
     assert sorted(c.areas for c in combos) == sorted(SUBSETS)
     npvs = [c.npv_usd for c in combos]
     assert npvs == sorted(npvs, reverse=True), "ranked by NPV, best first"
-    d = (1 + s.finance.annual_discount_rate) ** (1 / 12) - 1
+    d = (1 + likely(s.finance.annual_discount_rate)) ** (1 / 12) - 1
     for c in combos:
         o = oracle.evaluate(s, include={a: a in c.areas for a in AREAS}, with_areas=False)
         scale = _npv_scale(o.flows, d) + o.pv_costs
@@ -368,7 +369,7 @@ def _check_phasing(s: Scenario, budgets: list[float], step: int, latest: int) ->
         assert abs(mine.npv - o.npv) < 0.01, ("a better plan exists", starts, o.npv, got.start_months, got.npv_usd)
         assert abs(math.fsum(mine.costs) - math.fsum(o.costs)) < 0.01, ("a cheaper plan ties", starts, got.start_months)
     mine = _candidate(s, got.start_months)
-    d = (1 + s.finance.annual_discount_rate) ** (1 / 12) - 1
+    d = (1 + likely(s.finance.annual_discount_rate)) ** (1 / 12) - 1
     scale = _npv_scale(mine.flows, d) + mine.pv_costs
     assert got.npv_usd == pytest.approx(mine.npv, rel=REL, abs=REL * scale)
     assert got.npv_usd == pytest.approx(o.npv, abs=0.01 + REL * scale)
@@ -421,7 +422,7 @@ def test_best_phasing_is_never_worse_than_a_combination_that_fits_at_month_zero(
     data, budgets = case
     s = scenario_from_dict(data)
     got = plan.best_phasing(s, budgets, step, latest)
-    d = (1 + s.finance.annual_discount_rate) ** (1 / 12) - 1
+    d = (1 + likely(s.finance.annual_discount_rate)) ** (1 / 12) - 1
     funded = [a for a in AREAS if getattr(s.investments, a).include]
     for size in range(len(funded) + 1):
         for subset in itertools.combinations(funded, size):

@@ -128,7 +128,7 @@ BAD_FILES = [
         "merges: is required but missing",
     ),
     ("missing field", _replace("merges_per_month = 291", ""), "merges.merges_per_month: is required but missing"),
-    ("wrong schema_version", _replace("schema_version = 1", "schema_version = 3"), "schema_version: must be 1 or 2"),
+    ("wrong schema_version", _replace("schema_version = 1", "schema_version = 4"), "schema_version: must be 1, 2 or 3"),
     ("no schema_version", _replace("schema_version = 1", ""), "schema_version: is required but missing"),
     (
         "string for number",
@@ -165,8 +165,13 @@ BAD_FILES = [
     ),
     (
         "range where none is allowed",
+        _replace("horizon_months = 36", "horizon_months = { low = 12, high = 36 }"),
+        "finance.horizon_months: must be a single number",
+    ),
+    (
+        "a format-v3 range in a v1 file",
         _replace("annual_discount_rate = 0.10", "annual_discount_rate = { low = 0, high = 1 }"),
-        "finance.annual_discount_rate: must be a single number",
+        "finance.annual_discount_rate needs schema_version = 3 (this file says 1)",
     ),
     (
         "text for a flag",
@@ -240,9 +245,9 @@ def test_every_problem_gets_its_own_line(tmp_path, runner):
 
 def test_loads_from_bytes_names_the_upload():
     with pytest.raises(ScenarioError) as info:
-        loads_scenario(b"schema_version = 3", source="upload.toml")
+        loads_scenario(b"schema_version = 4", source="upload.toml")
     assert (
-        "upload.toml: schema_version: must be 1 or 2 (this tool reads format v1 and v2 and writes v2), got 3"
+        "upload.toml: schema_version: must be 1, 2 or 3 (this tool reads format v1 to v3 and writes v3), got 4"
         in info.value.lines()
     )
 

@@ -19,12 +19,14 @@ from roi.scenario import (
     AREAS,
     FIELDS,
     OPTIONAL_SECTIONS,
+    SCHEMA_VERSION,
     STREAM_LABELS,
     STREAMS,
     FieldSpec,
     Range,
     Scenario,
     dump_scenario,
+    is_optional,
 )
 
 # ------------------------------------------------------------------ keys (the only place a key is spelled)
@@ -158,6 +160,9 @@ def put_in_widgets(scenario: Scenario) -> None:
             if spec(path).kind == "flag":
                 ss[widget_key(path)] = bool(value)
                 continue
+            if value is None:  # an optional input the case leaves out: a blank field
+                ss[widget_key(path)] = None
+                continue
             if not isinstance(value, Range):
                 ss[widget_key(path)] = _number(path, float(value))
                 continue
@@ -183,7 +188,7 @@ def value_at(scenario: Scenario, path: str) -> Any:
     for part in path.split("."):
         node = getattr(node, part)
         if node is None:
-            return 0.0
+            return None if is_optional(path) else 0.0
     return node
 
 
@@ -245,7 +250,7 @@ def delivers_from_widgets(ss: State) -> dict[str, dict[str, float]]:
 def data_from_widgets() -> dict[str, Any]:
     """The scenario as the widgets hold it, as raw data (validated by the caller)."""
     ss = st.session_state
-    data: dict[str, Any] = {"schema_version": 2, "name": ss[NAME], "description": ss[DESCRIPTION]}
+    data: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "name": ss[NAME], "description": ss[DESCRIPTION]}
     ranged_now: set[str] = set()
     for section in SECTIONS:
         if section in OPTIONAL_SECTIONS and not ss[section_on_key(section)]:
@@ -256,7 +261,7 @@ def data_from_widgets() -> dict[str, Any]:
             if field in ss[ranged_key(section)] and spec(path).ranged:
                 values[field] = {part: ss[widget_key(path, part)] for part in PARTS}
                 ranged_now.add(path)
-            else:
+            elif ss[widget_key(path)] is not None:  # an optional input left blank stays out of the file
                 values[field] = ss[widget_key(path)]
         if section.startswith("investments."):
             area = section.split(".")[1]
