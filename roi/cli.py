@@ -19,15 +19,15 @@ from roi import formatting as fmt
 from roi.errors import RoiError
 from roi.exports import EXPORTERS, MEMOS, SLIDES, builder_for
 from roi.fields import MAX_USD
-from roi.figures import AREA_FIGURES, FIGURES, investment_label
+from roi.figures import AREA_FIGURES, FIGURES, investment_label, summary_text
 from roi.model import Result, Summary, evaluate
 from roi.scenario import (
     AREA_LABELS,
-    FIELDS,
     STREAM_LABELS,
     Scenario,
     dump_scenario,
     field_label,
+    input_spec,
     load_scenario,
     read_scenario_data,
     scenario_from_dict,
@@ -64,25 +64,40 @@ def _load(file: Path, sets: list[str] | None) -> Scenario:
 
 
 SUMMARY_ORDER = (
-    "horizon_months", "failed_merges_per_month", "monthly_waste_usd", "monthly_benefit_usd", "one_time_cost_usd",
+    "horizon_months", "failed_merges_per_month", "monthly_waste_usd", "monthly_benefit_usd",
+    "engineer_hours_freed_per_month", "engineers_freed", "share_of_team_freed", "one_time_cost_usd",
     "staff_cost_usd", "upfront_investment_usd", "annual_recurring_cost_usd", "first_year_cost_usd",
     "peak_funding_usd", "delivery_to_ai_ratio", "delivery_to_ai_ratio_incl_staff", "annual_delivery_to_ai_ratio",
-    "payback_months", "discounted_payback_months", "npv_usd", "irr_annual", "roi",
+    "payback_months", "discounted_payback_months", "pv_benefits_usd", "pv_costs_usd", "npv_usd",
+    "continuing_value_usd", "npv_with_continuing_value_usd", "cash_npv_usd", "cash_payback_months", "irr_annual",
+    "roi",
 )  # fmt: skip
+
+
+def _shown(key: str, s: Summary) -> bool:
+    """Whether a row says something for this case: a head count to share the freed time over, continuing months."""
+    if key == "share_of_team_freed":
+        return s.share_of_team_freed is not None
+    if key in ("continuing_value_usd", "npv_with_continuing_value_usd"):
+        return s.continuing_months > 0
+    return True
 
 
 def summary_rows(s: Summary) -> list[tuple[str, str]]:
     """The summary as label / text rows, for people: labels and formats from the figures table."""
-    data = s.to_dict()
     rows = [("Scenario", s.scenario)]
     for key in SUMMARY_ORDER:
+        if not _shown(key, s):
+            continue
         figure = FIGURES[key]
         label = figure.label
         if key == "staff_cost_usd" and not s.include_staff_cost:
             label += " (not counted)"
         if key == "upfront_investment_usd":
             label = investment_label(s.include_staff_cost)
-        text = f"{s.horizon_months} months" if key == "horizon_months" else figure.show(data[key])
+        if key == "npv_with_continuing_value_usd":
+            label = f"NPV with the {s.continuing_months} months after the horizon"
+        text = f"{s.horizon_months} months" if key == "horizon_months" else summary_text(key, s)
         rows.append((label, text))
         if key == "monthly_benefit_usd":
             rows += [
@@ -91,9 +106,23 @@ def summary_rows(s: Summary) -> list[tuple[str, str]]:
     return rows
 
 
+def line_rows(s: Summary) -> list[list[str]]:
+    """The lines of the user's own, as a table for people: present value over the horizon, a cost negative."""
+    rows = [["Line", "Benefit or cost", "Cash or engineer time", "Present value"]]
+    for line in s.lines:
+        nature = "engineer time" if line["nature"] == "time" else "cash"
+        rows.append([line["name"], line["type"], nature, fmt.money(line["pv_usd"])])
+    return rows
+
+
 def area_rows(s: Summary) -> list[list[str]]:
     """Each spend area alone, as a table for people: a header row, then one row per area."""
-    keys = ("included", "go_live_month", "investment_usd", "npv_usd", "payback_months", "roi", "monthly_benefit_usd")
+    keys: tuple[str, ...] = (
+        "included", "go_live_month", "investment_usd", "npv_usd", "payback_months", "roi", "monthly_benefit_usd",
+        "cash_npv_usd",
+    )  # fmt: skip
+    if s.continuing_months > 0:
+        keys += ("npv_with_continuing_value_usd",)
     rows = [["Area", *(AREA_FIGURES[k].label for k in keys)]]
     for area, figures in s.areas.items():
         data = figures.__dict__
@@ -148,6 +177,10 @@ def summary(file: FileArg, set_: SetOpt = None, as_json: JsonOpt = False) -> Non
     note = fmt.crossings_note(result.summary.cumulative_zero_crossings, result.summary.payback_months)
     if note:
         typer.echo(note)
+    if result.summary.lines:
+        typer.echo("")
+        typer.echo("Lines of your own (present value over the horizon, risk-adjusted):")
+        echo_table(line_rows(result.summary))
     typer.echo("")
     typer.echo("Each area alone (its own costs and benefits, as if it were the only one funded):")
     echo_table(area_rows(result.summary))
@@ -346,7 +379,7 @@ def sensitivity(
     target = f"Payback in {target_months:g} months"
     typer.echo(f"  {'Input':<{width}}  {'Likely':>16}  {target:>24}  {'NPV = 0':>24}")
     for b in breaks:
-        show = FIELDS[b.input].show
+        show = input_spec(b.input).show
         payback, npv = fmt.level(b.for_payback_target, show), fmt.level(b.for_npv_zero, show)
         typer.echo(f"  {field_label(b.input):<{width}}  {show(b.likely):>16}  {payback:>24}  {npv:>24}")
     typer.echo("Value of information (what knowing the input exactly is worth to the invest decision):")

@@ -19,7 +19,7 @@ from roi import formatting as fmt
 from roi.figures import FIGURES
 from roi.model import Result, Summary, evaluate
 from roi.plan import Phasing, best_phasing, uncosted_benefits
-from roi.scenario import AREA_LABELS, AREAS, FIELDS, STREAM_LABELS, field_label, likely, with_values
+from roi.scenario import AREA_LABELS, AREAS, STREAM_LABELS, field_label, input_spec, likely, with_values
 from roi.uncertainty import DEFAULT_DRAWS, simulate, tornado
 
 if TYPE_CHECKING:
@@ -368,12 +368,19 @@ def _assumptions(result: Result) -> list[str]:
     sc, s = result.scenario, result.summary
     m = sc.merges
     ramp = "at once" if likely(sc.finance.ramp_months) == 0 else f"over {likely(sc.finance.ramp_months):g} months"
+    merges = (
+        []
+        if m is None
+        else [
+            f"{likely(m.merges_per_month):,.0f} merges a month to main; success rate "
+            f"{fmt.pct(likely(m.success_rate_before))} today and {fmt.pct(likely(m.success_rate_after))} after "
+            f"({s.failed_merges_per_month:,.1f} failed merges a month today).",
+            f"{likely(m.fix_hours):g} hours to fix each failed merge at "
+            f"{fmt.money(likely(sc.team.loaded_hourly_rate))} an hour, fully loaded.",
+        ]
+    )
     out = [
-        f"{likely(m.merges_per_month):,.0f} merges a month to main; success rate "
-        f"{fmt.pct(likely(m.success_rate_before))} today and {fmt.pct(likely(m.success_rate_after))} after "
-        f"({s.failed_merges_per_month:,.1f} failed merges a month today).",
-        f"{likely(m.fix_hours):g} hours to fix each failed merge at {fmt.money(likely(sc.team.loaded_hourly_rate))} "
-        "an hour, fully loaded.",
+        *merges,
         f"Each area's benefit reaches full value {ramp} after it goes live; "
         f"volume growth {fmt.whole_pct(likely(sc.growth.volume_growth_per_year))} a year; "
         f"discount rate {fmt.whole_pct(likely(sc.finance.annual_discount_rate))} a year.",
@@ -392,7 +399,7 @@ def _uncertainties(result: Result) -> list[str]:
         if not r["npv_swing_usd"]:
             continue
         path = str(r["input"])
-        spec = FIELDS[path]
+        spec = input_spec(path)
         low, high = sorted((float(r["npv_low_usd"]), float(r["npv_high_usd"])))
         out.append(
             f"{field_label(path)}, {spec.show(float(r['low']))} to {spec.show(float(r['high']))}: "
@@ -422,6 +429,8 @@ def variants(result: Result) -> list[tuple[str, Summary]]:
     staff = not scenario.finance.include_staff_cost
     label = "With staff cost counted" if staff else "Without staff cost"
     out.append((label, evaluate(with_values(scenario, {"finance.include_staff_cost": staff})).summary))
+    if scenario.merges is None:
+        return out
     before, after = likely(scenario.merges.success_rate_before), likely(scenario.merges.success_rate_after)
     if after > before:
         lower = max(before, after - 0.05)

@@ -6,9 +6,12 @@ workbook's Summary all read their labels and formats from here.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from roi import formatting as fmt
+
+if TYPE_CHECKING:
+    from roi.model import Summary
 
 FigureKind = Literal["money", "months", "share", "ratio", "count", "flag", "number"]
 
@@ -137,3 +140,29 @@ AREA_FIGURES: dict[str, Figure] = dict(
 def investment_label(include_staff_cost: bool) -> str:
     """The investment's label as the plan counts it: the engineer-quarters are in it only when staff is counted."""
     return FIGURES["upfront_investment_usd"].label if include_staff_cost else "Investment (one-time; staff not counted)"
+
+
+#: Figures that say nothing when nothing is spent or earned within the horizon.
+_NOTHING_KEYS = ("payback_months", "discounted_payback_months", "cash_payback_months", "irr_annual", "roi")
+
+
+def summary_text(key: str, summary: Summary, *, brief: bool = False) -> str:
+    """A summary figure in words, with the method's edge cases said as such: "nothing is spent or earned within
+    the horizon" (never "0 months"), "not meaningful" for ROI on under $1 of cost, IRR as a hurdle rate or "not
+    unique: read NPV"."""
+    value = getattr(summary, key)
+    if summary.nothing_within_horizon and key in _NOTHING_KEYS:
+        return "none" if brief else fmt.NOTHING
+    if key == "irr_annual":
+        if brief:
+            return (
+                FIGURES[key].show(value, brief=True)
+                if value is not None or not summary.irr_not_unique
+                else ("not unique")
+            )
+        rate = summary.discount_rate
+        text = fmt.hurdle(value, summary.npv_usd, rate, summary.irr_not_unique)
+        return text if value is None else f"{fmt.pct(value)} ({text})"
+    if key == "roi" and value is None:
+        return fmt.ROI_NOT_MEANINGFUL if brief else f"{fmt.ROI_NOT_MEANINGFUL} (under $1 of cost)"
+    return FIGURES[key].show(value, brief=brief)

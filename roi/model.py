@@ -31,6 +31,7 @@ def likely_values(scenario: Scenario) -> dict[str, float]:
         for stream in STREAMS:
             values[f"investments.{area}.delivers.{stream}"] = attribution[area][stream]
     values["finance.cost_risk_adjustment"] = scenario.finance.cost_risk_adjustment
+    values["lines.plan"] = 1.0  # the lines of the plan as a whole count (0 in the rows of each area alone)
     return values
 
 
@@ -64,8 +65,9 @@ class Flows:
     hours_freed: dict[str, Array]  # by stream: engineer hours a month at full ramp, risk in, before recapture
     area_benefit_usd: dict[str, Array]  # by area: its monthly benefit at full ramp and growth 1, (draws,)
     area_time_benefit_usd: dict[str, Array]  # by area: the engineer-time part of it, (draws,)
-    benefit_usd: Array
+    benefit_usd: Array  # streams and benefit lines
     time_benefit_usd: Array  # the engineer-time part of the benefit, (draws, months)
+    benefit_terms: tuple[CostTerm, ...]  # the benefit lines of the user's own, as amounts times month patterns
     cost_terms: tuple[CostTerm, ...]  # every cost as an amount per draw times a month pattern
     cost_usd: Array  # every cost in the flows by month, positive, (draws, months)
     net_flow_usd: Array
@@ -78,8 +80,22 @@ class Flows:
 
     @property
     def time_flow_usd(self) -> Array:
-        """The engineer-time part of the net flow: time benefits less staff cost, (draws, months)."""
-        return self.time_benefit_usd - self.staff_flow_usd
+        """The engineer-time part of the net flow: time benefits less staff cost and time lines, (draws, months)."""
+        return self.time_benefit_usd - _spread([t for t in self.cost_terms if t.time], self.cost_usd.shape)
+
+    @property
+    def line_costs_flow_usd(self) -> Array:
+        """The cost lines of the user's own by month, positive, (draws, months)."""
+        return self._costs("line")
+
+    def line_row_usd(self, index: int, row: int = 0) -> Array:
+        """One line of the user's own month by month for one draw: a benefit positive, a cost negative."""
+        out = np.zeros(self.months.size)
+        for sign, terms in ((1.0, self.benefit_terms), (-1.0, self.cost_terms)):
+            for t in terms:
+                if t.line == index:
+                    out += sign * t.amount_usd[min(row, t.amount_usd.size - 1)] * _row(t.pattern, row)
+        return out
 
     @property
     def cash_flow_usd(self) -> Array:
@@ -138,12 +154,14 @@ class Flows:
 
 @dataclass(frozen=True)
 class CostTerm:
-    """One area's cost of one kind: an amount per draw (positive) spread by a month pattern."""
+    """One cost (or a line's benefit) of one kind: an amount per draw (positive) spread by a month pattern."""
 
-    kind: str  # one_time, staff or recurring
+    kind: str  # one_time, staff, recurring or line (a line of the user's own: `line` its index)
     amount_usd: Array  # (draws,)
     pattern: Array  # share of the amount in each month, (draws or 1, months)
-    area: str  # the area it belongs to
+    area: str  # the area it belongs to; "" for a line of the plan as a whole
+    time: bool = False  # engineer time (staff, a time line) rather than cash
+    line: int | None = None
 
 
 def _spread(terms: list[CostTerm], shape: tuple[int, ...]) -> Array:
@@ -321,13 +339,18 @@ def cash_flows(scenario: Scenario, values: Values | None = None) -> Flows:
         terms.append(CostTerm("one_time", one_time, (row == start).astype(np.float64), area))
         if staff_counted:
             spread = np.where(build > 0, ((row > start) & (row <= go_live)) / np.maximum(build, 1), row == start)
-            terms.append(CostTerm("staff", staff, spread, area))
+            terms.append(CostTerm("staff", staff, spread, area, time=True))
         terms.append(CostTerm("recurring", recurring / 12, (row >= start + 1).astype(np.float64), area))
 
+    plan = col("lines.plan") if "lines.plan" in values else np.ones((1, 1))
+    benefit_terms = _line_terms(scenario, v, col, live, row, risk, plan, terms)
+    shape = (n, months.size)
     # sum over streams of S_s x sum over areas of live_a x w_as = sum over areas of live_a x (the area's benefit)
-    benefit = growth * _live_sum(live, area_benefit, n, months.size)
-    time_benefit = growth * _live_sum(live, area_time, n, months.size)
-    cost = _spread(terms, (n, months.size))
+    benefit = growth * _live_sum(live, area_benefit, n, months.size) + _spread(benefit_terms, shape)
+    time_benefit = growth * _live_sum(live, area_time, n, months.size) + _spread(
+        [t for t in benefit_terms if t.time], shape
+    )
+    cost = _spread(terms, shape)
     net = benefit - cost
     return Flows(
         months=months,
@@ -343,6 +366,7 @@ def cash_flows(scenario: Scenario, values: Values | None = None) -> Flows:
         area_time_benefit_usd=area_time,
         benefit_usd=benefit,
         time_benefit_usd=time_benefit,
+        benefit_terms=tuple(benefit_terms),
         cost_terms=tuple(terms),
         cost_usd=cost,
         net_flow_usd=net,
@@ -357,6 +381,45 @@ def cash_flows(scenario: Scenario, values: Values | None = None) -> Flows:
         annual_recurring_cost_usd=totals["recurring"],
         ai_annual_spend_usd=v("ai_tools.annual_spend"),
     )
+
+
+def _line_terms(
+    scenario: Scenario,
+    v: Callable[[str], Array],
+    col: Callable[[str], Array],
+    live: dict[str, Array],
+    row: Array,
+    cost_risk: Array,
+    plan: Array,
+    cost_terms: list[CostTerm],
+) -> list[CostTerm]:
+    """The lines of the user's own: each cost line is appended to `cost_terms`; the benefit lines are returned.
+
+    A per-month line runs from month 1, or with an area from the month after its go-live with its ramp; a by-year
+    line puts entry n at month 12 n. A line with an area counts only when the area is funded; one without counts in
+    the plan (`lines.plan` 1) and in no area alone. A benefit is x (1 - r), a cost x (1 + r) x the cost risk.
+    """
+    benefits: list[CostTerm] = []
+    for i, line in enumerate(scenario.lines):
+        gate = col(f"investments.{line.area}.include") if line.area else plan
+        if line.per_month is not None:
+            amount = v(f"lines.{i}.per_month")
+            pattern = live[line.area] if line.area else plan * (row >= 1)
+        else:
+            years = np.zeros(row.shape[-1])
+            for year, x in enumerate(line.by_year or []):
+                if 12 * year < years.size:
+                    years[12 * year] = x
+            amount = np.ones_like(v("team.loaded_hourly_rate"))
+            pattern = gate * years[None, :]
+        r = line.risk_adjustment
+        if line.is_benefit:
+            term = CostTerm("line", amount * (1 - r), pattern, line.area or "", line.nature == "time", i)
+            benefits.append(term)
+        else:
+            term = CostTerm("line", amount * (1 + r) * cost_risk, pattern, line.area or "", line.nature == "time", i)
+            cost_terms.append(term)
+    return benefits
 
 
 def _waste(scenario: Scenario, v: Callable[[str], Array], n: int) -> Array:
@@ -496,6 +559,9 @@ def area_npvs(flows: Flows, *, continuing: bool = False) -> dict[str, Array]:
     for area in AREAS:
         live = flows.live_share[area] * flows.growth_factor  # (draws or 1, months)
         pv = (live * factors).sum(axis=-1) * flows.area_benefit_usd[area]
+        for term in flows.benefit_terms:
+            if term.area == area:
+                pv = pv + term.amount_usd * (term.pattern * factors).sum(axis=-1)
         for term in flows.cost_terms:
             if term.area == area:
                 pv = pv - term.amount_usd * (term.pattern * factors).sum(axis=-1)
@@ -593,6 +659,8 @@ class Summary:
     npv_with_continuing_value_usd: float
     nothing_within_horizon: bool
     irr_not_unique: bool
+    discount_rate: float  # the annual rate the NPV is discounted at (the likely one, where it is a range)
+    lines: list[dict[str, Any]]  # {name, type, nature, pv_usd}: each line of the user's own, PV over the horizon
     include_staff_cost: bool = field(default=True)
 
     def to_dict(self) -> dict[str, Any]:
@@ -600,6 +668,8 @@ class Summary:
         for k, v in self.__dict__.items():
             if k == "areas":
                 out[k] = {a: dict(area.__dict__) for a, area in v.items()}
+            elif k == "lines":
+                out[k] = [dict(line) for line in v]
             else:
                 out[k] = dict(v) if isinstance(v, dict) else v
         return out
@@ -623,6 +693,7 @@ MONTHLY_COLUMNS = (
     "discounted_flow_usd",
     "cumulative_discounted_usd",
     "baseline_waste_usd",
+    "line_costs_usd",
     "time_flow_usd",
     "cash_flow_usd",
     "cumulative_cash_usd",
@@ -650,6 +721,7 @@ def with_each_area_alone(values: Mapping[str, Any]) -> dict[str, Any]:
     for i, area in enumerate(AREAS):
         alone = np.eye(len(AREAS))[i]
         out[f"investments.{area}.include"] = np.concatenate([[float(values[f"investments.{area}.include"])], alone])
+    out["lines.plan"] = np.array([1.0, 0.0, 0.0, 0.0, 0.0])  # a line of the whole plan counts in no area alone
     return out
 
 
@@ -693,6 +765,17 @@ def summarize(scenario: Scenario, flows: Flows, m: Metrics, values: Mapping[str,
         for i, area in enumerate(AREAS, start=1)
     }
     engineers = scenario.team.engineers
+    factors = flows.horizon(finance.discount_factors(finance.monthly_rate(_row(flows.annual_discount_rate, 0)[0]),
+                                                     flows.months.size))  # fmt: skip
+    lines = [
+        {
+            "name": line.name,
+            "type": line.type,
+            "nature": line.nature,
+            "pv_usd": float(flows.horizon(flows.line_row_usd(i)) @ factors),
+        }
+        for i, line in enumerate(scenario.lines)
+    ]
     return Summary(
         scenario=scenario.name,
         horizon_months=scenario.finance.horizon_months,
@@ -728,6 +811,8 @@ def summarize(scenario: Scenario, flows: Flows, m: Metrics, values: Mapping[str,
         npv_with_continuing_value_usd=float(m.npv_with_continuing_value_usd[0]),
         nothing_within_horizon=bool(m.nothing_within_horizon[0]),
         irr_not_unique=bool(m.irr_not_unique[0]),
+        discount_rate=float(_row(flows.annual_discount_rate, 0)[0]),
+        lines=lines,
         include_staff_cost=staff_counted,
     )
 
@@ -754,12 +839,16 @@ def monthly_table(scenario: Scenario, flows: Flows, row: int = 0) -> pd.DataFram
         discounted_flow_usd=net * factors,
         cumulative_discounted_usd=np.cumsum(net * factors),
         baseline_waste_usd=flows.waste_row_usd(row),
+        line_costs_usd=-_row(flows.line_costs_flow_usd, row),
         time_flow_usd=_row(flows.time_flow_usd, row),
         cash_flow_usd=_row(flows.cash_flow_usd, row),
         cumulative_cash_usd=np.cumsum(_row(flows.cash_flow_usd, row)),
         within_horizon=(flows.months <= flows.horizon_months).astype(np.float64),
     )
-    table = pd.DataFrame(np.column_stack([columns[c] for c in MONTHLY_COLUMNS]), columns=list(MONTHLY_COLUMNS))
+    for i in range(len(scenario.lines)):
+        columns[f"line_{i + 1}_usd"] = flows.line_row_usd(i, row)
+    names = [*MONTHLY_COLUMNS, *(f"line_{i + 1}_usd" for i in range(len(scenario.lines)))]
+    table = pd.DataFrame(np.column_stack([columns[c] for c in names]), columns=names)
     for whole in ("month", "within_horizon"):
         table[whole] = table[whole].astype(np.int64)
     return table

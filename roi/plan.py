@@ -49,6 +49,9 @@ class Combination:
     payback_months: float | None
     irr_annual: float | None
     roi: float | None
+    npv_with_continuing_value_usd: float
+    continuing_value_usd: float
+    cash_npv_usd: float
 
     def to_json(self) -> dict[str, Any]:
         return {"areas": list(self.areas), **{k: v for k, v in self.__dict__.items() if k != "areas"}}
@@ -72,6 +75,9 @@ def combinations(scenario: Scenario) -> list[Combination]:
             payback_months=_opt(m.payback_months[i]),
             irr_annual=_opt(m.irr_annual[i]),
             roi=_opt(m.roi[i]),
+            npv_with_continuing_value_usd=float(m.npv_with_continuing_value_usd[i]),
+            continuing_value_usd=float(m.continuing_value_usd[i]),
+            cash_npv_usd=float(m.cash_npv_usd[i]),
         )
         for i, subset in enumerate(subsets)
     ]
@@ -88,11 +94,13 @@ class Stretch:
     payback_months: float | None
     cost_by_year_usd: tuple[float, ...]
     over_by_usd: float  # the most any capped year goes over its cap
+    npv_with_continuing_value_usd: float
 
     def to_json(self) -> dict[str, Any]:
         return {
             "start_months": dict(self.start_months),
             "npv_usd": self.npv_usd,
+            "npv_with_continuing_value_usd": self.npv_with_continuing_value_usd,
             "payback_months": self.payback_months,
             "cost_by_year_usd": list(self.cost_by_year_usd),
             "over_by_usd": self.over_by_usd,
@@ -112,7 +120,9 @@ class Phasing:
     npv_usd: float
     payback_months: float | None
     cost_by_year_usd: tuple[float, ...]
+    npv_with_continuing_value_usd: float
     stretch: Stretch | None = None
+    warnings: tuple[str, ...] = ()
 
     def go_live_months(self, scenario: Scenario) -> dict[str, float | None]:
         build = likely_values(scenario)
@@ -125,6 +135,7 @@ class Phasing:
             "budgets_usd": list(self.budgets_usd),
             "start_months": dict(self.start_months),
             "npv_usd": self.npv_usd,
+            "npv_with_continuing_value_usd": self.npv_with_continuing_value_usd,
             "payback_months": self.payback_months,
             "cost_by_year_usd": list(self.cost_by_year_usd),
             "step_months": self.step_months,
@@ -132,6 +143,7 @@ class Phasing:
             "candidates": self.candidates,
             "feasible": self.feasible,
             "stretch": None if self.stretch is None else self.stretch.to_json(),
+            "warnings": list(self.warnings),
         }
 
 
@@ -168,9 +180,10 @@ def best_phasing(
 ) -> Phasing:
     """Choose each included area's start month (0, step, ... latest, within the horizon) or "not funded".
 
-    Maximizes NPV with every capped plan year's cost (year 1: months 0..12, year n: 12(n-1)+1..12n) within its cap;
-    years without a cap are free. Ties go to the lower total cost, then the earlier payback, then earlier starts.
-    Funding nothing (NPV 0) is always a candidate.
+    Maximizes NPV with continuing value (the NPV itself when the case has no continuing months) with every capped
+    plan year's cost (year 1: months 0..12, year n: 12(n-1)+1..12n) within its cap; years without a cap are free,
+    and a cap for a plan year past the horizon is dropped with a warning. Ties go to the lower total cost, then the
+    earlier payback, then earlier starts. Funding nothing (NPV 0) is always a candidate.
     """
     if step < 1:
         raise PlanError([Problem("--step", f"must be a whole number of months >= 1, got {step}")])
@@ -182,23 +195,31 @@ def best_phasing(
     values, starts = candidate_values(scenario, step, latest)
     m: Metrics = chunked_metrics(scenario, values, with_irr=False)
     cost = m.cost_by_year_usd
-    caps = np.full(cost.shape[1], np.inf)
-    capped = np.asarray(budgets_usd[: cost.shape[1]], dtype=float)
+    years = cost.shape[1]
+    warnings = tuple(
+        f"--budget for plan year {year} dropped: the {scenario.finance.horizon_months}-month horizon has "
+        f"{years} plan year{'s' if years != 1 else ''}"
+        for year in range(years + 1, len(budgets_usd) + 1)
+    )
+    budgets_usd = budgets_usd[:years]
+    caps = np.full(years, np.inf)
+    capped = np.asarray(budgets_usd, dtype=float)
     caps[: capped.size] = capped
+    value = m.npv_with_continuing_value_usd
     feasible = np.all(cost <= caps + CENT, axis=1)
     total = cost.sum(axis=1)
     payback = np.where(np.isfinite(m.payback_months), m.payback_months, np.inf)
     later = np.where(np.isnan(starts), np.inf, starts)
     # lexsort: the last key is primary; NPV to the cent, then cost, payback, and the starts area by area
     keys = [later[:, i] for i in reversed(range(len(AREAS)))]
-    keys += [payback, np.round(total / (2 * CENT)), -np.round(m.npv_usd / (2 * CENT))]
+    keys += [payback, np.round(total / (2 * CENT)), -np.round(value / (2 * CENT))]
     best = int(np.lexsort([*keys, ~feasible])[0])
 
     def months(row: int) -> dict[str, int | None]:
         return {a: None if np.isnan(starts[row, i]) else int(starts[row, i]) for i, a in enumerate(AREAS)}
 
     near = np.all(cost <= caps * (1 + STRETCH_SHARE) + CENT, axis=1) & ~feasible
-    better = near & (m.npv_usd >= m.npv_usd[best] + STRETCH_GAIN_USD)
+    better = near & (value >= value[best] + STRETCH_GAIN_USD)
     stretch = None
     if better.any():
         row = int(np.lexsort([*keys, ~better])[0])
@@ -208,6 +229,7 @@ def best_phasing(
             payback_months=_opt(float(m.payback_months[row])),
             cost_by_year_usd=tuple(float(x) for x in cost[row]),
             over_by_usd=float(np.max(cost[row, : capped.size] - capped)),
+            npv_with_continuing_value_usd=float(value[row]),
         )
     start_months = months(best)
     return Phasing(
@@ -220,7 +242,9 @@ def best_phasing(
         npv_usd=float(m.npv_usd[best]),
         payback_months=_opt(float(m.payback_months[best])),
         cost_by_year_usd=tuple(float(x) for x in cost[best]),
+        npv_with_continuing_value_usd=float(value[best]),
         stretch=stretch,
+        warnings=warnings,
     )
 
 

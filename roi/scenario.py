@@ -649,11 +649,115 @@ class Uncertainty(Section):
     correlated: list[Correlated] = Field(default_factory=list)
 
 
+LINE_TYPES = ("benefit", "cost")
+LINE_NATURES = ("cash", "time")
+MAX_LINES = 100
+#: A by_year table: Initial, then Year 1 .. Year 40 (the longest horizon and continuing months, 480 months).
+MAX_LINE_YEARS = 41
+
+
+def _one_of(choices: tuple[str, ...]) -> Any:
+    def check(spec: FieldSpec, value: Any) -> str:
+        if value not in choices:
+            raise fail(f"must be one of {', '.join(repr(c) for c in choices)}, got {describe(value)}")
+        return str(value)
+
+    return check
+
+
+def _area_name(spec: FieldSpec, value: Any) -> str:
+    if value not in AREAS:
+        hint = difflib.get_close_matches(str(value), AREAS, n=1)
+        raise fail(
+            f"must be one of {', '.join(repr(a) for a in AREAS)}, got {describe(value)}"
+            + (f" (did you mean {hint[0]!r}?)" if hint else "")
+        )
+    return str(value)
+
+
+_LINE_AMOUNT = Bounds(ge=0.0, le=MAX_USD)
+
+
+def _by_year(spec: FieldSpec, value: Any) -> list[float]:
+    if not isinstance(value, list):
+        raise fail(f"must be a list of amounts in USD, [Initial, Year 1, Year 2, ...], got {describe(value)}")
+    if not 1 <= len(value) <= MAX_LINE_YEARS:
+        raise fail(f"must have 1 to {MAX_LINE_YEARS} entries (Initial, then Year 1 ...), got {len(value)}")
+    return [number(x, _LINE_AMOUNT, f"entry {i}") for i, x in enumerate(value)]
+
+
+class Line(Section):
+    """A benefit or cost line of the user's own (TEI style): cash or engineer time, per month or by plan year."""
+
+    name: Annotated[
+        str, FieldSpec("Line", "", "text", "What the line is, in plain words.", check=_text(MAX_NAME_CHARS, True))
+    ]
+    type: Annotated[str, FieldSpec("Benefit or cost", "", "text", '"benefit" or "cost".', check=_one_of(LINE_TYPES))]
+    nature: Annotated[
+        str,
+        FieldSpec(
+            "Cash or engineer time",
+            "",
+            "text",
+            '"cash": money paid or saved; "time": engineer time valued at the loaded rate.',
+            check=_one_of(LINE_NATURES),
+        ),
+    ] = "cash"
+    area: Annotated[
+        str | None,
+        FieldSpec(
+            "Area",
+            "",
+            "text",
+            "The area the line belongs to: it counts only when that area is funded, and a per-month line starts "
+            "after the area goes live, with its ramp. Without an area, the line belongs to the plan as a whole.",
+            check=_area_name,
+        ),
+    ] = None
+    per_month: Annotated[
+        Value | None,
+        _spec("Amount per month", "USD/mo", "money", "USD a month from month 1 (or from go-live).", le=MAX_USD),
+    ] = None
+    by_year: Annotated[
+        list[float] | None,
+        FieldSpec(
+            "Amount by plan year",
+            "USD",
+            "money",
+            "[Initial, Year 1, Year 2, ...]: Initial at month 0, Year n at month 12 n (the TEI convention).",
+            check=_by_year,
+        ),
+    ] = None
+    risk_adjustment: Annotated[
+        float,
+        _spec(
+            "Risk adjustment",
+            "share",
+            "share",
+            "A benefit is multiplied by (1 - r), 0 <= r < 1; a cost by (1 + r), 0 <= r <= 5.",
+            le=5.0,
+            ranged=False,
+        ),
+    ] = 0.0
+
+    @model_validator(mode="after")
+    def _one_schedule_and_a_fitting_risk(self) -> Line:
+        if (self.per_month is None) == (self.by_year is None):
+            raise fail("give either per_month (USD a month) or by_year ([Initial, Year 1, ...]), not both or neither")
+        if self.type == "benefit" and self.risk_adjustment >= 1:
+            raise fail(f"risk_adjustment: a benefit's must be < 1, got {format_number(self.risk_adjustment)}")
+        return self
+
+    @property
+    def is_benefit(self) -> bool:
+        return self.type == "benefit"
+
+
 class Scenario(Section):
     """One business case: the inputs of the model in docs/method.md, validated."""
 
     schema_version: Annotated[
-        int, FieldSpec("Format version", "", "count", "1 or 2; the tool writes 2.", check=_schema_version)
+        int, FieldSpec("Format version", "", "count", "1, 2 or 3; the tool writes 3.", check=_schema_version)
     ]
     name: Annotated[
         str,
@@ -671,7 +775,7 @@ class Scenario(Section):
     ] = ""
     team: Team
     ai_tools: AiTools = Field(default_factory=AiTools)
-    merges: Merges
+    merges: Merges | None = None  # required unless the case has lines of its own
     builds: Builds | None = None
     incidents: Incidents | None = None
     lead_time: LeadTime | None = None
@@ -679,6 +783,13 @@ class Scenario(Section):
     investments: Investments = Field(default_factory=Investments)
     finance: Finance = Field(default_factory=Finance)
     uncertainty: Uncertainty = Field(default_factory=Uncertainty)
+    lines: list[Line] = Field(default_factory=list, max_length=MAX_LINES)
+
+    @model_validator(mode="after")
+    def _merges_unless_lines(self) -> Scenario:
+        if self.merges is None and not self.lines:
+            raise fail("merges: is required but missing (only a case made of [[lines]] alone may leave it out)")
+        return self
 
     @model_validator(mode="after")
     def _groups_name_ranges_and_agree(self) -> Scenario:
@@ -731,6 +842,9 @@ class Scenario(Section):
             for stream, share in getattr(self.investments, area).delivers.named_values().items():
                 if isinstance(share, Range):
                     found[f"investments.{area}.delivers.{stream}"] = share
+        for i, line in enumerate(self.lines):
+            if line.per_month is not None:
+                found[f"lines.{i}.per_month"] = line.per_month
         return found
 
     def ranged_inputs(self) -> dict[str, Range]:
@@ -872,6 +986,8 @@ def section_model(path: Iterable[str]) -> type[BaseModel] | None:
     """The model class that holds the table at a dotted path, or None if the path is no table."""
     model: type[BaseModel] = Scenario
     for part in path:
+        if str(part).isdigit():  # an item of a list of tables ([[lines]])
+            continue
         field = model.model_fields.get(str(part))
         if field is None:
             return None
@@ -883,9 +999,8 @@ def section_model(path: Iterable[str]) -> type[BaseModel] | None:
 
 
 def _model_in(annotation: Any) -> type[BaseModel] | None:
-    candidates = (
-        typing.get_args(annotation) if typing.get_origin(annotation) in (Union, types.UnionType) else (annotation,)
-    )
+    origin = typing.get_origin(annotation)
+    candidates = typing.get_args(annotation) if origin in (Union, types.UnionType, list) else (annotation,)
     for candidate in candidates:
         if isinstance(candidate, type) and issubclass(candidate, BaseModel) and candidate is not Range:
             return candidate
@@ -903,7 +1018,10 @@ def _collect(model: type[BaseModel], prefix: str) -> Iterator[tuple[str, FieldSp
         if spec is not None:
             yield prefix + name, spec
             continue
-        inner = section_model([name]) if model is Scenario else _model_in(model.model_fields[name].annotation)
+        annotation = model.model_fields[name].annotation
+        if typing.get_origin(annotation) is list:  # lists of tables ([[lines]], correlated groups): not inputs here
+            continue
+        inner = section_model([name]) if model is Scenario else _model_in(annotation)
         if inner is not None:
             yield from _collect(inner, f"{prefix}{name}.")
 
@@ -921,13 +1039,23 @@ def is_optional(path: str) -> bool:
 
 def field_bounds(path: str) -> Bounds:
     """The bounds of the numeric field at a dotted path."""
-    return FIELDS[path].bounds
+    return input_spec(path).bounds
 
 
 def field_info(path: str) -> tuple[str, str]:
     """(unit, help) of the field at a dotted path."""
-    spec = FIELDS[path]
+    spec = input_spec(path)
     return spec.unit, spec.help
+
+
+def input_spec(path: str) -> FieldSpec:
+    """The FieldSpec of an input a draw can vary: a field of the registry, or of a line ("lines.0.per_month")."""
+    parts = path.split(".")
+    if parts[0] == "lines" and len(parts) == 3 and parts[1].isdigit():
+        spec = spec_of(Line, parts[2])
+        if spec is not None:
+            return spec
+    return FIELDS[path]
 
 
 def section_label(section: str) -> str:
@@ -942,6 +1070,8 @@ def section_label(section: str) -> str:
 def field_label(path: str) -> str:
     """The label of a field with its section where it needs one: "CI/CD pipeline: One-time cost"."""
     parts = path.split(".")
+    if parts[0] == "lines":
+        return f"Line {int(parts[1]) + 1}: {input_spec(path).label}"
     if parts[0] == "investments" and len(parts) >= 3:
         return f"{AREA_LABELS[parts[1]]}: {FIELDS[path].label}"
     if parts[-1] == "risk_adjustment":

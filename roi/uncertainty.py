@@ -19,7 +19,7 @@ from scipy import optimize, special
 
 from roi.fields import Bounds
 from roi.model import Metrics, area_npvs, cash_flows, chunked_metrics, flow_chunks, likely_values, metrics
-from roi.scenario import AREAS, FIELDS, Correlated, Range, Scenario, correlation_matrix, field_bounds
+from roi.scenario import AREAS, Correlated, Range, Scenario, correlation_matrix, field_bounds, input_spec
 
 Array = NDArray[np.float64]
 PERT_LAMBDA = 4.0
@@ -124,7 +124,7 @@ def sample_values(scenario: Scenario, draws: int, seed: int) -> dict[str, Any]:
     for path, r in sorted(scenario.ranged_inputs().items()):
         low, high = p10_p90_support(r.low, r.likely, r.high) if stretch else (r.low, r.high)
         x = pert_draws(low, r.likely, high, draws, rng)
-        spec = FIELDS[path]
+        spec = input_spec(path)
         if stretch:
             x = _within(spec.bounds, x)
         values[path] = np.floor(x + 0.5) if spec.whole else x  # halves up, as a range's midpoint

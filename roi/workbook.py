@@ -415,6 +415,7 @@ def _each_area_alone(values: dict[str, float]) -> dict[str, Any]:
     out: dict[str, Any] = dict(values)
     for i, area in enumerate(AREAS):
         out[f"investments.{area}.include"] = np.eye(len(AREAS))[i]
+    out["lines.plan"] = np.zeros(len(AREAS))  # a line of the whole plan counts in no area alone
     return out
 
 

@@ -145,3 +145,52 @@ def scenario_data_v2(
         for area, share in draw(shares_of_a_stream()).items():
             data["investments"][area].setdefault("delivers", {})[stream] = share
     return data
+
+
+@st.composite
+def line_data(draw: st.DrawFn, *, ranges: bool = True) -> dict[str, Any]:
+    """One line of the user's own: a benefit or a cost, cash or time, per month (maybe a range) or by plan year,
+    of an area or of the plan as a whole."""
+    line: dict[str, Any] = {
+        "name": draw(st.sampled_from(["Retired build servers", "Test platform licences", "A contractor", "=1+1"])),
+        "type": draw(st.sampled_from(["benefit", "cost"])),
+        "nature": draw(st.sampled_from(["cash", "time"])),
+    }
+    line["risk_adjustment"] = draw(st.floats(0, 0.9 if line["type"] == "benefit" else 2.0))
+    if draw(st.booleans()):
+        line["area"] = draw(st.sampled_from(AREAS))
+    if draw(st.booleans()):
+        line["per_month"] = draw(ranged(st.floats(0, 1e5))) if ranges else draw(st.floats(0, 1e5))
+    else:
+        line["by_year"] = draw(st.lists(st.floats(0, 1e6), min_size=1, max_size=8))
+    return line
+
+
+@st.composite
+def scenario_data_v3(draw: st.DrawFn, *, max_horizon: int = 120, ranges: bool = True) -> dict[str, Any]:
+    """Valid format-v3 scenario data: `scenario_data_v2` plus a head count, continuing months, sometimes a ranged
+    discount rate and ranged shares (likely shares summing to 1), and lines of the user's own; sometimes lines
+    alone, without [merges] or [investments]."""
+    data = draw(scenario_data_v2(max_horizon=max_horizon, ranges=ranges))
+    data["schema_version"] = 3
+    if draw(st.booleans()):
+        data["team"]["engineers"] = draw(st.integers(1, 2000))
+    data["finance"]["continuing_months"] = draw(st.integers(0, 36))
+    if ranges and draw(st.booleans()):
+        low, likely, high = sorted(draw(st.lists(st.floats(0, 0.3), min_size=3, max_size=3)))
+        data["finance"]["annual_discount_rate"] = {"low": low, "likely": likely, "high": high}
+    if ranges and draw(st.booleans()):
+        stream = draw(st.sampled_from(STREAMS))
+        for area, share in draw(shares_of_a_stream()).items():
+            spread = draw(st.floats(0, 0.3))
+            data["investments"][area].setdefault("delivers", {})[stream] = {
+                "low": max(0.0, share - spread),
+                "likely": share,
+                "high": min(1.0, share + spread),
+            }
+        for area in AREAS:  # the stream's shares are named together: an area left out names 0
+            data["investments"][area].setdefault("delivers", {}).setdefault(stream, 0.0)
+    data["lines"] = draw(st.lists(line_data(ranges=ranges), max_size=4))
+    if data["lines"] and draw(st.integers(0, 4)) == 0:  # a case made of its lines alone
+        del data["merges"], data["investments"]
+    return data

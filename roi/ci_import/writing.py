@@ -99,7 +99,7 @@ def no_improvement(scenario: Scenario, measured: Iterable[str]) -> list[str]:
     paths = set(measured)
     warnings = []
     m, b, i = scenario.merges, scenario.builds, scenario.incidents
-    if "merges.success_rate_before" in paths:
+    if "merges.success_rate_before" in paths and m is not None:
         before, after = likely(m.success_rate_before), likely(m.success_rate_after)
         if before >= after:
             warnings.append(
