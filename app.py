@@ -20,6 +20,7 @@ from ui import cache, headline, sidebar, state
 from ui.text import at_most
 from ui.views import cash_flow, ci_baseline, compare, plan, share, uncertainty
 
+PAGE_ICON = Path(__file__).resolve().parent / "ui" / "page-icon.png"
 MAX_URL_WARNINGS = 5  # a link with 300 bad parameters is one mistake, not 300 warnings
 TABS = {
     "Cash flow": cash_flow.view,
@@ -77,7 +78,8 @@ def current_case() -> tuple[str, list[str]]:
     return ss[state.GOOD_TOML], []
 
 
-st.set_page_config(page_title="Delivery ROI calculator", page_icon=":material/savings:", layout="wide")
+# The icon is a file shipped with the page: an emoji or a :material/: icon is fetched from a font server on every load.
+st.set_page_config(page_title="Delivery ROI calculator", page_icon=str(PAGE_ICON), layout="wide")
 if state.BASE_TOML not in st.session_state:
     start()
 state.keep_widget_state()
@@ -112,3 +114,11 @@ for tab, view in zip(st.tabs(list(TABS), key=state.VIEW, on_change="rerun"), TAB
     if tab.open is not False:  # None when the browser has not said yet: draw it
         with tab:
             view(page)
+
+
+@st.fragment(run_every=3600)
+def reconnect_reruns() -> None:
+    """Nothing to draw: a timed fragment makes the browser rerun the page when it reconnects after a server restart."""
+
+
+reconnect_reruns()
