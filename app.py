@@ -17,9 +17,11 @@ from roi import explore
 from roi.errors import RoiError
 from roi.scenario import dump_scenario, load_scenario, loads_scenario, scenario_from_dict
 from ui import cache, headline, sidebar, state
+from ui.text import at_most
 from ui.views import cash_flow, ci_baseline, compare, plan, share, uncertainty
 
-DEFAULT_FILE = "forum-post"
+PAGE_ICON = Path(__file__).resolve().parent / "ui" / "page-icon.png"
+MAX_URL_WARNINGS = 5  # a link with 300 bad parameters is one mistake, not 300 warnings
 TABS = {
     "Cash flow": cash_flow.view,
     "Plan": plan.view,
@@ -34,11 +36,12 @@ def start() -> None:
     """First run: the command line's scenario, then the URL's parameters (each checked like a file's)."""
     ss = st.session_state
     parser = argparse.ArgumentParser()
-    parser.add_argument("--scenario", default=f"scenarios/{DEFAULT_FILE}.toml")
+    parser.add_argument("--scenario", default=f"scenarios/{cache.DEFAULT_FILE}.toml")
     args, _ = parser.parse_known_args(sys.argv[1:])
     files = cache.scenario_files()
     warnings: list[str] = []
-    stem = Path(args.scenario).stem if Path(args.scenario).stem in files else DEFAULT_FILE
+    url_warnings: list[str] = []
+    stem = Path(args.scenario).stem if Path(args.scenario).stem in files else cache.default_file()
     base, label = cache.file_scenario(stem), f"scenarios/{stem}.toml"
     if Path(args.scenario).stem not in files:
         try:
@@ -51,15 +54,17 @@ def start() -> None:
         if wanted in files:
             stem, base, label = wanted, cache.file_scenario(wanted), f"scenarios/{wanted}.toml"
         else:
-            warnings.append(f"URL parameter scenario={wanted!r} was ignored: no such scenario file")
+            bad = any(p.startswith(f"scenarios/{wanted}.toml:") for p in cache.scenario_file_problems())
+            why = "that file is not a valid scenario" if bad else "no such scenario file"
+            url_warnings.append(f"URL parameter scenario={wanted!r} was ignored: {why}")
     ss[state.PICKED] = ss[state.PICKER] = stem
     state.load(base, label, stem)
     if len(params) > (wanted is not None):
         shared, problems = explore.apply_params(cache.file_scenario(stem), params)
-        warnings += problems
+        url_warnings += problems
         ss[state.GOOD_TOML] = dump_scenario(shared)
         state.put_in_widgets(shared)
-    ss[state.WARNINGS] = warnings
+    ss[state.WARNINGS] = warnings + at_most(url_warnings, MAX_URL_WARNINGS, "warnings about URL parameters")
 
 
 def current_case() -> tuple[str, list[str]]:
@@ -73,14 +78,15 @@ def current_case() -> tuple[str, list[str]]:
     return ss[state.GOOD_TOML], []
 
 
-st.set_page_config(page_title="Delivery ROI calculator", page_icon=":material/savings:", layout="wide")
+# The icon is a file shipped with the page: an emoji or a :material/: icon is fetched from a font server on every load.
+st.set_page_config(page_title="Delivery ROI calculator", page_icon=str(PAGE_ICON), layout="wide")
 if state.BASE_TOML not in st.session_state:
     start()
 state.keep_widget_state()
 
 toml_text, input_problems = current_case()
 scenario = loads_scenario(toml_text)
-share_from = st.session_state[state.BASE_FILE] or DEFAULT_FILE
+share_from = st.session_state[state.BASE_FILE] or cache.default_file()
 params = {explore.SCENARIO_PARAM: share_from, **explore.share_params(cache.file_scenario(share_from), scenario)}
 if dict(st.query_params) != params:
     st.query_params.from_dict(params)
@@ -108,3 +114,11 @@ for tab, view in zip(st.tabs(list(TABS), key=state.VIEW, on_change="rerun"), TAB
     if tab.open is not False:  # None when the browser has not said yet: draw it
         with tab:
             view(page)
+
+
+@st.fragment(run_every=3600)
+def reconnect_reruns() -> None:
+    """Nothing to draw: a timed fragment makes the browser rerun the page when it reconnects after a server restart."""
+
+
+reconnect_reruns()

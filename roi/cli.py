@@ -14,7 +14,7 @@ import pandas as pd
 import typer
 
 from roi import ci_import as ci
-from roi import documents, plan, uncertainty
+from roi import documents, files, plan, uncertainty
 from roi import formatting as fmt
 from roi.errors import RoiError
 from roi.exports import EXPORTERS, MEMOS, SLIDES, builder_for
@@ -198,12 +198,14 @@ def _write(file: Path, output: Path, sets: list[str] | None, table: dict[str, Ca
     typer.echo(f"wrote {output} ({len(content):,} bytes)")
 
 
-def save(path: Path, content: bytes) -> None:
-    """Write an output file; a path that cannot be written is bad input (exit 2), not a traceback."""
+def save(path: Path, content: bytes, *, backup: bool = False) -> None:
+    """Write an output file whole or not at all (roi.files.write_atomic: a full disk or a kill never leaves it cut
+    short); a path that cannot be written is bad input (exit 2), not a traceback, and the file there is unchanged."""
     try:
-        path.write_bytes(content)
+        files.write_atomic(path, content, backup=backup)
     except OSError as exc:
-        typer.echo(f"{path}: cannot write: {exc.strerror}", err=True)
+        kept = f"; {path} is unchanged" if path.is_file() else ""
+        typer.echo(f"{path}: cannot write: {exc.strerror or exc}{kept}", err=True)
         raise typer.Exit(2) from None
 
 
@@ -425,12 +427,25 @@ def import_ci(
         str | None, typer.Option(help="Workflow name pattern of the build (default: most runs).")
     ] = None,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write a new scenario here.")] = None,
-    into: Annotated[Path | None, typer.Option(help="Update only the baseline fields of this scenario.")] = None,
+    into: Annotated[
+        Path | None,
+        typer.Option(help="Update only the baseline fields of this scenario (the previous file is kept as NAME.bak)."),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Let -o replace an existing file (the previous one is kept as NAME.bak).")
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Derive merges per month, success rate, build minutes and deploys from the team's CI history."""
     if fmt is not None and fmt not in ci.FORMATS:
         typer.echo(f"--format: must be one of {', '.join(ci.FORMATS)}, got {fmt!r}", err=True)
+        raise typer.Exit(2)
+    if output is not None and not force and output.is_file() and not (into is not None and _same_file(output, into)):
+        typer.echo(
+            f"{output}: already exists, not replaced; use --into {output} to update its baseline, "
+            "or --force to replace it with a new scenario",
+            err=True,
+        )
         raise typer.Exit(2)
     try:
         content = runs.read_bytes()
@@ -468,7 +483,8 @@ def import_ci(
         warned = ci.no_improvement(scenario, baseline.values())
         written = ci.Written(dump_scenario(scenario), scenario, [], [], warned)
     if written is not None and target is not None:
-        save(target, written.text.encode("utf-8"))  # an unwritable path: one line naming it, exit 2
+        # whole or not at all, the replaced file kept as NAME.bak; an unwritable path: one line naming it, exit 2
+        save(target, written.text.encode("utf-8"), backup=True)
     changes, left = (written.changes, written.left) if written else ([], [])
     warnings = written.warnings if written else []
     if as_json:
@@ -484,6 +500,13 @@ def import_ci(
         typer.echo(f"warning: {line}", err=True)
     if written is not None:
         typer.echo(f"wrote {target}")
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.samefile(b)
+    except OSError:
+        return False
 
 
 BudgetOpt = Annotated[

@@ -8,6 +8,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from roi import files
 from roi import formatting as fmt
 from roi.errors import Problem, RoiError
 from roi.figures import FIGURES
@@ -102,9 +103,13 @@ def apply_params(base: Scenario, params: Mapping[str, str]) -> tuple[Scenario, l
             else:
                 path, value = parse_override(f"{key}={raw}")
                 set_path(trial, path, value)
+                if files.too_deep(trial):  # before anything recursive (validation, copies) walks it
+                    raise RecursionError
             own = [p for p in _problems(trial) if p.field == key or p.field.startswith(key + ".")]
         except RoiError as exc:
             own = list(exc.problems)
+        except RecursionError:  # a value nested deeper than the parser goes, or than any scenario
+            own = [Problem(key, f"is nested more than {files.MAX_DEPTH} levels deep")]
         if own:
             warnings.append(f"URL parameter {key}={raw!r} was ignored: {_render(own)}")
             continue

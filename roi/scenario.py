@@ -22,6 +22,7 @@ from typing import Annotated, Any, Union
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from roi import files
 from roi.errors import Problem, ScenarioError
 from roi.fields import (
     MAX_HOURLY_USD,
@@ -1114,14 +1115,21 @@ def parse_toml(content: bytes | str, source: str = "") -> dict[str, Any]:
             content = content.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise ScenarioError([Problem("", f"is not UTF-8 text (byte {exc.start})")], source) from None
+    content = content.removeprefix("\ufeff")  # a byte-order mark, as some editors save UTF-8
     if not content.strip():
         raise ScenarioError(
             [Problem("", "is empty; a scenario needs at least schema_version, name, [team] and [merges]")], source
         )
     try:
-        return tomllib.loads(content)
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError([Problem("", f"is not valid TOML: {exc}")], source) from None
+        data = tomllib.loads(content)
+    except RecursionError:
+        data = None  # nested deeper than the parser goes: said below, as any file too deep
+    except ValueError as exc:  # TOMLDecodeError, or a parser limit (an integer of more than 4,300 digits)
+        why = str(exc).split(";")[0]  # a limit's advice is for programmers
+        raise ScenarioError([Problem("", f"is not valid TOML: {why}")], source) from None
+    if data is None or files.too_deep(data):
+        raise ScenarioError([Problem("", f"is nested more than {files.MAX_DEPTH} levels deep")], source)
+    return data
 
 
 def read_scenario_data(path: str | Path) -> dict[str, Any]:
@@ -1165,6 +1173,11 @@ def parse_override(item: str) -> tuple[str, Any]:
         parsed = tomllib.loads(f"value = {raw.strip()}")
     except tomllib.TOMLDecodeError:
         return key, raw.strip()
+    except (RecursionError, ValueError):  # nested deeper than the parser goes, or a parser limit
+        parsed = None
+    if parsed is None or files.too_deep(parsed):
+        raise ScenarioError([Problem("--set", f"{key}: the value is nested more than {files.MAX_DEPTH} levels deep or "
+                                     "too long to read")])  # fmt: skip
     if set(parsed) != {"value"}:
         return key, raw.strip()
     return key, parsed["value"]

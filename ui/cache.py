@@ -11,11 +11,13 @@ import streamlit as st
 from roi import charts, plan, uncertainty
 from roi import ci_import as ci
 from roi.documents import document_for
+from roi.errors import RoiError
 from roi.exports import MEMOS, SLIDES, monthly_csv, workbook_xlsx
 from roi.model import Result, evaluate
 from roi.scenario import Scenario, loads_scenario
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+DEFAULT_FILE = "forum-post"
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -89,8 +91,39 @@ def ci_baseline(content: bytes, name: str, branch: str, since: str, until: str, 
 
 
 @st.cache_data(show_spinner=False)
+def _scenario_folder(folder: str) -> tuple[dict[str, str], list[str]]:
+    """The text of every file in the folder that is a valid scenario, by stem; and, one line each, why the others
+    are not."""
+    good, bad = {}, []
+    for path in sorted(Path(folder).glob("*.toml")):
+        source = f"scenarios/{path.name}"  # never the server's path
+        try:
+            content = path.read_bytes()
+            loads_scenario(content, source=source)
+        except OSError as exc:
+            bad.append(f"{source}: cannot be read: {exc.strerror}")
+        except RoiError as exc:
+            more = len(exc.problems) - 1
+            bad.append(exc.lines()[0] + (f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""))
+        else:
+            good[path.stem] = content.decode("utf-8")
+    return good, bad
+
+
 def scenario_files() -> dict[str, str]:
-    return {p.stem: p.read_text(encoding="utf-8") for p in sorted(SCENARIO_DIR.glob("*.toml"))}
+    """The files in scenarios/ the page offers: those that load."""
+    return _scenario_folder(str(SCENARIO_DIR))[0]
+
+
+def scenario_file_problems() -> list[str]:
+    """Why each file in scenarios/ that is not offered does not load: one line per file."""
+    return _scenario_folder(str(SCENARIO_DIR))[1]
+
+
+def default_file() -> str:
+    """The scenario the page opens on: the forum post, or the first file that loads if it does not."""
+    files = scenario_files()
+    return DEFAULT_FILE if DEFAULT_FILE in files or not files else next(iter(files))
 
 
 @st.cache_data(show_spinner=False)

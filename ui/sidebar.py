@@ -205,12 +205,14 @@ def source() -> None:
     ss = st.session_state
     st.header("Scenario")
     st.selectbox("Start from", list(cache.scenario_files()), key=state.PICKER, on_change=_picked,
-                 help="Every file in scenarios/")  # fmt: skip
+                 help="Every file in scenarios/ that is a valid scenario")  # fmt: skip
+    for line in cache.scenario_file_problems():
+        st.warning(f"Not offered: {literal(line)}")
     st.file_uploader(
         "Or upload a scenario (TOML, at most 1 MB)", type=["toml"], key=state.UPLOAD, on_change=_uploaded,
     )  # fmt: skip
     for line in ss.get(state.UPLOAD_ERROR, []):
-        st.error(f"Upload not loaded, the previous scenario is kept. {line}")
+        st.error(f"Upload not loaded, the previous scenario is kept. {literal(line)}")
     st.caption("Loaded:")
     st.text(ss[state.BASE_LABEL])
     st.button("Reset to the loaded file", icon=":material/restart_alt:", key=state.RESET, on_click=_reset)

@@ -152,7 +152,7 @@ def update_scenario(content: bytes, baseline: Baseline, source: str = "") -> Wri
     scenario = scenario_from_dict(expected, source)
     measured = [path for path in baseline.values() if isinstance(data.get(path.split(".")[0]), Mapping)]
     try:
-        doc = tomlkit.parse(content.decode("utf-8"))
+        doc = tomlkit.parse(content.decode("utf-8").removeprefix("\ufeff"))  # parse_toml reads a BOM; tomlkit does not
         for path in measured:
             section, name = path.split(".")
             table = doc.get(section)

@@ -11,6 +11,7 @@ from roi.model import Result
 from roi.scenario import dump_scenario, loads_scenario, with_values
 from ui import cache, state
 from ui.state import PageState
+from ui.text import literal
 from ui.views.common import chart
 
 
@@ -64,7 +65,7 @@ def view(page: PageState) -> None:
     if len(horizons) > 1:
         st.warning(
             "The horizons differ ("
-            + ", ".join(f"{n}: {r.summary.horizon_months} months" for n, r in results.items())
+            + ", ".join(f"{literal(n)}: {r.summary.horizon_months} months" for n, r in results.items())
             + "), so NPV, IRR and ROI count different spans of time and do not compare like for like."
         )
     rows = explore.compare_table({n: r.summary for n, r in results.items()})
