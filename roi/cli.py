@@ -314,7 +314,9 @@ def simulate(
     if draws_csv is not None and draws_csv.suffix.lower() != ".csv":
         typer.echo(f"--draws-csv: must end in .csv, got {draws_csv.name!r}", err=True)
         raise typer.Exit(2)
-    sim = _simulate(_load(file, set_), draws, seed)
+    scenario = _load(file, set_)
+    sim = _simulate(scenario, draws, seed)
+    likely_npv = evaluate(scenario).summary.npv_usd
     if draws_csv is not None:
         save(draws_csv, sim.draws_csv())
     data = sim.summary()
@@ -331,8 +333,8 @@ def simulate(
         typer.echo(f"  {figure.label:<{width}}  {cells}")
     if data["share_irr_undefined"] > 0:
         typer.echo(
-            f"  {fmt.pct(data['share_irr_undefined'])} of draws have no IRR (their flows never change sign); "
-            "the IRR percentiles are of the others"
+            f"  {fmt.pct(data['share_irr_undefined'])} of draws have no IRR (their flows never change sign over the "
+            "rates searched, or NPV changes sign more than once); the IRR percentiles are of the others"
         )
     for months, p in data["prob_payback_within_months"].items():
         within = (
@@ -340,6 +342,7 @@ def simulate(
         )
         typer.echo(f"  P(payback within {within}) = {fmt.pct(p)}")
     typer.echo(f"  P(NPV > 0) = {fmt.pct(data['prob_npv_positive'])}")
+    typer.echo(f"  Expected (mean) NPV {fmt.money(data['mean_npv_usd'])}, likely case {fmt.money(likely_npv)}")
 
 
 @app.command()
@@ -486,7 +489,7 @@ def import_ci(
         # whole or not at all, the replaced file kept as NAME.bak; an unwritable path: one line naming it, exit 2
         save(target, written.text.encode("utf-8"), backup=True)
     changes, left = (written.changes, written.left) if written else ([], [])
-    warnings = written.warnings if written else []
+    warnings = [*baseline.warnings(), *(written.warnings if written else [])]
     if as_json:
         print_json({**baseline.to_json(), "changes": changes, "not_applied": left, "warnings": warnings})
         return

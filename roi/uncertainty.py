@@ -198,7 +198,11 @@ class Simulation:
             "ranged_inputs": sorted(self.scenario.ranged_inputs()),
             **self.percentiles(),
             "prob_payback_within_months": within,
+            "mean_npv_usd": float(self.metrics.npv_usd.mean()),
+            "mean_npv_with_continuing_value_usd": float(self.metrics.npv_with_continuing_value_usd.mean()),
+            "mean_cash_npv_usd": float(self.metrics.cash_npv_usd.mean()),
             "prob_npv_positive": float(np.mean(self.metrics.npv_usd > 0)),
+            "share_irr_not_unique": float(np.mean(self.metrics.irr_not_unique)),
             "share_never_paying_back": float(np.mean(np.isinf(self.metrics.payback_months))),
             "share_irr_undefined": float(np.mean(np.isnan(self.metrics.irr_annual))),
             "areas": {

@@ -181,6 +181,8 @@ def scenario_data_v3(draw: st.DrawFn, *, max_horizon: int = 120, ranges: bool = 
         data["finance"]["annual_discount_rate"] = {"low": low, "likely": likely, "high": high}
     if ranges and draw(st.booleans()):
         stream = draw(st.sampled_from(STREAMS))
+        for area in AREAS:  # the stream's shares are drawn anew, as ranges
+            data["investments"][area].get("delivers", {}).pop(stream, None)
         for area, share in draw(shares_of_a_stream()).items():
             spread = draw(st.floats(0, 0.3))
             data["investments"][area].setdefault("delivers", {})[stream] = {

@@ -49,7 +49,7 @@ def test_summary_table_for_people(runner):
     lines = {" ".join(line.split()) for line in result.output.splitlines()}
     assert "Payback 11.77 months" in lines
     assert "Delivery-to-AI spend ratio 2.25 : 1" in lines
-    assert "Staff cost (not counted) $624,000" in lines
+    assert "Staff time at the loaded rate (not counted) $624,000" in lines
 
 
 def test_export_csv_is_the_monthly_table(runner, tmp_path):

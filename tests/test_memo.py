@@ -406,7 +406,7 @@ def test_uncosted_benefits_are_warned_about():
 
 def test_memo_states_its_method_and_cites_no_file(forum):
     for page in (render_html(forum), render_markdown(forum), pdf_text(render_pdf(forum))[1]):
-        assert "payback is the month after which the cumulative cash flow stays at or above zero" in page
+        assert "payback is the month after which the cumulative flow stays at or above zero" in page
         assert "docs/" not in page and "shared/" not in page
 
 

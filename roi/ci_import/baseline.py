@@ -11,6 +11,7 @@ from roi.ci_import.figures import (
     STILL_RED,
     Figure,
     build_minutes_before,
+    build_minutes_median,
     builds_per_month,
     deploys_per_month,
     merges_per_month,
@@ -45,6 +46,7 @@ class Baseline:
     build_minutes_before: float | None
     builds_per_month: float
     red_to_green_hours_median: float | None
+    build_minutes_median: float | None
     red_streaks: int
     unresolved_red_streaks: int
     deploys_per_month: float | None
@@ -65,6 +67,22 @@ class Baseline:
         if self.deploys_per_month is not None:
             out["incidents.deploys_per_month_before"] = self.deploys_per_month
         return {path: _measured(value) for path, value in out.items()}
+
+    def warnings(self) -> list[str]:
+        """What makes the figures shaky: a window under four weeks, or fewer than 50 runs on the branch."""
+        out = []
+        if self.window_days < MIN_WINDOW_DAYS:
+            out.append(
+                f"the window is {self.window_days:.1f} days, under four weeks: merges, builds and deploys per month "
+                "are extrapolated from it; export a longer history"
+            )
+        merges = self.counts.get("merges", 0)
+        if merges < MIN_BRANCH_RUNS:
+            out.append(
+                f"only {merges:,} runs on {self.branch!r} in the window, fewer than {MIN_BRANCH_RUNS}: the success "
+                "rate and build time rest on few runs"
+            )
+        return out
 
     def evidence(self) -> list[str]:
         """What each figure rests on, in sentences a CFO can check."""
@@ -100,10 +118,16 @@ class Baseline:
             "build_minutes_before": self.build_minutes_before,
             "builds_per_month": self.builds_per_month,
             "red_to_green_hours_median": self.red_to_green_hours_median,
+            "build_minutes_median": self.build_minutes_median,
             "deploys_per_month": self.deploys_per_month,
             "values": self.values(),
             "evidence": self.evidence(),
         }
+
+
+#: Below these, `warnings` says the figures are shaky.
+MIN_WINDOW_DAYS = 28.0
+MIN_BRANCH_RUNS = 50
 
 
 def _measured(value: float) -> float:
@@ -113,7 +137,7 @@ def _measured(value: float) -> float:
 
 
 def derive(runs: Runs, options: Options = DEFAULTS, source: str = "") -> Baseline:
-    """The baseline over a window: push runs per month on the branch, success rate, median build, deploys."""
+    """The baseline over a window: push runs per month on the branch, success rate, mean build, deploys."""
     s = select(runs, options)
     merges, success = merges_per_month(s), success_rate_before(s)
     minutes, builds, red = build_minutes_before(s), builds_per_month(s), red_to_green_hours(s)
@@ -142,6 +166,7 @@ def derive(runs: Runs, options: Options = DEFAULTS, source: str = "") -> Baselin
         build_minutes_before=minutes.value,
         builds_per_month=builds.value,
         red_to_green_hours_median=red.value,
+        build_minutes_median=build_minutes_median(s),
         red_streaks=red.used + red.excluded[STILL_RED],
         unresolved_red_streaks=red.excluded[STILL_RED],
         deploys_per_month=deploys.value,
