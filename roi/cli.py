@@ -267,7 +267,7 @@ def _write_document(
     except RoiError as exc:
         fail(exc)
     odds = _simulate(scenario, draws, seed).summary()
-    content = build(documents.build_document(evaluate(scenario), odds, phasing))
+    content = build(documents.build_document(evaluate(scenario), odds, phasing, combos=plan.combinations(scenario)))
     save(output, content)
     typer.echo(f"wrote {output} ({len(content):,} bytes)")
 

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from roi import finance
+from roi import finance, plan
 from roi import formatting as fmt
-from roi.figures import FIGURES
+from roi.figures import FIGURES, summary_text
 from roi.model import Result, Summary, evaluate
-from roi.plan import Phasing, best_phasing, uncosted_benefits
+from roi.plan import Combination, Phasing, best_phasing, combinations, uncosted_benefits
 from roi.scenario import AREA_LABELS, AREAS, STREAM_LABELS, field_label, input_spec, likely, with_values
 from roi.uncertainty import DEFAULT_DRAWS, simulate, tornado
 
@@ -78,6 +78,7 @@ class Document:
     peak_funding: str  # the sentence
     peak_funding_amount: str  # the amount alone
     answer: tuple[tuple[str, str, str], ...]  # label, figure, a note on the figure ("" when none)
+    tiles: tuple[tuple[str, str, str], ...]  # the six figures a slide shows, as the answer's rows
     answer_note: str
     odds: Odds
     areas: Table  # with budgets, a last column: the recommended start month or "not funded"
@@ -190,31 +191,75 @@ def _starts_sentence(start_months: Mapping[str, int | None]) -> str:
     return sentence
 
 
-def _decision(result: Result, phasing: Phasing | None) -> str:
+def year_one_split(cash_usd: float, time_usd: float) -> str:
+    """Plan year 1's cost in words that keep cash and engineer time apart."""
+    if time_usd <= 0:
+        return f"{fmt.money(cash_usd)} of cash goes out in plan year 1 (months 0 to 12)"
+    return (
+        f"{fmt.money(cash_usd)} of cash goes out in plan year 1 (months 0 to 12), beside "
+        f"{fmt.money(time_usd)} of existing engineers' time"
+    )
+
+
+def _better_combination(s: Summary, combinations: Sequence[Combination]) -> Combination | None:
+    """The combination of areas whose NPV beats the plan's by at least $1, the best of them, or None."""
+    funded = tuple(a for a in AREAS if s.areas[a].included)
+    better = [c for c in combinations if c.areas != funded and c.npv_usd >= s.npv_usd + 1.0]
+    return max(better, key=lambda c: c.npv_usd) if better else None
+
+
+def _combination_words(c: Combination, horizon: int) -> str:
+    names = join_words([AREA_LABELS[a] for a in c.areas])
+    return (
+        f"{names} {'alone' if len(c.areas) == 1 else 'together'}: {fmt.money(c.upfront_investment_usd)} of investment, "
+        f"NPV {fmt.money(c.npv_usd)}, payback {months_cell(c.payback_months, horizon)}"
+    )
+
+
+def _decision(result: Result, phasing: Phasing | None, combinations: Sequence[Combination] = ()) -> str:
+    """What the document asks for, following the figures: never "approve" a plan with a negative NPV, name the
+    combination of areas that beats the plan, and say when nothing is spent or earned."""
     s = result.summary
     staff = "counted" if s.include_staff_cost else "not counted"
+    cash, time = _cash_by_year(result), _time_by_year(result)
+    better = _better_combination(s, combinations)
     if phasing is None:
+        if s.nothing_within_horizon:
+            return f"Nothing to approve: {fmt.NOTHING} (no area starts, or none is funded)."
         recurring = (
             f" and {fmt.money(s.annual_recurring_cost_usd)} a year to run it" if s.annual_recurring_cost_usd else ""
         )
-        return (
-            f"Approve {fmt.money(s.upfront_investment_usd)} of delivery investment{recurring}; "
-            f"{fmt.money(s.first_year_cost_usd)} of cash goes out in plan year 1 (months 0 to 12). "
-            f"Staff time is {staff}."
+        whole = (
+            f"{fmt.money(s.upfront_investment_usd)} of delivery investment{recurring} "
+            f"(NPV {fmt.money(s.npv_usd)} over {s.horizon_months} months)"
         )
+        if better is not None and better.npv_usd > 0:
+            return (
+                f"Fund {_combination_words(better, s.horizon_months)}, rather than the whole plan of {whole}. "
+                f"Staff time is {staff}."
+            )
+        if s.npv_usd < 0:
+            return (
+                f"Do not approve the plan as it stands: {whole} loses value, and no combination of the areas pays "
+                f"within the horizon. Staff time is {staff}."
+            )
+        return f"Approve {whole}; {year_one_split(cash[0], time[0])}. Staff time is {staff}."
     funded = [a for a, m in phasing.start_months.items() if m is not None]
     caps = _caps(phasing.budgets_usd)
+    stretch = plan.stretch_note(phasing)
     if not funded:
+        over = f" {stretch}" if stretch else ""
         return (
-            f"Within {caps}, fund nothing for now: no phasing of the areas that fits the budget adds value "
-            f"(the full plan is {fmt.money(s.upfront_investment_usd)}, {fmt.money(s.first_year_cost_usd)} of it "
-            f"in plan year 1). Staff time is {staff}."
+            f"Within {caps}, fund nothing for now: no phasing of the areas that fits the budget adds value, so "
+            f"{fmt.NOTHING}.{over} Staff time is {staff}."
         )
     total = sum(s.areas[a].investment_usd for a in funded)
+    verb = "Approve" if phasing.npv_usd >= 0 else "Consider"
     return (
-        f"Approve {fmt.money(total)} of delivery investment, phased to fit {caps}: "
-        f"{_starts_sentence(phasing.start_months)}. {fmt.money(phasing.cost_by_year_usd[0])} of cash goes out in "
-        f"plan year 1. Staff time is {staff}."
+        f"{verb} {fmt.money(total)} of delivery investment, phased to fit {caps}: "
+        f"{_starts_sentence(phasing.start_months)} (NPV {fmt.money(phasing.npv_usd)}). "
+        f"{fmt.money(phasing.cost_by_year_usd[0])} goes out in plan year 1, cash and engineer time together. "
+        f"Staff time is {staff}."
     )
 
 
@@ -224,9 +269,15 @@ def _ask(result: Result) -> str:
     if s.staff_cost_usd == 0:
         staff = ""
     elif s.include_staff_cost:
-        staff = f" and {fmt.money(s.staff_cost_usd)} of engineer time ({quarters:g} engineer-quarters)"
+        staff = (
+            f" and {quarters:g} engineer-quarters of existing staff, valued at {fmt.money(s.staff_cost_usd)} "
+            "(engineer time already on payroll, not new cash)"
+        )
     else:
-        staff = f" (the {quarters:g} engineer-quarters of engineer time, {fmt.money(s.staff_cost_usd)}, not counted)"
+        staff = (
+            f" (the {quarters:g} engineer-quarters of existing staff, valued at {fmt.money(s.staff_cost_usd)}, "
+            "not counted)"
+        )
     recurring = (
         f", then {fmt.money(s.annual_recurring_cost_usd)} a year to run it" if s.annual_recurring_cost_usd else ""
     )
@@ -251,10 +302,30 @@ def _spend(result: Result) -> Table:
     return Table(("Area", "One-time", "Engineer-quarters", "Per year"), tuple(rows))
 
 
+def _all_costs(result: Result) -> Any:
+    m = result.horizon_monthly
+    return -(m["one_time_usd"] + m["staff_usd"] + m["recurring_usd"] + m["line_costs_usd"]).to_numpy(dtype=float)
+
+
+def _time_by_year(result: Result) -> list[float]:
+    """The costs that are engineer time (staff, time lines) by plan year."""
+    time = -result.horizon_monthly["time_cost_usd"].to_numpy(dtype=float)
+    return [float(x) for x in finance.by_plan_year(time)]
+
+
 def _cash_by_year(result: Result) -> list[float]:
-    m = result.monthly
-    costs = -(m["one_time_usd"] + m["staff_usd"] + m["recurring_usd"]).to_numpy(dtype=float)
-    return [float(x) for x in finance.by_plan_year(costs)]
+    """The costs that are cash (tools, licences, recurring, cash lines) by plan year: engineer time left out."""
+    cash = _all_costs(result) + result.horizon_monthly["time_cost_usd"].to_numpy(dtype=float)
+    return [float(x) for x in finance.by_plan_year(cash)]
+
+
+def costs_by_year_table(result: Result) -> Table:
+    """Costs by plan year in two rows: cash out, and existing engineers' time (when there is any)."""
+    cash = years_table(_cash_by_year(result), "Cash out")
+    time = _time_by_year(result)
+    if not any(time):
+        return cash
+    return Table(cash.header, (*cash.rows, *years_table(time, "Staff time").rows))
 
 
 def _ratio(s: Summary) -> tuple[str, str, str]:
@@ -265,14 +336,64 @@ def _ratio(s: Summary) -> tuple[str, str, str]:
     return label, fmt.ratio(value), "" if value is None else fmt.ratio_band(value)
 
 
-def _answer(s: Summary) -> tuple[tuple[str, str, str], ...]:
-    return (
-        (FIGURES["payback_months"].label, fmt.months(s.payback_months), ""),
-        (FIGURES["discounted_payback_months"].label, fmt.months(s.discounted_payback_months), ""),
-        (f"NPV over {s.horizon_months} months", fmt.money(s.npv_usd), ""),
-        (FIGURES["irr_annual"].label, fmt.pct(s.irr_annual), ""),
-        (FIGURES["roi"].label, fmt.pct(s.roi), "NPV per dollar of cost"),
+def freed_time(s: Summary) -> str:
+    """The engineer time the plan frees, in hours and engineers' worth (and of the team, with a head count)."""
+    text = (
+        f"{s.engineer_hours_freed_per_month:,.0f} engineer hours a month at full ramp, "
+        f"{s.engineers_freed:,.1f} engineers' worth"
+    )
+    if s.share_of_team_freed is not None:
+        text += f", {fmt.pct(s.share_of_team_freed)} of the team"
+    return text
+
+
+def _answer(s: Summary, expected_npv: float | None = None) -> tuple[tuple[str, str, str], ...]:
+    npv_note = "" if expected_npv is None else f"expected {fmt.money(expected_npv)} over the ranges"
+    rows = [
+        (FIGURES["payback_months"].label, summary_text("payback_months", s), ""),
+        (FIGURES["discounted_payback_months"].label, summary_text("discounted_payback_months", s), ""),
+        (f"NPV over {s.horizon_months} months", fmt.money(s.npv_usd), npv_note),
+    ]
+    if s.continuing_months:
+        rows.append(
+            (
+                f"With the {s.continuing_months} months after the horizon",
+                fmt.money(s.npv_with_continuing_value_usd),
+                f"those months add {fmt.money(s.continuing_value_usd)}",
+            )
+        )
+    rows += [
+        (FIGURES["cash_npv_usd"].label, fmt.money(s.cash_npv_usd), "engineer time left out"),
+        ("Engineer time freed", freed_time(s), ""),
+        (FIGURES["irr_annual"].label, summary_text("irr_annual", s), ""),
+        (FIGURES["roi"].label, summary_text("roi", s), "NPV per dollar of cost"),
         _ratio(s),
+    ]
+    return tuple(rows)
+
+
+def _tiles(
+    s: Summary, answer: tuple[tuple[str, str, str], ...], expected_npv: float | None
+) -> tuple[tuple[str, str, str], ...]:
+    """The six figures of the answer a slide has room for: payback, NPV (with the months after the horizon, when the
+    case has them), cash NPV, engineer time freed, IRR and the spend ratio."""
+    rows = {label: (label, value, note) for label, value, note in answer}
+    npv = rows[f"NPV over {s.horizon_months} months"]
+    notes = []
+    if expected_npv is not None:
+        notes.append(f"expected {fmt.brief_money(expected_npv)}")
+    if s.continuing_months:
+        notes.append(f"{fmt.brief_money(s.npv_with_continuing_value_usd)} with {s.continuing_months} more months")
+    npv = (npv[0], npv[1], "; ".join(notes))
+    freed = f"{s.engineers_freed:,.1f} engineers"
+    hours = f"{s.engineer_hours_freed_per_month:,.0f} hours a month"
+    return (
+        rows[FIGURES["payback_months"].label],
+        npv,
+        ("Cash NPV", fmt.money(s.cash_npv_usd), "engineer time left out"),
+        ("Engineer time freed", freed, hours),
+        (FIGURES["irr_annual"].label, summary_text("irr_annual", s, brief=True), fmt.hurdle_note(s.irr_annual, s)),
+        answer[-1],
     )
 
 
@@ -464,15 +585,19 @@ def build_document(
     odds: Mapping[str, Any],
     phasing: Phasing | None = None,
     prepared_on: date | None = None,
+    combos: Sequence[Combination] = (),
 ) -> Document:
     """The content of the memo and the slides: a pure function of the figures (today's date when none is given).
 
-    `odds` is `Simulation.summary()` of the scenario; `phasing` is `plan.best_phasing` under the budgets, or None.
+    `odds` is `Simulation.summary()` of the scenario; `phasing` is `plan.best_phasing` under the budgets, or None;
+    `combos` the combinations of areas (`plan.combinations`), so the decision can name one that beats the plan.
     """
     from roi.charts import cumulative_chart  # altair loads only when a document is made
 
     sc, s = result.scenario, result.summary
     areas, verdict = _areas(s, phasing, odds)
+    expected_npv = odds.get("mean_npv_usd") if odds.get("ranged_inputs") else None
+    answer = _answer(s, expected_npv)
     cases = variants(result)  # as entered, staff switched, lower targets
     note = fmt.crossings_note(s.cumulative_zero_crossings, s.payback_months)
     warnings = ([note] if note else []) + uncosted_benefits(sc)
@@ -481,13 +606,17 @@ def build_document(
         scenario_name=sc.name,
         description=_short(sc.description),
         prepared_on=prepared_on or date.today(),
-        decision=_decision(result, phasing),
+        decision=_decision(result, phasing, combos),
         ask=_ask(result),
         spend=_spend(result),
-        cash_by_year=years_table(_cash_by_year(result)),
-        peak_funding=f"Peak funding {fmt.money(s.peak_funding_usd)}: the most cash the plan needs before it pays back.",
+        cash_by_year=costs_by_year_table(result),
+        peak_funding=(
+            f"Peak funding {fmt.money(s.peak_funding_usd)}: the deepest the cumulative flow goes before it pays back, "
+            "cash and engineer time together."
+        ),
         peak_funding_amount=fmt.money(s.peak_funding_usd),
-        answer=_answer(s),
+        answer=answer,
+        tiles=_tiles(s, answer, expected_npv),
         answer_note=(
             f"Over {s.horizon_months} months, discounted at {fmt.pct(likely(sc.finance.annual_discount_rate))} a "
             "year. Doing "
@@ -519,4 +648,4 @@ def document_for(
     """The document with its inputs computed: the seeded Monte Carlo and, with budgets, the best phasing."""
     odds = simulate(result.scenario, draws, seed).summary()
     phasing = best_phasing(result.scenario, list(budgets)) if budgets else None
-    return build_document(result, odds, phasing, prepared_on)
+    return build_document(result, odds, phasing, prepared_on, combinations(result.scenario))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 #: A payback (or IRR, or ROI) where every flow within the horizon is 0: never "0 months".
 NOTHING = "nothing is spent or earned within the horizon"
@@ -47,6 +48,14 @@ def hurdle(irr_annual: float | None, npv_usd: float, discount_rate: float, not_u
         return IRR_NOT_UNIQUE if not_unique else "no IRR: the flows never change sign within the rates searched"
     positive_below = (npv_usd >= 0) == (discount_rate <= irr_annual)
     return f"NPV is positive for any hurdle rate {'below' if positive_below else 'above'} {pct(irr_annual)}"
+
+
+def hurdle_note(irr_annual: float | None, summary: Any) -> str:
+    """The hurdle sentence, short, for a tile under the IRR: "NPV > 0 below a 12.6 % hurdle"."""
+    if irr_annual is None:
+        return "read NPV" if summary.irr_not_unique else ""
+    positive_below = (summary.npv_usd >= 0) == (summary.discount_rate <= irr_annual)
+    return f"NPV > 0 {'below' if positive_below else 'above'} a {pct(irr_annual)} hurdle"
 
 
 def by_plan_year(costs_usd: Sequence[float]) -> str:

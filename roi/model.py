@@ -81,7 +81,12 @@ class Flows:
     @property
     def time_flow_usd(self) -> Array:
         """The engineer-time part of the net flow: time benefits less staff cost and time lines, (draws, months)."""
-        return self.time_benefit_usd - _spread([t for t in self.cost_terms if t.time], self.cost_usd.shape)
+        return self.time_benefit_usd - self.time_cost_flow_usd
+
+    @property
+    def time_cost_flow_usd(self) -> Array:
+        """The costs that are engineer time (staff, time lines) by month, positive, (draws, months)."""
+        return _spread([t for t in self.cost_terms if t.time], self.cost_usd.shape)
 
     @property
     def line_costs_flow_usd(self) -> Array:
@@ -694,6 +699,7 @@ MONTHLY_COLUMNS = (
     "cumulative_discounted_usd",
     "baseline_waste_usd",
     "line_costs_usd",
+    "time_cost_usd",
     "time_flow_usd",
     "cash_flow_usd",
     "cumulative_cash_usd",
@@ -840,6 +846,7 @@ def monthly_table(scenario: Scenario, flows: Flows, row: int = 0) -> pd.DataFram
         cumulative_discounted_usd=np.cumsum(net * factors),
         baseline_waste_usd=flows.waste_row_usd(row),
         line_costs_usd=-_row(flows.line_costs_flow_usd, row),
+        time_cost_usd=-_row(flows.time_cost_flow_usd, row),
         time_flow_usd=_row(flows.time_flow_usd, row),
         cash_flow_usd=_row(flows.cash_flow_usd, row),
         cumulative_cash_usd=np.cumsum(_row(flows.cash_flow_usd, row)),

@@ -1248,7 +1248,7 @@ def _table(lines: list[str], header: str, model: BaseModel) -> None:
         value = getattr(model, name)
         spec = spec_of(type(model), name)
         if isinstance(value, Delivers):
-            named = value.named()
+            named = {k: v.model_dump() if isinstance(v, Range) else v for k, v in value.named_values().items()}
             if named:
                 lines.append(f"delivers = {toml_value(named)}  # share of each stream's improvement this area brings")
             continue
@@ -1277,4 +1277,10 @@ def dump_scenario(scenario: Scenario) -> str:
     for group in scenario.uncertainty.correlated:
         lines += ["", "[[uncertainty.correlated]]", f"inputs = {toml_value(group.inputs)}"]
         lines.append(f"rank_correlation = {toml_value(group.rank_correlation)}")
+    for line in scenario.lines:
+        lines += ["", "[[lines]]"]
+        for name in Line.model_fields:
+            value = getattr(line, name)
+            if value is not None:
+                lines.append(f"{name} = {toml_value(value.model_dump() if isinstance(value, Range) else value)}")
     return "\n".join(lines) + "\n"

@@ -347,14 +347,16 @@ def _ask(deck: Any, doc: Document) -> None:
     left_w = 7.3
     table_shape(slide, doc.spend, MARGIN, top, left_w, BOTTOM - top, 18)
     right, right_w = MARGIN + left_w + 0.4, width - left_w - 0.4
-    years = _years(doc.cash_by_year, "When the cash goes out")
-    years = Table(years.header, (*years.rows, ("Peak funding", doc.peak_funding_amount)))
+    years = _years(doc.cash_by_year, "Plan year")
+    blank = ("",) * (len(years.header) - 2)
+    years = Table(years.header, (*years.rows, ("Peak funding", doc.peak_funding_amount, *blank)))
     table_shape(slide, years, right, top, right_w, BOTTOM - top, 18)
 
 
 def _years(table: Table, title: str) -> Table:
-    """A one-row table of plan years turned to one row per year."""
-    return Table((title, table.rows[0][0]), tuple(zip(table.header[1:], table.rows[0][1:], strict=True)))
+    """A table of plan years (a row per kind of cost) turned to one row per year, a column per kind."""
+    kinds = tuple(row[0] for row in table.rows)
+    return Table((title, *kinds), tuple(zip(table.header[1:], *(row[1:] for row in table.rows), strict=True)))
 
 
 def _answer(deck: Any, doc: Document) -> None:
@@ -362,7 +364,7 @@ def _answer(deck: Any, doc: Document) -> None:
     width = SLIDE_W - 2 * MARGIN
     gap = 0.15
     tile_w, tile_h = (width - 2 * gap) / 3, 1.45
-    for i, (label, value, note) in enumerate(doc.answer):
+    for i, (label, value, note) in enumerate(doc.tiles):
         row, col = divmod(i, 3)
         _figure_tile(
             slide, label, value, note, MARGIN + col * (tile_w + gap), TOP + row * (tile_h + gap), tile_w, tile_h

@@ -423,7 +423,8 @@ def test_attribution_is_written_only_once_touched():
 
 def test_attribution_tables_show_the_shares_in_force():
     at = start({"scenario": "forum-post-realistic"})
-    tables = [t.value.set_index("Stream")[state.SHARE_COLUMN] for t in at.sidebar.dataframe]
+    shares = [t.value for t in at.sidebar.dataframe if "Stream" in t.value.columns]  # not the lines editor
+    tables = [t.set_index("Stream")[state.SHARE_COLUMN] for t in shares]
     assert len(tables) == 4  # one per area, in the area's section
     assert tables[1]["Incidents"] == pytest.approx(33.33333333)  # testing
     assert tables[0]["Build waiting"] == 100.0  # CI/CD
@@ -640,3 +641,49 @@ def test_the_headline_says_which_way_each_figure_moved():
         "ROI": "GREEN",
     }
     assert not tiles["Investment (one-time + staff)"].delta  # unchanged: no delta at all
+
+
+# ------------------------------------------------------------------ lines of your own
+
+
+def test_lines_are_edited_added_and_removed_in_a_table():
+    # The editor starts from the lines as loaded; a range the user did not touch stays a range.
+    base = [
+        {"name": "Retired build servers", "type": "benefit", "nature": "cash", "area": "ci_cd",
+         "per_month": {"low": 1000.0, "likely": 2000.0, "high": 2500.0}, "risk_adjustment": 0.1},
+        {"name": "Licences", "type": "cost", "nature": "cash", "by_year": [10000.0, 24000.0], "risk_adjustment": 0.0},
+    ]  # fmt: skip
+    ss = {state.LINES_BASE: base, state.LINES_VERSION: 2}
+    assert state.lines_from_widgets(ss) == base
+    frame = state.lines_frame(base)
+    c = state.LINE_COLUMNS
+    assert frame[c["area"]].tolist() == ["CI/CD pipeline", ""]
+    assert frame[c["by_year"]].tolist() == ["", "10000, 24000"]
+    assert frame[c["risk_adjustment"]].tolist() == [10.0, 0.0]
+    ss[state.lines_key(2)] = {
+        "edited_rows": {1: {c["by_year"]: "10,000 30,000 30,000"}},
+        "added_rows": [{c["name"]: "Contractor", c["type"]: "cost", c["nature"]: "time", c["per_month"]: 3000.0}],
+        "deleted_rows": [],
+    }
+    lines = state.lines_from_widgets(ss)
+    assert lines[0] == base[0]  # untouched: its range kept
+    assert lines[1]["by_year"] == [10000.0, 30000.0, 30000.0]
+    assert lines[2] == {"name": "Contractor", "type": "cost", "nature": "time", "per_month": 3000.0}
+    ss[state.lines_key(2)] = {"edited_rows": {}, "added_rows": [], "deleted_rows": [0]}
+    assert state.lines_from_widgets(ss) == [base[1]]
+
+
+def test_a_line_changes_the_figures_and_a_bad_one_is_named():
+    at = start({"scenario": "tei-salesloft"})
+    npv = kpis(at)["NPV"]
+    c = state.LINE_COLUMNS
+    key = state.lines_key(int(at.session_state[state.LINES_VERSION]))
+    at.session_state[key] = {"edited_rows": {1: {c["by_year"]: "60000 700000 700000 700000"}}, "added_rows": [],
+                             "deleted_rows": []}  # fmt: skip
+    at.run()
+    assert kpis(at)["NPV"] != npv  # costs went up
+    assert not at.sidebar.error
+    at.session_state[key] = {"edited_rows": {1: {c["by_year"]: "lots"}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    errors = [plain(e.value) for e in at.sidebar.error]
+    assert any("lines.1.by_year" in e and "must be a list of amounts" in e for e in errors), errors

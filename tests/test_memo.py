@@ -16,7 +16,7 @@ from roi import formatting as fmt
 from roi.cli import app
 from roi.documents import Document, build_document, document_for, variants
 from roi.memo import md_text, memo_html, memo_markdown, render_html, render_markdown, render_pdf
-from roi.scenario import with_values
+from roi.scenario import AREAS, with_values
 from roi.uncertainty import simulate
 from tests.conftest import FORUM, ROOT, SCENARIOS, require_program
 
@@ -58,8 +58,11 @@ def test_the_founding_case(forum):
     assert answer["Payback"] == "11.77 months"
     assert answer["NPV over 36 months"] == "$742,489"
     assert answer["Delivery-to-AI spend ratio"] == "2.25 : 1"  # staff not counted: the ratio without it
+    # CI/CD and testing alone beat the whole plan (deployment and observability bring nothing the post counts):
+    # the decision names them, with their NPV and payback, rather than approving all four
     assert forum.decision.startswith(
-        "Approve $450,000 of delivery investment; $450,000 of cash goes out in plan year 1"
+        "Fund CI/CD pipeline and Automated testing together: $250,000 of investment, NPV $942,489, payback "
+        "6.54 months, rather than the whole plan of $450,000 of delivery investment (NPV $742,489 over 36 months)"
     )
     assert "Staff time is not counted." in forum.decision
     assert forum.areas_verdict == (
@@ -196,7 +199,7 @@ def test_html_memo_is_self_contained():
 def test_markdown_memo(forum):
     md = render_markdown(forum)
     assert md.startswith("# Delivery infrastructure: the business case")
-    assert "**Decision requested.** Approve $450,000" in md
+    assert "**Decision requested.** Fund CI/CD pipeline and Automated testing together" in md
     assert "| Payback | **11.77 months** |" in md
     assert "| 36 | $926,546 | $742,489 |" in md  # cumulative at the horizon: 36 x 38,237.40 - 450,000
 
@@ -416,3 +419,43 @@ def test_the_document_is_a_pure_function_of_its_inputs():
     one, two = build_document(result, odds, None, DAY), build_document(result, odds, None, DAY)
     assert render_markdown(one) == render_markdown(two)
     assert memo_markdown(result, prepared_on=DAY) == render_markdown(document_for(result, prepared_on=DAY))
+
+
+DECISIONS = [
+    # (what the case is, --set overrides, how the decision opens, what it never says)
+    (
+        "the whole plan is the best",
+        ["schema_version=2", "investments.deployment.include=false", "investments.observability.include=false"],
+        "Approve $250,000 of delivery investment (NPV $942,489 over 36 months); $250,000 of cash goes out in plan "
+        "year 1",
+        "Fund",
+    ),
+    (
+        "a plan that loses value, with no combination that pays",
+        ["merges.success_rate_after=0.72"],
+        "Do not approve the plan as it stands: $450,000 of delivery investment (NPV -$",
+        "Approve",
+    ),
+    (
+        "nothing starts within the horizon",
+        [f"investments.{a}.start_month=40" for a in AREAS] + ["schema_version=2"],
+        "Nothing to approve: nothing is spent or earned within the horizon",
+        "0 months",
+    ),
+]
+
+
+@pytest.mark.parametrize(("what", "sets", "opening", "never"), DECISIONS, ids=[d[0] for d in DECISIONS])
+def test_the_decision_follows_the_figures(what, sets, opening, never):
+    scenario = load_scenario(FORUM, sets)
+    doc = document_for(evaluate(scenario), draws=200, prepared_on=DAY)
+    assert doc.decision.startswith(opening), doc.decision
+    assert never not in doc.decision
+
+
+def test_a_budget_that_funds_nothing_says_so_and_puts_the_plan_just_over_the_cap_first():
+    realistic = load_scenario(ROOT / "scenarios" / "forum-post-realistic.toml")
+    doc = document_for(evaluate(realistic), [50_000], draws=200, prepared_on=DAY)
+    assert doc.decision.startswith("Within $50,000 in plan year 1; later years uncapped, fund nothing for now")
+    assert "nothing is spent or earned within the horizon" in doc.decision
+    assert "0 months" not in doc.decision and "0.00 months" not in render_markdown(doc)

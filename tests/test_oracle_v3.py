@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from roi.scenario import loads_scenario, scenario_from_dict
 from tests import oracle, oracle_v3
-from tests.conftest import FORUM, SCENARIOS
+from tests.conftest import FORUM, WITHOUT_LINES
 from tests.strategies import scenario_data_v2
 
 REL = 1e-6
@@ -412,7 +412,7 @@ def agree_with_v2(data: dict[str, Any], v2: oracle.OracleResult, *, with_irr: bo
             assert_close(r.areas[a].payback_months, v2.areas[a].payback, f"{a} payback")
 
 
-@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", WITHOUT_LINES, ids=lambda p: p.name)
 def test_agrees_with_v2_oracle_on_scenario_files(path) -> None:
     agree_with_v2(raw(path), oracle.evaluate(loads_scenario(path.read_bytes())), with_irr=True)
 

@@ -10,7 +10,6 @@ import streamlit as st
 from roi.errors import RoiError
 from roi.scenario import (
     FIELDS,
-    OPTIONAL_SECTIONS,
     RANGES_ARE,
     FieldSpec,
     dump_scenario,
@@ -141,8 +140,9 @@ def field_input(path: str) -> None:
 
 def section_inputs(section: str, problems: list[str]) -> None:
     ss = st.session_state
-    if section in OPTIONAL_SECTIONS:
-        st.toggle(f"Count the {section_label(section).lower()} stream", key=state.section_on_key(section))
+    if section in state.SWITCHED_SECTIONS:
+        st.toggle(f"Count the {section_label(section).lower()} stream", key=state.section_on_key(section),
+                  help="A case made of lines of its own alone may leave out every stream.")  # fmt: skip
         if not ss[state.section_on_key(section)]:
             return
     paths = state.section_fields(section)
@@ -183,6 +183,31 @@ def attribution_editor(area: str, problems: list[str]) -> None:
     )  # fmt: skip
     for line in problems:
         st.error(f"Not applied, the last valid shares are kept: {literal(line)}")
+
+
+def lines_editor(problems: list[str]) -> None:
+    """Benefit and cost lines the four streams do not cover (TEI style): add, edit and remove rows."""
+    ss = st.session_state
+    st.caption(
+        "Benefits or costs of your own, in cash or engineer time: USD a month (from month 1, or from the area's "
+        "go-live), or USD by plan year (Initial at month 0, then Year 1, 2, ...). Add a row at the bottom."
+    )
+    c = state.LINE_COLUMNS
+    config = {
+        c["name"]: st.column_config.TextColumn(max_chars=200, required=True),
+        c["type"]: st.column_config.SelectboxColumn(options=["benefit", "cost"], required=True),
+        c["nature"]: st.column_config.SelectboxColumn(options=["cash", "time"], required=True),
+        c["area"]: st.column_config.SelectboxColumn(options=list(state.AREA_CHOICES)),
+        c["per_month"]: st.column_config.NumberColumn(min_value=0.0, max_value=1e10, step=100.0, format="%,.0f"),
+        c["by_year"]: st.column_config.TextColumn(max_chars=600),
+        c["risk_adjustment"]: st.column_config.NumberColumn(min_value=0.0, max_value=500.0, step=1.0, format="%.0f %%"),
+    }
+    st.data_editor(
+        state.lines_frame(ss.get(state.LINES_BASE, [])), key=state.lines_key(int(ss.get(state.LINES_VERSION, 0))),
+        hide_index=True, num_rows="dynamic", column_config=config,
+    )  # fmt: skip
+    for line in problems:
+        st.error(f"Not applied, the last valid lines are kept: {literal(line)}")
 
 
 def uncertainty_inputs() -> None:
@@ -243,5 +268,11 @@ def inputs(problems: list[str]) -> None:
         if box.open is not False:
             with box:
                 section_inputs(section, delivers)
+    line_problems = [p for p in problems if p.startswith("inputs: lines")]
+    lines_open = bool(line_problems) or bool(ss.get(state.LINES_BASE))
+    box = st.expander("Lines of your own", expanded=lines_open, key=state.LINES_OPEN, on_change="rerun")
+    if box.open is not False:
+        with box:
+            lines_editor(line_problems)
     with st.expander("Uncertainty settings"):
         uncertainty_inputs()

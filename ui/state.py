@@ -16,6 +16,7 @@ import streamlit as st
 
 from roi.model import Result
 from roi.scenario import (
+    AREA_LABELS,
     AREAS,
     FIELDS,
     OPTIONAL_SECTIONS,
@@ -49,6 +50,9 @@ ATTRIBUTION_VERSION = "attribution_version"  # bumped on every load, so the edit
 ATTRIBUTION_KEPT = "attribution_kept"  # shares edited in a table, by area: kept while its section is closed
 DELIVERS_NAMED = "delivers_named"  # each area's `delivers` as the file names them
 CORRELATED = "correlated"  # [[uncertainty.correlated]] groups as loaded, carried through
+LINES_BASE = "lines_base"  # the [[lines]] as loaded: what the lines editor starts from
+LINES_VERSION = "lines_version"  # bumped on every load, so the lines editor starts afresh
+LINES_OPEN = "open:lines"  # the lines editor's section, drawn only when open
 CI_UPLOAD = "ci_upload"
 CI_BRANCH = "ci:branch"
 CI_SINCE = "ci:since"
@@ -117,6 +121,9 @@ def attribution_key(version: int, area: str) -> str:
 
 
 PARTS = ("low", "likely", "high")
+#: Sections a toggle switches on and off: the optional streams, and failed merges (which only a case of lines alone
+#: may leave out).
+SWITCHED_SECTIONS = ("merges", *OPTIONAL_SECTIONS)
 SECTIONS = (
     "team",
     "ai_tools",
@@ -152,7 +159,7 @@ def put_in_widgets(scenario: Scenario) -> None:
     ss[NAME] = scenario.name
     ss[DESCRIPTION] = scenario.description
     for section in SECTIONS:
-        if section in OPTIONAL_SECTIONS:
+        if section in SWITCHED_SECTIONS:
             ss[section_on_key(section)] = getattr(scenario, section) is not None
         ranged = []
         for path in section_fields(section):
@@ -175,7 +182,15 @@ def put_in_widgets(scenario: Scenario) -> None:
         ss[ranged_key(section)] = ranged
         ss[ranged_before_key(section)] = list(ranged)
     ss[ATTRIBUTION_BASE] = scenario.attribution()
-    ss[DELIVERS_NAMED] = {a: getattr(scenario.investments, a).delivers.named() for a in AREAS}
+    ss[DELIVERS_NAMED] = {
+        a: {
+            k: v.model_dump() if isinstance(v, Range) else v
+            for k, v in getattr(scenario.investments, a).delivers.named_values().items()
+        }
+        for a in AREAS
+    }
+    ss[LINES_BASE] = [line.model_dump(exclude_none=True) for line in scenario.lines]
+    ss[LINES_VERSION] = int(ss.get(LINES_VERSION, 0)) + 1
     ss[ATTRIBUTION_VERSION] = int(ss.get(ATTRIBUTION_VERSION, 0)) + 1
     ss[ATTRIBUTION_KEPT] = {}
     ss[RANGES_ARE] = scenario.uncertainty.ranges_are
@@ -234,7 +249,7 @@ def _table_edits(ss: State, area: str) -> dict[str, float]:
     return out
 
 
-def delivers_from_widgets(ss: State) -> dict[str, dict[str, float]]:
+def delivers_from_widgets(ss: State) -> dict[str, dict[str, Any]]:
     """Each area's `delivers`: as the file named them, plus every stream whose share the user changed (for all four
     areas at once, the others' as they were in force, so the stream's shares are named together)."""
     base: dict[str, dict[str, float]] = ss[ATTRIBUTION_BASE]
@@ -253,7 +268,7 @@ def data_from_widgets() -> dict[str, Any]:
     data: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "name": ss[NAME], "description": ss[DESCRIPTION]}
     ranged_now: set[str] = set()
     for section in SECTIONS:
-        if section in OPTIONAL_SECTIONS and not ss[section_on_key(section)]:
+        if section in SWITCHED_SECTIONS and not ss[section_on_key(section)]:
             continue
         values: dict[str, Any] = {}
         for path in section_fields(section):
@@ -277,7 +292,104 @@ def data_from_widgets() -> dict[str, Any]:
         if len(inputs) >= 2:
             groups.append({**group, "inputs": inputs})
     data["uncertainty"] = {"ranges_are": ss[RANGES_ARE], "correlated": groups}
+    lines = lines_from_widgets(ss)
+    if lines:
+        data["lines"] = lines
     return data
+
+
+# ------------------------------------------------------------------ lines of the user's own
+
+LINE_COLUMNS = {
+    "name": "Line",
+    "type": "Benefit or cost",
+    "nature": "Cash or engineer time",
+    "area": "Area (blank: the whole plan)",
+    "per_month": "USD per month",
+    "by_year": "USD by plan year: Initial, Year 1, ...",
+    "risk_adjustment": "Risk adjustment (%)",
+}
+AREA_CHOICES = {"": "", **{AREA_LABELS[a]: a for a in AREAS}}
+
+
+def lines_key(version: int) -> str:
+    """The key of the lines editor; a new version on every load, so the editor starts afresh."""
+    return f"lines:{version}"
+
+
+def _line_row(line: dict[str, Any]) -> dict[str, Any]:
+    """A line as the editor shows it: words for the area, a per-month range at its likely, by-year as text."""
+    per_month = line.get("per_month")
+    return {
+        LINE_COLUMNS["name"]: line.get("name", ""),
+        LINE_COLUMNS["type"]: line.get("type", "benefit"),
+        LINE_COLUMNS["nature"]: line.get("nature", "cash"),
+        LINE_COLUMNS["area"]: AREA_LABELS.get(line.get("area") or "", ""),
+        LINE_COLUMNS["per_month"]: per_month["likely"] if isinstance(per_month, dict) else per_month,
+        LINE_COLUMNS["by_year"]: ", ".join(f"{x:g}" for x in line["by_year"]) if line.get("by_year") else "",
+        LINE_COLUMNS["risk_adjustment"]: 100 * float(line.get("risk_adjustment", 0.0)),
+    }
+
+
+def lines_frame(lines: list[dict[str, Any]]) -> pd.DataFrame:
+    """The lines as the editor's table, one row per line."""
+    return pd.DataFrame([_line_row(line) for line in lines], columns=list(LINE_COLUMNS.values()))
+
+
+def _by_year(text: Any) -> Any:
+    """The by-year cell as a list of numbers, or the text itself when it is not one (validation names it)."""
+    parts = [p.strip().replace(",", "") for p in str(text).replace(";", " ").split()]
+    try:
+        return [float(p) for p in parts if p]
+    except ValueError:
+        return str(text)
+
+
+def _line_from_row(row: dict[str, Any], base: dict[str, Any] | None) -> dict[str, Any]:
+    """A line from an edited row: blanks left out, so validation says what a line needs."""
+    c = LINE_COLUMNS
+    line: dict[str, Any] = {
+        "name": row.get(c["name"]) or "",
+        "type": row.get(c["type"]) or "benefit",
+        "nature": row.get(c["nature"]) or "cash",
+    }
+    area = AREA_CHOICES.get(row.get(c["area"]) or "", row.get(c["area"]))
+    if area:
+        line["area"] = area
+    per_month = row.get(c["per_month"])
+    if per_month is not None and per_month == per_month:  # not NaN
+        kept = base.get("per_month") if base else None
+        same = isinstance(kept, dict) and kept.get("likely") == per_month
+        line["per_month"] = kept if same else per_month  # a range the user did not touch stays a range
+    by_year = row.get(c["by_year"])
+    if by_year not in (None, "") and by_year == by_year:
+        line["by_year"] = _by_year(by_year)
+    risk = row.get(c["risk_adjustment"])
+    if risk is not None and risk == risk:
+        line["risk_adjustment"] = float(risk) / 100
+    return line
+
+
+def lines_from_widgets(ss: State) -> list[dict[str, Any]]:
+    """The lines as loaded, with the editor's edits, additions and deletions."""
+    base: list[dict[str, Any]] = list(ss.get(LINES_BASE, []))
+    edits = ss.get(lines_key(int(ss.get(LINES_VERSION, 0))))
+    if not isinstance(edits, dict):
+        return base
+    rows = [dict(_line_row(line)) for line in base]
+    for i, cells in edits.get("edited_rows", {}).items():
+        if 0 <= int(i) < len(rows):
+            rows[int(i)].update(cells)
+    deleted = {int(i) for i in edits.get("deleted_rows", [])}
+    out = [
+        _line_from_row(row, base[i])
+        if str(i) in edits.get("edited_rows", {}) or i in edits.get("edited_rows", {})
+        else base[i]
+        for i, row in enumerate(rows)
+        if i not in deleted
+    ]
+    out += [_line_from_row(dict(row), None) for row in edits.get("added_rows", []) if row]
+    return out
 
 
 def sync_range_mode(section: str) -> None:
