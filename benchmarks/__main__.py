@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHES = ["evaluate", "simulate", "memory", "plan", "export", "app", "browser", "ci_import"]
+BENCHES = ["evaluate", "simulate", "v3", "memory", "plan", "export", "app", "browser", "ci_import"]
 
 
 def main(names: list[str]) -> int:

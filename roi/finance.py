@@ -129,23 +129,42 @@ def irr_grid(horizon_months: int) -> Array:
 def _sign_changes(values: Array) -> NDArray[np.int64]:
     """How often the non-zero flows of each row change sign (Descartes' bound on the number of IRRs)."""
     signs = np.sign(values)
-    out = np.zeros(values.shape[0], dtype=np.int64)
-    last = np.zeros(values.shape[0])
-    for m in range(values.shape[1]):
-        s = signs[:, m]
-        out += (s != 0) & (last != 0) & (s != last)
-        last = np.where(s != 0, s, last)
-    return out
+    # each month's sign, or the last non-zero one before it: zeros carry the sign before them
+    last = np.maximum.accumulate(np.where(signs != 0, np.arange(values.shape[1]), 0), axis=1)
+    carried = np.take_along_axis(signs, last, axis=1)
+    return np.asarray(((carried[:, 1:] != carried[:, :-1]) & (carried[:, :-1] != 0)).sum(axis=1), dtype=np.int64)
 
 
 def _scaled_npv(rows: Array, x: Array) -> tuple[Array, Array, Array]:
     """NPV at x = ln(1 + r), its slope in x, and the discounted flows' magnitudes, each row's three scaled by the same
-    positive factor e^(H min(x, 0)) so that no term overflows however low the rate (signs and ratios are kept)."""
-    periods = rows.shape[1]
+    positive factor e^(H min(x, 0)) so that no term overflows however low the rate (signs and ratios are kept).
+
+    By Horner's scheme, a loop over months on whole columns: in v = e^(-x) <= 1 from the last month where x >= 0,
+    in w = e^x < 1 from month 0 where x < 0 (the scaled sum is then sum f_m w^(H - m)).
+    """
+    n, periods = rows.shape
     months = np.arange(periods, dtype=np.float64)
-    exponent = -np.outer(x, months) + (periods - 1) * np.minimum(x, 0.0)[:, None]
-    discounted = rows * np.exp(exponent)
-    return discounted.sum(axis=1), -(discounted * months).sum(axis=1), np.abs(discounted).sum(axis=1)
+    if n * periods <= 20_000:  # a few rows: one dense evaluation beats a loop over months
+        exponent = -np.outer(x, months) + (periods - 1) * np.minimum(x, 0.0)[:, None]
+        discounted = rows * np.exp(exponent)
+        return discounted.sum(axis=1), -(discounted * months).sum(axis=1), np.abs(discounted).sum(axis=1)
+    value, slope, size = np.empty(n), np.empty(n), np.empty(n)
+    for low in (True, False):
+        which = np.flatnonzero((x < 0) == low)
+        if which.size == 0:
+            continue
+        base = np.exp(x[which] if low else -x[which])  # w = e^x, or v = e^(-x): at most 1
+        # the coefficients, highest power first, one contiguous row per month
+        coefficients = np.ascontiguousarray((rows[which] if low else rows[which, ::-1]).T)
+        weights = months if low else months[::-1]
+        v, d, a = np.zeros(which.size), np.zeros(which.size), np.zeros(which.size)
+        for m in range(periods):
+            f = coefficients[m]
+            v = v * base + f
+            d = d * base - weights[m] * f
+            a = a * base + np.abs(f)
+        value[which], slope[which], size[which] = v, d, a
+    return value, slope, size
 
 
 def irr_search(flows: ArrayLike, *, tol: float = 1e-12, max_iter: int = 200) -> tuple[Array, NDArray[np.bool_]]:
@@ -173,15 +192,21 @@ def irr_search(flows: ArrayLike, *, tol: float = 1e-12, max_iter: int = 200) -> 
         f_lo = _scaled_npv(rows[simple], lo_all[simple])[0]
         f_hi = _scaled_npv(rows[simple], hi_all[simple])[0]
         roots[simple] = (np.sign(f_lo) * np.sign(f_hi) < 0).astype(np.int64)
-    for i in np.flatnonzero(changes >= 2):  # rare: flows that change sign more than once
-        f = _scaled_npv(np.broadcast_to(rows[i], (grid.size, periods)), grid)[0]
-        s = np.sign(f)
-        cross = np.flatnonzero(s[:-1] * s[1:] < 0)
-        roots[i] = cross.size + int(np.count_nonzero(s == 0))
-        if cross.size == 1 and not (s == 0).any():
-            lo_all[i], hi_all[i] = grid[cross[0]], grid[cross[0] + 1]
-        elif cross.size == 0 and np.count_nonzero(s == 0) == 1:
-            out[i] = np.expm1(grid[np.flatnonzero(s == 0)[0]])
+    several = np.flatnonzero(changes >= 2)  # flows that change sign more than once: the whole grid
+    if several.size:
+        months = np.arange(periods, dtype=np.float64)
+        # e^(-x m), scaled at each grid point by the same e^(H min(x, 0)) for every term: no overflow
+        factors = np.exp(-np.outer(grid, months) + (periods - 1) * np.minimum(grid, 0.0)[:, None])
+        signs = np.sign(rows[several] @ factors.T)  # (rows, grid points): one matrix product
+        cross = signs[:, :-1] * signs[:, 1:] < 0
+        zeros = signs == 0
+        roots[several] = cross.sum(axis=1) + zeros.sum(axis=1)
+        one = (cross.sum(axis=1) == 1) & ~zeros.any(axis=1)
+        at = np.argmax(cross, axis=1)
+        lo_all[several[one]] = grid[at[one]]
+        hi_all[several[one]] = grid[at[one] + 1]
+        exact = (cross.sum(axis=1) == 0) & (zeros.sum(axis=1) == 1)
+        out[several[exact]] = np.expm1(grid[np.argmax(zeros[exact], axis=1)])
     not_unique[roots > 1] = True
     idx = np.flatnonzero((roots == 1) & np.isnan(out))
     lo, hi = lo_all[idx], hi_all[idx]

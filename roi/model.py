@@ -93,13 +93,14 @@ class Flows:
         """The cost lines of the user's own by month, positive, (draws, months)."""
         return self._costs("line")
 
-    def line_row_usd(self, index: int, row: int = 0) -> Array:
-        """One line of the user's own month by month for one draw: a benefit positive, a cost negative."""
-        out = np.zeros(self.months.size)
+    def line_rows_usd(self, row: int = 0) -> dict[int, Array]:
+        """Each line of the user's own month by month for one draw, by index: a benefit positive, a cost negative."""
+        out: dict[int, Array] = {}
         for sign, terms in ((1.0, self.benefit_terms), (-1.0, self.cost_terms)):
             for t in terms:
-                if t.line == index:
-                    out += sign * t.amount_usd[min(row, t.amount_usd.size - 1)] * _row(t.pattern, row)
+                if t.line is not None:
+                    amount = t.amount_usd[min(row, t.amount_usd.size - 1)]
+                    out[t.line] = out.get(t.line, 0.0) + sign * amount * _row(t.pattern, row)
         return out
 
     @property
@@ -175,9 +176,14 @@ def _spread(terms: list[CostTerm], shape: tuple[int, ...]) -> Array:
     out = np.zeros(shape)
     if shared:
         out += np.column_stack([t.amount_usd for t in shared]) @ np.vstack([t.pattern for t in shared])
+    # patterns of their own per draw (a drawn go-live): terms on the same pattern (an area's lines) summed first
+    by_pattern: dict[int, tuple[Array, Array]] = {}
     for t in terms:
         if t.pattern.shape[0] != 1:
-            out += t.amount_usd[:, None] * t.pattern
+            amount, pattern = by_pattern.get(id(t.pattern), (np.zeros(shape[0]), t.pattern))
+            by_pattern[id(t.pattern)] = (amount + t.amount_usd, pattern)
+    for amount, pattern in by_pattern.values():
+        out += amount[:, None] * pattern
     return out
 
 
@@ -773,12 +779,13 @@ def summarize(scenario: Scenario, flows: Flows, m: Metrics, values: Mapping[str,
     engineers = scenario.team.engineers
     factors = flows.horizon(finance.discount_factors(finance.monthly_rate(_row(flows.annual_discount_rate, 0)[0]),
                                                      flows.months.size))  # fmt: skip
+    line_rows = flows.line_rows_usd() if scenario.lines else {}
     lines = [
         {
             "name": line.name,
             "type": line.type,
             "nature": line.nature,
-            "pv_usd": float(flows.horizon(flows.line_row_usd(i)) @ factors),
+            "pv_usd": float(flows.horizon(line_rows[i]) @ factors),
         }
         for i, line in enumerate(scenario.lines)
     ]
@@ -852,8 +859,8 @@ def monthly_table(scenario: Scenario, flows: Flows, row: int = 0) -> pd.DataFram
         cumulative_cash_usd=np.cumsum(_row(flows.cash_flow_usd, row)),
         within_horizon=(flows.months <= flows.horizon_months).astype(np.float64),
     )
-    for i in range(len(scenario.lines)):
-        columns[f"line_{i + 1}_usd"] = flows.line_row_usd(i, row)
+    for i, line_usd in sorted(flows.line_rows_usd(row).items()):
+        columns[f"line_{i + 1}_usd"] = line_usd
     names = [*MONTHLY_COLUMNS, *(f"line_{i + 1}_usd" for i in range(len(scenario.lines)))]
     table = pd.DataFrame(np.column_stack([columns[c] for c in names]), columns=names)
     for whole in ("month", "within_horizon"):

@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from roi import finance
+from tests import oracle_v3
 
 # Source: numpy-financial's own docstring examples for irr (checked there by hand against Gitman).
 IRR_TABLE = [
@@ -226,3 +227,44 @@ def test_large_batches_agree_with_numpy_financial_row_by_row():
     ours = finance.irr(table)
     for row in range(0, 1000, 37):
         assert ours[row] == pytest.approx(npf.irr(table[row]), rel=1e-6, abs=1e-9)
+
+
+# ---------------------------------------------------------------- the IRR search of format v3 (the method's grid)
+
+IRR_GRID_TABLE = [
+    # flows, monthly IRR or None, not unique; worked out in tests/test_oracle_v3.py's IRR tests
+    ([-100.0, 110.0] + [0.0] * 35, 0.1, False),  # 10 % a month
+    ([-100.0, 310.0, -220.0] + [0.0] * 34, None, True),  # roots at 10 % and 100 % a month: not unique
+    ([-100.0, 230.0, -132.0], None, False),  # roots at 10 % and 20 % inside one grid step (H = 2): none seen
+    ([100.0, 10.0, 10.0], None, False),  # never changes sign
+    ([0.0, 0.0, 0.0], None, False),  # nothing at all
+]
+
+
+@pytest.mark.parametrize(("flows", "monthly", "not_unique"), IRR_GRID_TABLE)
+def test_irr_search_follows_the_grid_rule(flows, monthly, not_unique):
+    rate, flagged = finance.irr_search(flows)
+    assert bool(flagged) is not_unique
+    if monthly is None:
+        assert math.isnan(float(rate))
+    else:
+        assert float(rate) == pytest.approx(monthly, rel=1e-12)
+
+
+@given(
+    st.lists(st.floats(-1e6, 1e6).map(lambda x: round(x, 2)), min_size=2, max_size=40),
+)
+@settings(max_examples=200, deadline=None)
+def test_irr_search_agrees_with_the_independent_grid(flows):
+    # tests/oracle_v3.py implements the same rule in plain Python, one flow at a time: every draw of flows, with any
+    # number of sign changes, gets the same answer (none, the root, or "not unique") from both, one row at a time
+    # and all rows together.
+    want_x, want_not_unique = oracle_v3.irr_grid(flows)
+    rate, flagged = finance.irr_search(flows)
+    together, together_flagged = finance.irr_search(np.array([flows, flows]))
+    assert bool(flagged) is want_not_unique is bool(together_flagged[1])
+    if want_x is None:
+        assert math.isnan(float(rate)) and math.isnan(float(together[1]))
+    else:
+        assert float(rate) == pytest.approx(math.expm1(want_x), rel=1e-6, abs=1e-9)
+        assert float(together[1]) == float(rate)
