@@ -30,6 +30,7 @@ BREAK_EVEN_INPUTS = (
     "merges.merges_per_month",
     "merges.success_rate_after",
     "team.loaded_hourly_rate",
+    "finance.annual_discount_rate",  # its NPV break-even is the hurdle rate at which NPV turns negative
 )
 
 
@@ -380,7 +381,7 @@ class BreakEven:
 
 
 def break_even(scenario: Scenario, target_months: float = 12.0, points: int = 513) -> list[BreakEven]:
-    """Break-even values of fix hours, merges per month, target success rate and loaded rate.
+    """Break-even values of fix hours, merges per month, target success rate, loaded rate and discount rate.
 
     Every value reported, plugged back in with the other inputs at their likely values, gives a payback within
     PAYBACK_TOLERANCE_MONTHS of the target or an NPV within NPV_TOLERANCE_USD of zero. None where no value in the
@@ -396,17 +397,18 @@ def break_even(scenario: Scenario, target_months: float = 12.0, points: int = 51
     def npv(m: Metrics) -> Array:
         return m.npv_usd
 
-    ranges = {path: _search_range(scenario, path) for path in BREAK_EVEN_INPUTS}
+    inputs = [p for p in BREAK_EVEN_INPUTS if p in base]  # a case of lines alone has no failed merges
+    ranges = {path: _search_range(scenario, path) for path in inputs}
     grids = {path: np.linspace(lo, hi, points) for path, (lo, hi) in ranges.items()}
-    coarse = dict(zip(BREAK_EVEN_INPUTS, _probe_many(scenario, list(grids.items())), strict=True))
+    coarse = dict(zip(inputs, _probe_many(scenario, list(grids.items())), strict=True))
     searches: dict[tuple[str, str], _Search] = {}
-    for path in BREAK_EVEN_INPUTS:
+    for path in inputs:
         if reachable:
             gap = payback_gap(coarse[path])
             searches[path, "payback"] = _Search(path, payback_gap, PAYBACK_TOLERANCE_MONTHS, _cells(grids[path], gap))
         searches[path, "npv"] = _Search(path, npv, NPV_TOLERANCE_USD, _cells(grids[path], npv(coarse[path])))
     _roots(scenario, list(searches.values()))
-    for path in BREAK_EVEN_INPUTS:
+    for path in inputs:
         lo, hi = ranges[path]
         for_payback = searches[path, "payback"].value if reachable else None
         out.append(BreakEven(path, base[path], lo, hi, for_payback, searches[path, "npv"].value))
