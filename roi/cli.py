@@ -146,13 +146,15 @@ def summary_json(s: Summary) -> dict[str, Any]:
 
 
 def strict(data: Any) -> Any:
-    """Plain data with every NaN or infinity, however deep, turned into None (JSON null)."""
+    """Plain data with every NaN or infinity, however deep, turned into None (JSON null), and -0 into 0."""
     if isinstance(data, dict):
         return {str(k): strict(v) for k, v in data.items()}
     if isinstance(data, (list, tuple)):
         return [strict(v) for v in data]
     if isinstance(data, float) and not math.isfinite(data):
         return None
+    if isinstance(data, float) and data == 0:
+        return 0.0  # never -0
     if isinstance(data, np.generic):
         return strict(data.item())
     return data
@@ -562,12 +564,19 @@ def plan_command(
     echo_table(area_rows(result.summary))
     typer.echo("")
     typer.echo("Every combination of areas, with the file's schedule, best NPV first:")
+    later = scenario.finance.continuing_months
     rows = [["Areas", "Cost in year 1", "Investment", "NPV", "Payback", "IRR", "ROI"]]
+    if later:
+        rows[0].insert(4, f"NPV with {later} more months")
     for c in combos:
         names = " + ".join(AREA_LABELS[a] for a in c.areas)
         money = [fmt.money(x) for x in (c.first_year_cost_usd, c.upfront_investment_usd, c.npv_usd)]
-        rows.append([names, *money, fmt.months(c.payback_months), fmt.pct(c.irr_annual), fmt.pct(c.roi)])
+        if later:
+            money.append(fmt.money(c.npv_with_continuing_value_usd))
+        roi = fmt.ROI_NOT_MEANINGFUL if c.roi is None else fmt.pct(c.roi)
+        rows.append([names, *money, fmt.months(c.payback_months), fmt.pct(c.irr_annual), roi])
     echo_table(rows)
+    typer.echo("  IRR: each combination's NPV is positive for any hurdle rate below its IRR.")
     if phasing is not None:
         typer.echo("")
         for line in phasing_lines(scenario, phasing):
@@ -589,6 +598,7 @@ def phasing_lines(scenario: Scenario, phasing: plan.Phasing) -> list[str]:
         lines.append(f"  {AREA_LABELS[area]}: {when}")
     lines.append(f"  NPV {fmt.money(phasing.npv_usd)}, payback {fmt.months(phasing.payback_months)}")
     lines.append(f"  Cost by plan year: {fmt.by_plan_year(phasing.cost_by_year_usd)}")
+    lines += [f"warning: {w}" for w in phasing.warnings]
     note = plan.stretch_note(phasing)
     if note is not None:
         lines.append(note)

@@ -862,7 +862,8 @@ def monthly_table(scenario: Scenario, flows: Flows, row: int = 0) -> pd.DataFram
     for i, line_usd in sorted(flows.line_rows_usd(row).items()):
         columns[f"line_{i + 1}_usd"] = line_usd
     names = [*MONTHLY_COLUMNS, *(f"line_{i + 1}_usd" for i in range(len(scenario.lines)))]
-    table = pd.DataFrame(np.column_stack([columns[c] for c in names]), columns=names)
+    # + 0.0 turns every -0.0 (a cost column of a month with no cost) into 0: no figure is ever -0
+    table = pd.DataFrame(np.column_stack([columns[c] for c in names]) + 0.0, columns=names)
     for whole in ("month", "within_horizon"):
         table[whole] = table[whole].astype(np.int64)
     return table

@@ -178,7 +178,7 @@ class Simulation:
         columns["payback_months"] = np.where(np.isfinite(m.payback_months), m.payback_months, np.nan)
         columns["npv_usd"] = m.npv_usd
         columns["irr_annual"] = m.irr_annual
-        return pd.DataFrame(columns)
+        return pd.DataFrame(columns) + 0.0  # never -0
 
     def draws_csv(self) -> bytes:
         """The draws table as CSV: numbers only (nothing in it can become a formula); no value is an empty cell."""
