@@ -20,6 +20,7 @@ from roi.figures import FIGURES, summary_text
 from roi.model import Result, Summary, evaluate
 from roi.plan import Combination, Phasing, best_phasing, combinations, uncosted_benefits
 from roi.scenario import AREA_LABELS, AREAS, STREAM_LABELS, field_label, input_spec, likely, with_values
+from roi.tei import tei_view
 from roi.uncertainty import DEFAULT_DRAWS, simulate, tornado
 
 if TYPE_CHECKING:
@@ -93,6 +94,8 @@ class Document:
     cumulative: Table  # the cumulative flow at quarter ends, for formats without a picture
     chart: ChartSpec
     payback_months: float | None
+    tei: Table  # the appendix: the case's flows as a TEI table (Initial, Year 1 .., total, present value)
+    tei_note: str
 
     @property
     def prepared(self) -> str:
@@ -397,6 +400,23 @@ def _tiles(
     )
 
 
+def tei_table(result: Result) -> Table:
+    """The TEI appendix: benefits by stream and line, costs by area and line, totals and net, by TEI year."""
+    view = tei_view(result)
+    shown = min(view.years, YEARS_SHOWN)
+    header = ["", "Initial", *(f"Year {n}" for n in range(1, shown + 1))]
+    if view.years > shown:
+        header.append(f"Years {shown + 1}\u2013{view.years}")
+    header += ["Total", "Present value"]
+    rows = []
+    for r in view.rows:
+        years = [fmt.money(x) for x in r.by_year[: shown + 1]]
+        if view.years > shown:
+            years.append(fmt.money(sum(r.by_year[shown + 1 :])))
+        rows.append((r.label, *years, fmt.money(r.total), fmt.money(r.present_value)))
+    return Table(tuple(header), tuple(rows))
+
+
 def _odds(odds: Mapping[str, Any], horizon: int) -> Odds:
     ranged = list(odds.get("ranged_inputs", []))
     if not ranged:
@@ -635,6 +655,13 @@ def build_document(
         cumulative=_cumulative(result),
         chart=cumulative_chart(result),
         payback_months=s.payback_months,
+        tei=tei_table(result),
+        tei_note=(
+            "Every amount risk-adjusted, as the model counts it; Initial is month 0 and Year n months 12(n - 1) + 1 "
+            "to 12n; present values discount each month at the monthly rate that compounds to "
+            f"{fmt.pct(s.discount_rate)} a year, so the net present value is the NPV above. A cost is shown "
+            "positive."
+        ),
     )
 
 

@@ -48,7 +48,7 @@ table{border-collapse:collapse;width:100%;margin:3px 0}td,th{padding:2px 6px;bor
 th{font-weight:600;color:#444}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .answer td.n{font-weight:700}.muted{color:#555;font-size:11px}.warn{color:#8a4b00;font-weight:600}
 p,ul{margin:3px 0}ul{padding-left:16px}figure{margin:2px 0}figure svg{width:100%;height:auto;display:block}
-section{break-inside:avoid}@page{size:A4;margin:10mm}
+section{break-inside:avoid}section.appendix{break-before:page}@page{size:A4;margin:10mm}
 @media print{body{margin:0;max-width:none;font-size:8.4px;line-height:1.24}h1{font-size:15px}h2{font-size:10px;margin:6px 0 2px}
 h3{font-size:9px;margin:4px 0 1px}.decision{padding:3px 8px;margin:5px 0}.cols{gap:0 14px}td,th{padding:1px 4px}
 .muted{font-size:7.6px}ul{padding-left:12px}p,ul{margin:2px 0}}
@@ -110,7 +110,7 @@ def render_html(doc: Document) -> str:
 <section><h2>The answer</h2><table class=answer>{answer}</table><p class=muted>{e(doc.answer_note)}</p>
 <h3>The odds</h3>{odds}</section>
 </div>
-<section><h2>Cumulative cash flow</h2><figure>{svg}</figure></section>
+<section><h2>Cumulative flow, cash and engineer time</h2><figure>{svg}</figure></section>
 <section><h2>Which areas pay back</h2><p>{e(doc.areas_verdict)}</p>{_html_table(doc.areas)}{phasing}</section>
 <div class=cols>
 <section><h2>The assumptions that matter</h2><ul>{_html_items(doc.assumptions)}</ul>
@@ -118,6 +118,8 @@ def render_html(doc: Document) -> str:
 <section><h2>How the answer changes</h2>{_html_table(doc.what_ifs)}{"<h2>Risks</h2>" + risks if risks else ""}</section>
 </div>
 <p class=muted>{e(doc.method)} The companion workbook carries every formula live.</p>
+<section class=appendix><h2>Appendix: the case as a TEI table</h2>{_html_table(doc.tei)}
+<p class=muted>{e(doc.tei_note)}</p></section>
 </body></html>
 """
 
@@ -155,7 +157,7 @@ def render_markdown(doc: Document) -> str:
         p = doc.phasing
         lines += [f"### Recommended phasing within {p.caps}", "", f"{p.sentence} NPV **{p.npv}**, payback "
                   f"**{p.payback}**.", "", *_md_table(p.cost_by_year)]  # fmt: skip
-    lines += ["## Cumulative cash flow", "", *_md_table(doc.cumulative)]
+    lines += ["## Cumulative flow, cash and engineer time", "", *_md_table(doc.cumulative)]
     lines += ["## The assumptions that matter", "", *(f"- {a}" for a in doc.assumptions), ""]
     lines += ["### Staff time", "", doc.staff, "", "## How the answer changes", "", *_md_table(doc.what_ifs)]
     if doc.warnings or doc.uncertainties:
@@ -164,8 +166,14 @@ def render_markdown(doc: Document) -> str:
         lines += ["", "The estimates that move NPV most across their ranges:", ""]
         lines += [f"- {a}" for a in doc.uncertainties]
     lines += [""]
-    lines += [f"*{doc.method} The companion workbook carries every formula live.*"]
+    lines += [f"*{doc.method} The companion workbook carries every formula live.*", ""]
+    lines += ["## Appendix: the case as a TEI table", "", *_md_table(_md_inert(doc.tei)), doc.tei_note]
     return "\n".join(lines) + "\n"
+
+
+def _md_inert(table: Table) -> Table:
+    """A table whose labels may be the user's own text (a line's name): made inert, as every user text."""
+    return Table(table.header, tuple((md_text(r[0]), *r[1:]) for r in table.rows))
 
 
 # ---------------------------------------------------------------- PDF
@@ -306,7 +314,7 @@ class _Pdf:
                 self.table(Table(("", "Chance"), d.odds.chances), half),
             ]
 
-        chart = [*self.heading("Cumulative cash flow")]
+        chart = [*self.heading("Cumulative flow, cash and engineer time")]
         chart.append(Image(BytesIO(self.chart_png), width=width, height=width * self.chart_aspect))
         areas = [*self.heading("Which areas pay back"), self.p(d.areas_verdict), self.table(d.areas, width)]
         if d.phasing is not None:
@@ -333,6 +341,15 @@ class _Pdf:
             *foot,
         ]
 
+    def appendix(self, width: float) -> list[Any]:
+        """The TEI table, on the pages after the memo."""
+        d = self.doc
+        return [
+            *self.heading("Appendix: the case as a TEI table"),
+            self.table(d.tei, width),
+            self.p(d.tei_note, self.small),
+        ]
+
     def p_rich(self, lead: str, text: str, style: Any) -> Any:
         from reportlab.platypus import Paragraph
 
@@ -344,10 +361,11 @@ PDF_SIZES = (8.6, 8.2, 7.8, 7.4, 7.0, 6.6, 6.2, 5.8)
 
 
 def render_pdf(doc: Document) -> bytes:
-    """The memo as exactly one A4 page of PDF (standard fonts, the chart as PNG); the type shrinks to fit."""
+    """The memo as exactly one A4 page of PDF (standard fonts, the chart as PNG; the type shrinks to fit), then its
+    appendix, the case as a TEI table, from page 2."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
-    from reportlab.platypus import SimpleDocTemplate
+    from reportlab.platypus import PageBreak, SimpleDocTemplate
     from reportlab.platypus.doctemplate import LayoutError
 
     from roi.charts import to_png
@@ -366,7 +384,15 @@ def render_pdf(doc: Document) -> bytes:
             pdf.build(_Pdf(doc, size, png, aspect).story(pdf.width))
         except LayoutError:
             continue
-        if pdf.page == 1:
+        if pdf.page == 1:  # the memo fits its page: build it again with the appendix on the pages after it
+            buffer = BytesIO()
+            pdf = SimpleDocTemplate(
+                buffer, pagesize=A4, leftMargin=margin, rightMargin=margin, topMargin=margin, bottomMargin=margin,
+                title=f"{doc.scenario_name}: delivery investment memo", author="roi memo", subject=doc.title,
+                creator="roi memo", invariant=1,
+            )  # fmt: skip
+            layout = _Pdf(doc, size, png, aspect)
+            pdf.build([*layout.story(pdf.width), PageBreak(), *layout.appendix(pdf.width)])
             return buffer.getvalue()
     raise ValueError("the memo does not fit one A4 page even at the smallest type")
 

@@ -93,6 +93,11 @@ class Flows:
         """The cost lines of the user's own by month, positive, (draws, months)."""
         return self._costs("line")
 
+    def cost_row_usd(self, area: str, kind: str, row: int = 0) -> Array:
+        """One area's costs of one kind (one_time, staff, recurring) month by month for one draw, positive."""
+        terms = [t for t in self.cost_terms if t.area == area and t.kind == kind]
+        return np.asarray(_spread(terms, self.cost_usd.shape)[min(row, self.cost_usd.shape[0] - 1)], dtype=np.float64)
+
     def line_rows_usd(self, row: int = 0) -> dict[int, Array]:
         """Each line of the user's own month by month for one draw, by index: a benefit positive, a cost negative."""
         out: dict[int, Array] = {}

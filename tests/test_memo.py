@@ -36,9 +36,16 @@ def forum_budget() -> Document:
     return document_for(evaluate(load_scenario(FORUM)), [300_000], prepared_on=DAY)
 
 
+APPENDIX = "Appendix: the case as a TEI table"
+
+
 def pdf_text(content: bytes) -> tuple[int, str]:
+    """(the memo's pages: those before its TEI appendix, which starts a page of its own; the text of them all)."""
     reader = PdfReader(BytesIO(content))
-    return len(reader.pages), " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
+    pages = [" ".join(p.extract_text().split()) for p in reader.pages]
+    starts = [i for i, text in enumerate(pages) if text.startswith(APPENDIX)]
+    assert starts and all(APPENDIX not in text for text in pages[: starts[0]]), "the appendix starts a page"
+    return starts[0], " ".join(pages)
 
 
 def visible(page: str) -> str:
@@ -171,7 +178,7 @@ def test_html_memo(forum):
     page = render_html(forum)
     text = visible(page)
     headings = ["Decision requested.", "The ask", "The answer", "The odds", "Which areas pay back", "Risks",
-                "The assumptions that matter", "How the answer changes", "Cumulative cash flow"]  # fmt: skip
+                "The assumptions that matter", "How the answer changes", "Cumulative flow, cash and engineer time"]  # fmt: skip
     for heading in headings:
         assert heading in text
     assert "Forum post: 70.8% main-branch success \u00b7 prepared on 7 March 2026" in text
@@ -368,12 +375,13 @@ def print_to_pdf(tmp_path, page: str) -> int:
 @pytest.mark.browser
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
 def test_memo_prints_to_one_pdf_page(tmp_path, path):
-    assert print_to_pdf(tmp_path, memo_html(evaluate(load_scenario(path)))) == 1
+    # one page of memo, then its TEI appendix on a page of its own
+    assert print_to_pdf(tmp_path, memo_html(evaluate(load_scenario(path)))) == 2
 
 
 @pytest.mark.browser
 def test_memo_with_a_budget_prints_to_one_pdf_page(tmp_path):
-    assert print_to_pdf(tmp_path, memo_html(evaluate(load_scenario(REALISTIC)), [500_000])) == 1
+    assert print_to_pdf(tmp_path, memo_html(evaluate(load_scenario(REALISTIC)), [500_000])) == 2
 
 
 # ---------------------------------------------------------------- caveats
@@ -459,3 +467,28 @@ def test_a_budget_that_funds_nothing_says_so_and_puts_the_plan_just_over_the_cap
     assert doc.decision.startswith("Within $50,000 in plan year 1; later years uncapped, fund nothing for now")
     assert "nothing is spent or earned within the horizon" in doc.decision
     assert "0 months" not in doc.decision and "0.00 months" not in render_markdown(doc)
+
+
+def test_the_tei_appendix_sums_the_case_into_tei_years_and_its_npv_is_the_cases():
+    # the lines-alone TEI reconciliation: its two rows by year, as the study prints them, and the net PV is the NPV
+    result = evaluate(load_scenario(ROOT / "scenarios" / "tei-salesloft.toml"))
+    doc = document_for(result, draws=200, prepared_on=DAY)
+    rows = {r[0]: r[1:] for r in doc.tei.rows}
+    assert doc.tei.header == ("", "Initial", "Year 1", "Year 2", "Year 3", "Total", "Present value")
+    assert rows["Total benefits"][:4] == ("$0", "$1,606,511", "$3,061,331", "$4,229,760")
+    assert rows["Total costs"][:4] == ("$53,150", "$666,715", "$636,772", "$647,783")
+    assert rows["Net benefits"][-1] == fmt.money(result.summary.npv_usd) == "$5,496,170"
+    md = render_markdown(doc)
+    assert "## Appendix: the case as a TEI table" in md
+
+
+def test_the_tei_appendix_splits_costs_by_area_and_kind_and_keeps_line_names_inert():
+    scenario = load_scenario(
+        REALISTIC,
+        ["schema_version=3", 'lines=[{name="[x](http://evil) licences", type="cost", by_year=[1000, 2000]}]'],
+    )
+    doc = document_for(evaluate(scenario), draws=200, prepared_on=DAY)
+    labels = [r[0] for r in doc.tei.rows]
+    assert "CI/CD pipeline: one-time" in labels and "CI/CD pipeline: staff time" in labels
+    assert labels[-3:] == ["[x](http://evil) licences", "Total costs", "Net benefits"]
+    assert "[x](http://evil)" not in render_markdown(doc)  # the name made inert in Markdown
