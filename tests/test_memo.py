@@ -178,7 +178,8 @@ def test_html_memo(forum):
     page = render_html(forum)
     text = visible(page)
     headings = ["Decision requested.", "The ask", "The answer", "The odds", "Which areas pay back", "Risks",
-                "The assumptions that matter", "How the answer changes", "Cumulative flow, cash and engineer time"]  # fmt: skip
+                "The assumptions that matter", "How the answer changes",
+                "Cumulative flow, cash and engineer time"]  # fmt: skip
     for heading in headings:
         assert heading in text
     assert "Forum post: 70.8% main-branch success \u00b7 prepared on 7 March 2026" in text
