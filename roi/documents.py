@@ -20,7 +20,7 @@ from roi.figures import FIGURES, summary_text
 from roi.model import Result, Summary, evaluate
 from roi.plan import Combination, Phasing, best_phasing, combinations, uncosted_benefits
 from roi.scenario import AREA_LABELS, AREAS, STREAM_LABELS, field_label, input_spec, likely, with_values
-from roi.tei import tei_view
+from roi.tei import TeiView, brief, tei_view
 from roi.uncertainty import DEFAULT_DRAWS, simulate, tornado
 
 if TYPE_CHECKING:
@@ -96,6 +96,8 @@ class Document:
     payback_months: float | None
     tei: Table  # the appendix: the case's flows as a TEI table (Initial, Year 1 .., total, present value)
     tei_note: str
+    tei_brief: Table  # the same for a slide: an area's costs on one row, the largest rows when there are many
+    tei_brief_note: str
 
     @property
     def prepared(self) -> str:
@@ -400,9 +402,8 @@ def _tiles(
     )
 
 
-def tei_table(result: Result) -> Table:
+def tei_table(view: TeiView) -> Table:
     """The TEI appendix: benefits by stream and line, costs by area and line, totals and net, by TEI year."""
-    view = tei_view(result)
     shown = min(view.years, YEARS_SHOWN)
     header = ["", "Initial", *(f"Year {n}" for n in range(1, shown + 1))]
     if view.years > shown:
@@ -617,6 +618,8 @@ def build_document(
     sc, s = result.scenario, result.summary
     areas, verdict = _areas(s, phasing, odds)
     expected_npv = odds.get("mean_npv_usd") if odds.get("ranged_inputs") else None
+    tei = tei_view(result)
+    tei_short, tei_rows = brief(tei)
     answer = _answer(s, expected_npv)
     cases = variants(result)  # as entered, staff switched, lower targets
     note = fmt.crossings_note(s.cumulative_zero_crossings, s.payback_months)
@@ -655,7 +658,16 @@ def build_document(
         cumulative=_cumulative(result),
         chart=cumulative_chart(result),
         payback_months=s.payback_months,
-        tei=tei_table(result),
+        tei=tei_table(tei),
+        tei_brief=tei_table(tei_short),
+        tei_brief_note=(
+            "Risk-adjusted; Initial is month 0, Year n months 12(n - 1) + 1 to 12n; present values at the case's rate."
+            + (
+                ""
+                if len(tei_short.rows) == len(tei.rows)
+                else f" Each area's costs on one row; the memo's appendix has all {tei_rows} rows."
+            )
+        ),
         tei_note=(
             "Every amount risk-adjusted, as the model counts it; Initial is month 0 and Year n months 12(n - 1) + 1 "
             "to 12n; present values discount each month at the monthly rate that compounds to "

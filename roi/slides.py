@@ -444,13 +444,25 @@ def _risks(deck: Any, doc: Document) -> None:
     text_box(slide, kept, MARGIN + half + 0.4, TOP, half, height, size)
 
 
+def _tei(deck: Any, doc: Document) -> None:
+    slide = _slide(deck, doc, 6, "Appendix: the case as a TEI table")
+    width = SLIDE_W - 2 * MARGIN
+    table, note = doc.tei_brief, doc.tei_brief_note
+    total = table.header.index("Total")  # the years and the present value say enough on a slide
+    table = Table(
+        table.header[:total] + table.header[total + 1 :], tuple(r[:total] + r[total + 1 :] for r in table.rows)
+    )
+    used = table_shape(slide, table, MARGIN, TOP, width, BOTTOM - TOP - 0.6, 16)
+    fitted_box(slide, [Para(note, colour=MUTED)], MARGIN, TOP + used + 0.1, width, BOTTOM - TOP - used - 0.1, 14)
+
+
 def build_deck(doc: Document) -> bytes:
-    """The five board slides as .pptx bytes."""
+    """The five board slides and the TEI appendix as .pptx bytes."""
     deck = Presentation()
     deck.slide_width, deck.slide_height = Inches(SLIDE_W), Inches(SLIDE_H)
     deck.core_properties.title = f"{doc.scenario_name}: delivery investment"
     deck.core_properties.author = "roi slides"
-    for make in (_ask, _answer, _cash, _areas, _risks):
+    for make in (_ask, _answer, _cash, _areas, _risks, _tei):
         make(deck, doc)
     out = BytesIO()
     deck.save(out)

@@ -27,6 +27,7 @@ class TeiRow:
 
     label: str
     kind: str  # "benefit", "cost", "total benefits", "total costs" or "net"
+    area: str  # the area a cost row belongs to ("" for a stream, a line or a total)
     by_year: tuple[float, ...]  # Initial, Year 1, ... Year N
     total: float
     present_value: float
@@ -57,10 +58,11 @@ def tei_view(result: Result) -> TeiView:
     flows = cash_flows(scenario, likely_values(scenario))
     line_rows = flows.line_rows_usd()
 
-    def row(label: str, kind: str, monthly: Array) -> TeiRow:
+    def row(label: str, kind: str, monthly: Array, area: str = "") -> TeiRow:
         amounts = np.asarray(monthly[: horizon + 1], dtype=np.float64)
         years = tei_years(amounts) + 0.0
-        return TeiRow(label, kind, tuple(float(x) for x in years), float(amounts.sum()), float(amounts @ factors))
+        total, pv = float(amounts.sum()), float(amounts @ factors)
+        return TeiRow(label, kind, area, tuple(float(x) for x in years), total, pv)
 
     streams = [row(STREAM_LABELS[s], "benefit", table[f"{s}_usd"].to_numpy()) for s in STREAMS]
     benefits = [r for r in streams if any(r.by_year)]  # a stream the case leaves out is no row
@@ -69,7 +71,7 @@ def tei_view(result: Result) -> TeiView:
         for kind, words in COST_KINDS.items():
             monthly = flows.cost_row_usd(area, kind)
             if monthly[: horizon + 1].any():
-                costs.append(row(f"{AREA_LABELS[area]}: {words}", "cost", monthly))
+                costs.append(row(f"{AREA_LABELS[area]}: {words}", "cost", monthly, area))
     for i, line in enumerate(scenario.lines):
         monthly = line_rows.get(i, np.zeros(flows.months.size))
         if line.is_benefit:
@@ -81,6 +83,7 @@ def tei_view(result: Result) -> TeiView:
     net = TeiRow(
         "Net benefits",
         "net",
+        "",
         tuple(b - c for b, c in zip(total_benefits.by_year, total_costs.by_year, strict=True)),
         total_benefits.total - total_costs.total,
         total_benefits.present_value - total_costs.present_value,
@@ -88,11 +91,37 @@ def tei_view(result: Result) -> TeiView:
     return TeiView(len(total_benefits.by_year) - 1, (*benefits, total_benefits, *costs, total_costs, net))
 
 
+#: The most rows (totals in) the brief view keeps.
+BRIEF_ROWS = 9
+
+
+def brief(view: TeiView) -> tuple[TeiView, int]:
+    """The view for a slide: each area's costs on one row and, past BRIEF_ROWS rows, the largest by present value
+    with the totals. Also how many rows (totals left out) the full view has."""
+    rows: list[TeiRow] = []
+    for r in view.rows:
+        if r.kind == "cost" and r.area:
+            if any(x.kind == "cost" and x.area == r.area for x in rows):
+                continue
+            rows.append(
+                _sum(AREA_LABELS[r.area], "cost", [x for x in view.rows if x.kind == "cost" and x.area == r.area])
+            )
+            rows[-1] = TeiRow(rows[-1].label, "cost", r.area, rows[-1].by_year, rows[-1].total, rows[-1].present_value)
+        else:
+            rows.append(r)
+    body = [r for r in rows if r.kind in ("benefit", "cost")]
+    if len(rows) > BRIEF_ROWS:
+        keep = sorted(body, key=lambda r: abs(r.present_value), reverse=True)[: BRIEF_ROWS - (len(rows) - len(body))]
+        rows = [r for r in rows if r in keep or r.kind not in ("benefit", "cost")]
+    return TeiView(view.years, tuple(rows)), len(body)
+
+
 def _sum(label: str, kind: str, rows: list[TeiRow]) -> TeiRow:
     years = len(rows[0].by_year) if rows else 0
     return TeiRow(
         label,
         kind,
+        "",
         tuple(float(sum(r.by_year[i] for r in rows)) for i in range(years)),
         float(sum(r.total for r in rows)),
         float(sum(r.present_value for r in rows)),

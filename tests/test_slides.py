@@ -96,7 +96,7 @@ def check_layout(presentation: Any) -> None:
 def test_five_slides_with_the_founding_case(forum):
     presentation = deck(forum)
     slides = list(presentation.slides)
-    assert len(slides) == 5
+    assert len(slides) == 6  # five, then the TEI appendix
     texts = [slide_text(s) for s in slides]
     assert texts[0].startswith("The ask") and "Decision requested" in texts[0]
     assert "Approve $250,000 of delivery investment, phased to fit $300,000 in plan year 1" in texts[0]
@@ -166,7 +166,7 @@ def test_slides_through_the_cli(runner, tmp_path):
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     texts = [slide_text(s) for s in Presentation(str(out)).slides]
-    assert len(texts) == 5 and "500 draws" in texts[1] and "seed 2" in texts[1]
+    assert len(texts) == 6 and "500 draws" in texts[1] and "seed 2" in texts[1]
 
 
 @pytest.mark.parametrize(
@@ -211,7 +211,7 @@ def to_pdf(pptx: bytes, workdir) -> bytes:
 def test_the_deck_opens_in_libreoffice(tmp_path, path):
     doc = document_for(evaluate(load_scenario(path)), [300_000], prepared_on=DAY)
     reader = PdfReader(BytesIO(to_pdf(build_deck(doc), tmp_path)))
-    assert len(reader.pages) == 5
+    assert len(reader.pages) == 6
     text = " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
     answer = {label: value for label, value, _ in doc.answer}
     for figure in (answer["Payback"], answer[f"NPV over {doc.cumulative.rows[-1][0]} months"], doc.decision[:40],
