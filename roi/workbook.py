@@ -23,20 +23,21 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import pandas as pd
 import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
 from roi import finance
-from roi.fields import FieldSpec, in_name
-from roi.model import Flows, Metrics, Result, cash_flows, likely_values, metrics
+from roi.fields import MAX_MONTHS, FieldSpec, in_name
+from roi.formatting import IRR_NOT_UNIQUE, NOTHING, ROI_NOT_MEANINGFUL
+from roi.model import Flows, Metrics, Result, cash_flows, likely_values, metrics, monthly_table, with_each_area_alone
 from roi.scenario import (
     AREA_LABELS,
     AREAS,
     FIELDS,
     STREAM_LABELS,
     STREAMS,
+    Line,
     Range,
     Scenario,
     field_label,
@@ -45,6 +46,8 @@ from roi.scenario import (
 
 NOT_REACHED = "not within the horizon"
 UNDEFINED = "n/a"
+#: Every text a figure's cell may show instead of a number (the JSON's null).
+NULL_TEXTS = (NOT_REACHED, UNDEFINED, NOTHING, ROI_NOT_MEANINGFUL, IRR_NOT_UNIQUE)
 SECTIONS = ("team", "ai_tools", "merges", "builds", "incidents", "lead_time", "growth")
 
 
@@ -110,25 +113,35 @@ def input_rows(scenario: Scenario) -> list[InputRow]:
 
 @dataclass(frozen=True)
 class ModelRows:
-    """Where the Model sheet's months sit: rows first..last (0-based), one column per key of _MODEL_COLUMNS."""
+    """Where the Model sheet's months sit: rows first..last (0-based) are months 0..H, the horizon; rows after it,
+    to `end`, run on through the longest continuing months the format allows. One column per key of `columns`."""
 
     first: int
     last: int
+    end: int
+    columns: tuple[str, ...]
+
+    def index(self, key: str) -> int:
+        return self.columns.index(key)
 
     def range(self, key: str, start: int | None = None, stop: int | None = None) -> str:
-        """Absolute reference to a Model column from row `start` (default: month 0) to `stop` (the last month)."""
+        """Absolute reference to a Model column from row `start` (default: month 0) to `stop` (default: month H)."""
         return self.block(key, key, start, stop)
+
+    def range_all(self, key: str) -> str:
+        """Absolute reference to a Model column over every month, the continuing ones too."""
+        return self.block(key, key, self.first, self.end)
 
     def block(self, left: str, right: str, start: int | None = None, stop: int | None = None) -> str:
         """Absolute reference to the Model columns `left` to `right` (adjacent), rows `start` to `stop`."""
         top = self.first if start is None else start
         bottom = self.last if stop is None else stop
-        a = xl_rowcol_to_cell(top, _COLUMN[left], True, True)
-        b = xl_rowcol_to_cell(bottom, _COLUMN[right], True, True)
+        a = xl_rowcol_to_cell(top, self.index(left), True, True)
+        b = xl_rowcol_to_cell(bottom, self.index(right), True, True)
         return f"Model!{a}:{b}"
 
     def cell(self, key: str, row: int) -> str:
-        return f"Model!{xl_rowcol_to_cell(row, _COLUMN[key], True, True)}"
+        return f"Model!{xl_rowcol_to_cell(row, self.index(key), True, True)}"
 
     @property
     def year_one_last(self) -> int:
@@ -182,6 +195,45 @@ def _risk_adjusted(name: str, raw: str) -> str:
     return f"({raw})*(1-SIGN({raw})*in_{name}_risk_adjustment)"
 
 
+def _risk_factor(name: str, whole: str) -> str:
+    """The risk factor a stream's parts take, from the sign of the whole: 1 - r for a gain (or 0), 1 + r a loss."""
+    r = f"in_{name}_risk_adjustment"
+    return f"IF(({whole})>=0,1-{r},1+{r})"
+
+
+# Each stream's engineer hours a month at full ramp and growth 1, before recapture and risk (docs/method.md, "Time
+# and cash"); lead time is cash alone.
+_RAW_HOURS = {
+    "merges": (
+        "in_merges_merges_per_month*(in_merges_success_rate_after-in_merges_success_rate_before)*in_merges_fix_hours"
+    ),
+    "builds": (
+        "in_builds_builds_per_month*(in_builds_build_minutes_before-in_builds_build_minutes_after)/60"
+        "*in_builds_blocked_fraction"
+    ),
+    "incidents": (
+        "(in_incidents_deploys_per_month_before*in_incidents_change_failure_rate_before*in_incidents_mttr_hours_before"
+        "-in_incidents_deploys_per_month_after*in_incidents_change_failure_rate_after*in_incidents_mttr_hours_after)"
+        "*in_incidents_responders_per_incident"
+    ),
+}
+
+
+def _stream_time(s: str) -> str:
+    """The engineer-time part of a stream (risk-adjusted with the sign of the whole stream)."""
+    if s not in _RAW_HOURS:
+        return "0"
+    return f"({_RAW_HOURS[s]})*{_HOUR}*{_risk_factor(s, _RAW_STREAMS[s])}"
+
+
+def _stream_hours(s: str) -> str:
+    """A stream's engineer hours freed a month, risk-adjusted, before recapture (the sign: every hour counted)."""
+    if s not in _RAW_HOURS:
+        return "0"
+    at_full_value = _RAW_STREAMS[s].replace(_HOUR, "in_team_loaded_hourly_rate")
+    return f"({_RAW_HOURS[s]})*{_risk_factor(s, at_full_value)}"
+
+
 def _included(area: str, then: str) -> str:
     """`then` when the area is in the plan, else 0."""
     return f"IF(in_investments_{area}_include,{then},0)"
@@ -192,29 +244,77 @@ def _over_included(template: str) -> str:
     return "+".join(_included(a, template.format(a=a)) for a in AREAS)
 
 
+def _nothing(rng: str) -> str:
+    """TRUE when every flow of the range is 0: nothing is spent or earned within the horizon."""
+    return f"SUMPRODUCT(--({rng}<>0))=0"
+
+
 # Paid back after the last month the cumulative flow is below zero, if it stays >= 0 to the horizon; the crossings
-# are candidates in increasing months, so the last is their MAX.
-_PAYBACK = 'IF(COUNTIF({cum},"<0")=0,0,IF({last}<0,"' + NOT_REACHED + '",MAX({cands})))'
+# are candidates in increasing months, so the last is their MAX. Nothing spent or earned: no payback at all.
+_PAYBACK = 'IF({nothing},"' + NOTHING + '",IF(COUNTIF({cum},"<0")=0,0,IF({last}<0,"' + NOT_REACHED + '",MAX({cands}))))'
 _RATIO = 'IFERROR(IF(in_ai_tools_annual_spend>0,({x})/in_ai_tools_annual_spend,"{u}"),"{u}")'
 
 
-def _payback(model: ModelRows, cumulative: str, candidates: str) -> str:
+def _payback(model: ModelRows, flow: str, cumulative: str, candidates: str) -> str:
     return _PAYBACK.format(
-        cum=model.range(cumulative), last=model.cell(cumulative, model.last), cands=model.range(candidates)
+        nothing=_nothing(model.range(flow)),
+        cum=model.range(cumulative),
+        last=model.cell(cumulative, model.last),
+        cands=model.range(candidates),
     )
 
 
-def _pv_costs(model: ModelRows, one_time: str, staff: str, recurring: str) -> str:
-    """The present value of three (negative) cost columns, as a positive amount."""
-    df = model.range("discount_factor")
-    return "-(" + "+".join(f"SUMPRODUCT({model.range(k)},{df})" for k in (one_time, staff, recurring)) + ")"
+def _roi(nothing: str, npv: str, pv_costs: str) -> str:
+    """NPV per dollar of PV of costs; not meaningful under $1 of costs; none when nothing happens."""
+    return f'IF({nothing},"{NOTHING}",IF({pv_costs}<1,"{ROI_NOT_MEANINGFUL}",{npv}/{pv_costs}))'
+
+
+def _pv(model: ModelRows, key: str) -> str:
+    return f"SUMPRODUCT({model.range(key)},{model.range('discount_factor')})"
+
+
+def _pv_with_continuing(model: ModelRows, key: str) -> str:
+    """Present value over the horizon and the continuing months (the rows past them count 0)."""
+    return f"SUMPRODUCT({model.range_all(key)},{model.range_all('discount_factor')},{model.range_all('in_analysis')})"
+
+
+def _pv_costs(model: ModelRows, prefix: str = "") -> str:
+    """The present value of the four (negative) cost columns, as a positive amount."""
+    keys = ("one_time_usd", "staff_usd", "recurring_usd", "line_costs_usd")
+    return "-(" + "+".join(_pv(model, prefix + k) for k in keys) + ")"
+
+
+def _first_year_cost(model: ModelRows, prefix: str = "") -> str:
+    return f"-SUM({model.block(prefix + 'one_time_usd', prefix + 'line_costs_usd', stop=model.year_one_last)})"
+
+
+def _plan_lines(lines: list[Line]) -> list[int]:
+    """The 1-based numbers of the lines of the plan as a whole (no area)."""
+    return [i for i, line in enumerate(lines, start=1) if not line.area]
+
+
+def _plan_lines_pv(model: ModelRows, lines: list[Line]) -> str:
+    """The net present value of the lines of the plan as a whole (they count in every combination of areas)."""
+    return "+".join(_pv(model, f"line_{i}_usd") for i in _plan_lines(lines)) or "0"
+
+
+def _plan_lines_cost(model: ModelRows, lines: list[Line], year_one: bool) -> str:
+    """PV (or year-1 sum) of the cost lines of the plan as a whole, positive."""
+    terms = []
+    for i in _plan_lines(lines):
+        if lines[i - 1].is_benefit:
+            continue
+        key = f"line_{i}_usd"
+        terms.append(f"SUM({model.range(key, stop=model.year_one_last)})" if year_one else _pv(model, key))
+    return "-(" + "+".join(terms) + ")" if terms else "0"
 
 
 # Formulas of the summary figures, by output key, in terms of input names (docs/method.md).
-def _summary_formulas(model: ModelRows) -> dict[str, str]:
-    first, rng, cell = model.first, model.range, model.cell
-    costs = model.block("one_time_usd", "recurring_usd")
-    return {
+def _summary_formulas(model: ModelRows, lines: list[Line]) -> dict[str, str]:
+    first, rng = model.first, model.range
+    costs = model.block("one_time_usd", "line_costs_usd")
+    hours_by_stream = {s: f"stream_{s}_hours*({_over_included('in_investments_{a}_delivers_' + s)})" for s in STREAMS}
+    out = {
         "horizon_months": f"MAX({rng('month')})",
         "failed_merges_per_month": "in_merges_merges_per_month*(1-in_merges_success_rate_before)",
         "monthly_waste_usd": "out_failed_merges_per_month*in_merges_fix_hours*in_team_loaded_hourly_rate",
@@ -228,38 +328,76 @@ def _summary_formulas(model: ModelRows) -> dict[str, str]:
         "upfront_investment_usd": "out_one_time_cost_usd+IF(in_finance_include_staff_cost,out_staff_cost_usd,0)",
         "annual_recurring_cost_usd": _over_included("area_{a}_annual_recurring_usd"),
         "monthly_discount_rate": "(1+in_finance_annual_discount_rate)^(1/12)-1",
-        "pv_costs_usd": _pv_costs(model, "one_time_usd", "staff_usd", "recurring_usd"),
+        "discount_rate": "in_finance_annual_discount_rate",
+        "pv_costs_usd": _pv_costs(model),
+        "pv_benefits_usd": "out_npv_usd+out_pv_costs_usd",
         "delivery_to_ai_ratio": _RATIO.format(x="out_one_time_cost_usd+out_annual_recurring_cost_usd", u=UNDEFINED),
         "delivery_to_ai_ratio_incl_staff": _RATIO.format(
             x="out_one_time_cost_usd+out_annual_recurring_cost_usd+out_staff_cost_usd", u=UNDEFINED
         ),
-        "annual_delivery_to_ai_ratio": _RATIO.format(x=f"-SUM({costs})*12/out_horizon_months", u=UNDEFINED),
-        "payback_months": _payback(model, "cumulative_usd", "payback_candidate"),
-        "discounted_payback_months": _payback(model, "cumulative_discounted_usd", "discounted_payback_candidate"),
+        "annual_delivery_to_ai_ratio": _RATIO.format(x=f"-SUM({costs})*12/MAX(out_horizon_months,12)", u=UNDEFINED),
+        "nothing_within_horizon": _nothing(rng("net_flow_usd")),
+        "payback_months": _payback(model, "net_flow_usd", "cumulative_usd", "payback_candidate"),
+        "discounted_payback_months": _payback(
+            model, "net_flow_usd", "cumulative_discounted_usd", "discounted_payback_candidate"
+        ),
         "cumulative_zero_crossings": (
             f"SUMPRODUCT(--(({rng('cumulative_usd', first + 1)}<0)"
             f"<>({rng('cumulative_usd', first, model.last - 1)}<0)))"
         ),
-        "npv_usd": f"{cell('net_flow_usd', first)}+NPV(out_monthly_discount_rate,{rng('net_flow_usd', first + 1)})",
-        "irr_annual": f'IF(irr_bracketed,EXP(12*irr_x_solved)-1,"{UNDEFINED}")',
-        "roi": f'IF(out_pv_costs_usd>0,out_npv_usd/out_pv_costs_usd,"{UNDEFINED}")',
+        "npv_usd": _pv(model, "net_flow_usd"),
+        "irr_not_unique": "AND(NOT(out_nothing_within_horizon),irr_roots>1)",
+        "irr_annual": (
+            f'IF(out_nothing_within_horizon,"{NOTHING}",IF(irr_found,EXP(12*irr_x_solved)-1,'
+            f'IF(out_irr_not_unique,"{IRR_NOT_UNIQUE}","{UNDEFINED}")))'
+        ),
+        "roi": _roi("out_nothing_within_horizon", "out_npv_usd", "out_pv_costs_usd"),
         "peak_funding_usd": f"MAX(0,-MIN({rng('cumulative_usd')}))",
-        "first_year_cost_usd": f"-SUM({model.block('one_time_usd', 'recurring_usd', stop=model.year_one_last)})",
+        "first_year_cost_usd": _first_year_cost(model),
+        "cash_npv_usd": _pv(model, "cash_flow_usd"),
+        "cash_payback_months": _payback(model, "cash_flow_usd", "cumulative_cash_usd", "cash_payback_candidate"),
+        "engineer_hours_freed_per_month": "+".join(hours_by_stream.values()),
+        "engineers_freed": (
+            "IF(in_team_hours_per_engineer_quarter>0,"
+            "out_engineer_hours_freed_per_month/(in_team_hours_per_engineer_quarter/3),0)"
+        ),
+        "share_of_team_freed": (
+            f'IF(ISNUMBER(in_team_engineers),IF(in_team_engineers>0,out_engineers_freed/in_team_engineers,"{UNDEFINED}"),'
+            f'"{UNDEFINED}")'
+        ),
+        "continuing_months": "in_finance_continuing_months",
+        "npv_with_continuing_value_usd": _pv_with_continuing(model, "net_flow_usd"),
+        "continuing_value_usd": "out_npv_with_continuing_value_usd-out_npv_usd",
         "include_staff_cost": "in_finance_include_staff_cost",
     }
+    for i in range(1, len(lines) + 1):
+        out[f"line_{i}_pv_usd"] = _pv(model, f"line_{i}_usd")
+    return out
 
 
 def _area_formulas(model: ModelRows, area: str) -> dict[str, str]:
     """Formulas of one area's figures alone (as if it were the only one funded), by key of the summary's areas."""
-    p, pv = f"in_investments_{area}", f"area_{area}_pv_costs_usd"
+    p, out = f"in_investments_{area}", f"out_area_{area}"
+    nothing = _nothing(model.range(f"{area}_net_flow_usd"))
     return {
         "included": f"{p}_include",
         "go_live_month": f"{p}_start_month+{p}_build_months",
         "investment_usd": f"area_{area}_one_time_usd+IF(in_finance_include_staff_cost,area_{area}_staff_cost_usd,0)",
-        "npv_usd": f"SUMPRODUCT({model.range(f'{area}_net_flow_usd')},{model.range('discount_factor')})",
-        "payback_months": _payback(model, f"{area}_cumulative_usd", f"{area}_payback_candidate"),
-        "roi": f'IF({pv}>0,out_area_{area}_npv_usd/{pv},"{UNDEFINED}")',
+        "npv_usd": _pv(model, f"{area}_net_flow_usd"),
+        "payback_months": _payback(
+            model, f"{area}_net_flow_usd", f"{area}_cumulative_usd", f"{area}_payback_candidate"
+        ),
+        "roi": _roi(nothing, f"{out}_npv_usd", f"{out}_pv_costs_usd"),
         "monthly_benefit_usd": "+".join(f"stream_{s}_full_usd*{p}_delivers_{s}" for s in STREAMS),
+        "pv_benefits_usd": f"{out}_npv_usd+{out}_pv_costs_usd",
+        "pv_costs_usd": f"area_{area}_pv_costs_usd",
+        "cash_npv_usd": _pv(model, f"{area}_cash_flow_usd"),
+        "cash_payback_months": _payback(
+            model, f"{area}_cash_flow_usd", f"{area}_cumulative_cash_usd", f"{area}_cash_payback_candidate"
+        ),
+        "engineer_hours_freed_per_month": "+".join(f"stream_{s}_hours*{p}_delivers_{s}" for s in STREAMS),
+        "npv_with_continuing_value_usd": _pv_with_continuing(model, f"{area}_net_flow_usd"),
+        "continuing_value_usd": f"{out}_npv_with_continuing_value_usd-{out}_npv_usd",
     }
 
 
@@ -272,53 +410,75 @@ def _area_cost_formulas(model: ModelRows, area: str) -> dict[str, str]:
             f"{_COST_FACTOR}*{p}_engineer_quarters*in_team_hours_per_engineer_quarter*in_team_loaded_hourly_rate"
         ),
         "annual_recurring_usd": f"{_COST_FACTOR}*{p}_annual_recurring",
-        "first_year_cost_usd": (
-            f"-SUM({model.block(f'{area}_one_time_usd', f'{area}_recurring_usd', stop=model.year_one_last)})"
-        ),
-        "pv_costs_usd": _pv_costs(model, f"{area}_one_time_usd", f"{area}_staff_usd", f"{area}_recurring_usd"),
+        "first_year_cost_usd": _first_year_cost(model, f"{area}_"),
+        "pv_costs_usd": _pv_costs(model, f"{area}_"),
     }
 
 
-#: The Model sheet's columns: key (as in `roi export` CSV where it has one) and the header a CFO reads.
-_PLAN_COLUMNS: tuple[tuple[str, str], ...] = (
+#: The Model sheet's columns before the lines of the user's own: key (as in `roi export` CSV) and header.
+_PLAN_HEAD: tuple[tuple[str, str], ...] = (
     ("month", "Month"),
+    ("within_horizon", "Within the horizon (1) or a continuing month (0)"),
+    ("in_analysis", "Counted: within the horizon or its continuing months"),
     ("growth_factor", "Volume growth factor"),
     *((f"live_{a}", f"{AREA_LABELS[a]} live share in the plan") for a in AREAS),
     *((f"{s}_usd", f"{_STREAM_BENEFIT[s]} (USD)") for s in STREAMS),
-    ("benefit_usd", "Benefit, all streams (USD)"),
+)
+#: ... and after them.
+_PLAN_TAIL: tuple[tuple[str, str], ...] = (
+    ("benefit_usd", "Benefit, all streams and benefit lines (USD)"),
     ("one_time_usd", "One-time costs (USD)"),
     ("staff_usd", "Staff cost (USD)"),
     ("recurring_usd", "Recurring costs (USD)"),
+    ("line_costs_usd", "Cost lines (USD)"),
     ("net_flow_usd", "Net cash flow (USD)"),
+    ("time_flow_usd", "Engineer-time part of the flow (USD)"),
+    ("cash_flow_usd", "Cash part of the flow (USD)"),
     ("cumulative_usd", "Cumulative cash flow (USD)"),
     ("discount_factor", "Discount factor"),
     ("discounted_flow_usd", "Discounted cash flow (USD)"),
     ("cumulative_discounted_usd", "Cumulative discounted cash flow (USD)"),
+    ("cumulative_cash_usd", "Cumulative cash part (USD)"),
     ("baseline_waste_usd", "Cost of doing nothing: failed merges (USD)"),
     ("payback_candidate", "Payback if the cumulative flow turns here (months)"),
     ("discounted_payback_candidate", "Discounted payback if the cumulative discounted flow turns here (months)"),
+    ("cash_payback_candidate", "Cash payback if the cumulative cash part turns here (months)"),
 )
 #: Each area alone, as if it were the only one funded (whether or not the plan includes it).
 _AREA_COLUMNS: tuple[tuple[str, str], ...] = (
     ("live_if_funded", "live share if funded"),
     ("benefit_usd", "benefit (USD)"),
+    ("lines_benefit_usd", "its benefit lines (USD)"),
     ("one_time_usd", "one-time cost (USD)"),
     ("staff_usd", "staff cost (USD)"),
     ("recurring_usd", "recurring cost (USD)"),
+    ("line_costs_usd", "its cost lines (USD)"),
     ("net_flow_usd", "net cash flow (USD)"),
+    ("time_flow_usd", "engineer-time part (USD)"),
+    ("cash_flow_usd", "cash part (USD)"),
     ("cumulative_usd", "cumulative cash flow (USD)"),
+    ("cumulative_cash_usd", "cumulative cash part (USD)"),
     ("payback_candidate", "payback if the cumulative flow turns here (months)"),
+    ("cash_payback_candidate", "cash payback if the cumulative cash part turns here (months)"),
 )
-_MODEL_HEADERS: dict[str, str] = {
-    **dict(_PLAN_COLUMNS),
-    **{f"{a}_{k}": f"{AREA_LABELS[a]} alone: {label}" for a in AREAS for k, label in _AREA_COLUMNS},
-}
-_MODEL_COLUMNS: tuple[str, ...] = tuple(_MODEL_HEADERS)
-_COLUMN = {key: i for i, key in enumerate(_MODEL_COLUMNS)}
+
+
+def line_label(line: Line) -> str:
+    return f"{'Benefit' if line.is_benefit else 'Cost'} line ({line.nature})"
+
+
+def model_headers(lines: list[Line]) -> dict[str, str]:
+    """The Model sheet's columns, by key, with the header a CFO reads; the plan's first, then each area alone."""
+    return {
+        **dict(_PLAN_HEAD),
+        **{f"line_{i}_usd": f"{line_label(line)}: {line.name} (USD)" for i, line in enumerate(lines, start=1)},
+        **dict(_PLAN_TAIL),
+        **{f"{a}_{k}": f"{AREA_LABELS[a]} alone: {label}" for a in AREAS for k, label in _AREA_COLUMNS},
+    }
 
 
 def _model_style(key: str) -> str:
-    if key == "month":
+    if key in ("month", "within_horizon", "in_analysis"):
         return "count"
     if key.endswith("payback_candidate"):
         return "months"
@@ -339,50 +499,98 @@ def _candidate(c: dict[str, str], prev: dict[str, str] | None, cum: str, flow: s
     return f'IF(AND({prev[cum]}<0,{c[cum]}>=0),{prev["month"]}-{prev[cum]}/{c[flow]},"")'
 
 
-def _model_row(row: int, first: int) -> dict[str, str]:
+def _line_value(i: int, line: Line, c: dict[str, str]) -> str:
+    """Line i in the row of `c`, as if its area were funded: a benefit positive, a cost negative."""
+    n = f"in_line_{i}"
+    m = c["month"]
+    if line.per_month is not None:
+        pattern = c[f"{line.area}_live_if_funded"] if line.area else f"IF({m}>=1,1,0)"
+        amount = f"{n}_per_month*{pattern}"
+    else:
+        years = ",".join(f"{n}_year_{y}" for y in range(len(line.by_year or [])))
+        amount = f"IF(MOD({m},12)=0,IFERROR(CHOOSE({m}/12+1,{years}),0),0)"
+    if line.is_benefit:
+        return f"{amount}*(1-{n}_risk_adjustment)"
+    return f"-{amount}*(1+{n}_risk_adjustment)*{_COST_FACTOR}"
+
+
+def _model_row(row: int, first: int, columns: tuple[str, ...], lines: list[Line]) -> dict[str, str]:
     """The formulas of one Model row, by column; `row` is 0-based, month = row - first."""
-    c = {k: xl_rowcol_to_cell(row, i) for i, k in enumerate(_MODEL_COLUMNS)}
-    prev = None if row == first else {k: xl_rowcol_to_cell(row - 1, i) for i, k in enumerate(_MODEL_COLUMNS)}
+    c = {k: xl_rowcol_to_cell(row, i) for i, k in enumerate(columns)}
+    prev = None if row == first else {k: xl_rowcol_to_cell(row - 1, i) for i, k in enumerate(columns)}
     m, g = c["month"], c["growth_factor"]
+    numbered = list(enumerate(lines, start=1))
     formulas = {
         "month": "0" if prev is None else f"{prev['month']}+1",
+        "within_horizon": f"IF({m}<=out_horizon_months,1,0)",
+        "in_analysis": f"IF({m}<=out_horizon_months+in_finance_continuing_months,1,0)",
         "growth_factor": f"(1+in_growth_volume_growth_per_year)^(({m}-1)/12)",
     }
+    for i, line in numbered:
+        value = _line_value(i, line, c)
+        formulas[f"line_{i}_usd"] = _included(line.area, value) if line.area else value
+
+    def lines_of(area: str, benefit: bool, time: bool = False) -> list[str]:
+        return [
+            _line_value(i, line, c)
+            for i, line in numbered
+            if line.area == area and line.is_benefit == benefit and (not time or line.nature == "time")
+        ]
+
     for a in AREAS:
         p, go_live = f"in_investments_{a}", f"out_area_{a}_go_live_month"
         start, build = f"{p}_start_month", f"{p}_build_months"
-        k = {key: f"{a}_{key}" for key, _ in _AREA_COLUMNS}
-        live = c[k["live_if_funded"]]
+        k = {key: c[f"{a}_{key}"] for key, _ in _AREA_COLUMNS}
+        live = k["live_if_funded"]
         formulas[f"live_{a}"] = _included(a, live)
-        formulas[k["live_if_funded"]] = (
-            f"IF({m}<={go_live},0,IF(in_finance_ramp_months=0,1,MIN(1,({m}-{go_live})/in_finance_ramp_months)))"
-        )
-        formulas[k["benefit_usd"]] = f"{live}*{g}*out_area_{a}_monthly_benefit_usd"
-        formulas[k["one_time_usd"]] = f"IF({m}={start},-area_{a}_one_time_usd,0)"
-        formulas[k["staff_usd"]] = (
-            f"IF(in_finance_include_staff_cost,IF({build}=0,IF({m}={start},-area_{a}_staff_cost_usd,0),"
-            f"IF(AND({m}>{start},{m}<={start}+{build}),-area_{a}_staff_cost_usd/{build},0)),0)"
-        )
-        formulas[k["recurring_usd"]] = f"IF({m}>={start}+1,-area_{a}_annual_recurring_usd/12,0)"
-        parts = ("benefit_usd", "one_time_usd", "staff_usd", "recurring_usd")
-        formulas[k["net_flow_usd"]] = "+".join(c[k[x]] for x in parts)
-        formulas[k["cumulative_usd"]] = _cumulative(c, prev, k["cumulative_usd"], k["net_flow_usd"])
-        formulas[k["payback_candidate"]] = _candidate(c, prev, k["cumulative_usd"], k["net_flow_usd"])
+        time_lines = lines_of(a, True, True) + lines_of(a, False, True)
+        formulas.update({
+            f"{a}_live_if_funded": (
+                f"IF({m}<={go_live},0,IF(in_finance_ramp_months=0,1,MIN(1,({m}-{go_live})/in_finance_ramp_months)))"
+            ),
+            f"{a}_benefit_usd": f"{live}*{g}*out_area_{a}_monthly_benefit_usd",
+            f"{a}_lines_benefit_usd": "+".join(lines_of(a, True)) or "0",
+            f"{a}_one_time_usd": f"IF({m}={start},-area_{a}_one_time_usd,0)",
+            f"{a}_staff_usd": (
+                f"IF(in_finance_include_staff_cost,IF({build}=0,IF({m}={start},-area_{a}_staff_cost_usd,0),"
+                f"IF(AND({m}>{start},{m}<={start}+{build}),-area_{a}_staff_cost_usd/{build},0)),0)"
+            ),
+            f"{a}_recurring_usd": f"IF({m}>={start}+1,-area_{a}_annual_recurring_usd/12,0)",
+            f"{a}_line_costs_usd": "+".join(lines_of(a, False)) or "0",
+            f"{a}_net_flow_usd": f"SUM({k['benefit_usd']}:{k['line_costs_usd']})",
+            f"{a}_time_flow_usd": "+".join(
+                [f"{live}*{g}*area_{a}_time_benefit_usd", k["staff_usd"], *time_lines]
+            ),
+            f"{a}_cash_flow_usd": f"{k['net_flow_usd']}-{k['time_flow_usd']}",
+            f"{a}_cumulative_usd": _cumulative(c, prev, f"{a}_cumulative_usd", f"{a}_net_flow_usd"),
+            f"{a}_cumulative_cash_usd": _cumulative(c, prev, f"{a}_cumulative_cash_usd", f"{a}_cash_flow_usd"),
+            f"{a}_payback_candidate": _candidate(c, prev, f"{a}_cumulative_usd", f"{a}_net_flow_usd"),
+            f"{a}_cash_payback_candidate": _candidate(c, prev, f"{a}_cumulative_cash_usd", f"{a}_cash_flow_usd"),
+        })  # fmt: skip
     for s in STREAMS:
         shares = "+".join(f"{c[f'live_{a}']}*in_investments_{a}_delivers_{s}" for a in AREAS)
         formulas[f"{s}_usd"] = f"stream_{s}_full_usd*{g}*({shares})"
     for cost in ("one_time_usd", "staff_usd", "recurring_usd"):
         formulas[cost] = "+".join(_included(a, c[f"{a}_{cost}"]) for a in AREAS)
+    benefit_lines = [c[f"line_{i}_usd"] for i, line in numbered if line.is_benefit]
+    cost_lines = [c[f"line_{i}_usd"] for i, line in numbered if not line.is_benefit]
+    time_lines = [c[f"line_{i}_usd"] for i, line in numbered if line.nature == "time"]
+    time_benefit = "+".join(f"{c[f'live_{a}']}*area_{a}_time_benefit_usd" for a in AREAS)
     formulas.update(
-        benefit_usd=f"SUM({c['merges_usd']}:{c['lead_time_usd']})",
-        net_flow_usd=f"{c['benefit_usd']}+{c['one_time_usd']}+{c['staff_usd']}+{c['recurring_usd']}",
+        benefit_usd="+".join([f"SUM({c['merges_usd']}:{c['lead_time_usd']})", *benefit_lines]),
+        line_costs_usd="+".join(cost_lines) or "0",
+        net_flow_usd=f"SUM({c['benefit_usd']}:{c['line_costs_usd']})",
+        time_flow_usd="+".join([f"{g}*({time_benefit})", c["staff_usd"], *time_lines]),
+        cash_flow_usd=f"{c['net_flow_usd']}-{c['time_flow_usd']}",
         cumulative_usd=_cumulative(c, prev, "cumulative_usd", "net_flow_usd"),
         discount_factor=f"1/(1+out_monthly_discount_rate)^{m}",
         discounted_flow_usd=f"{c['net_flow_usd']}*{c['discount_factor']}",
         cumulative_discounted_usd=_cumulative(c, prev, "cumulative_discounted_usd", "discounted_flow_usd"),
+        cumulative_cash_usd=_cumulative(c, prev, "cumulative_cash_usd", "cash_flow_usd"),
         baseline_waste_usd=f"IF({m}=0,0,{g}*out_monthly_waste_usd)",
         payback_candidate=_candidate(c, prev, "cumulative_usd", "net_flow_usd"),
         discounted_payback_candidate=_candidate(c, prev, "cumulative_discounted_usd", "discounted_flow_usd"),
+        cash_payback_candidate=_candidate(c, prev, "cumulative_cash_usd", "cash_flow_usd"),
     )
     return formulas
 
@@ -396,53 +604,91 @@ def _candidates(cumulative: np.ndarray, flows: np.ndarray) -> list[float | None]
 
 
 def _cached(value: Any) -> Any:
+    """A value as a cell caches it: "" for none, text for an undefined number, and never -0."""
     if value is None:
         return ""
-    if isinstance(value, float) and not math.isfinite(value):
-        return UNDEFINED
+    if isinstance(value, (float, np.floating)):
+        value = float(value)
+        if not math.isfinite(value):
+            return UNDEFINED
+        return value + 0.0  # -0.0 + 0.0 is 0.0
     return value
 
 
-def _shown(key: str, value: Any) -> Any:
+def _shown(key: str, value: Any, nothing: bool = False) -> Any:
     """A summary value as its cell caches it: text where the figure is undefined."""
     if value is None:
-        return NOT_REACHED if "payback" in key else UNDEFINED
-    return value
+        if nothing and ("payback" in key or key in ("irr_annual", "roi")):
+            return NOTHING
+        if "payback" in key:
+            return NOT_REACHED
+        if key == "roi":
+            return ROI_NOT_MEANINGFUL
+        return UNDEFINED
+    return _cached(value)
 
 
-def _each_area_alone(values: dict[str, float]) -> dict[str, Any]:
-    """Input values of four rows: each area included alone, whatever the file says (AREAS order)."""
-    out: dict[str, Any] = dict(values)
-    for i, area in enumerate(AREAS):
-        out[f"investments.{area}.include"] = np.eye(len(AREAS))[i]
-    out["lines.plan"] = np.zeros(len(AREAS))  # a line of the whole plan counts in no area alone
-    return out
+def _extended(scenario: Scenario) -> Scenario:
+    """The scenario run on through the longest continuing months: the Model sheet's rows past the horizon."""
+    finance_ = scenario.finance.model_copy(update={"continuing_months": MAX_MONTHS})
+    return scenario.model_copy(update={"finance": finance_})
 
 
 @dataclass(frozen=True)
-class _Alone:
-    """Each area alone (one row per area, in AREAS order): the model's flows and metrics, for the cached values."""
+class _Cached:
+    """The model's flows of the plan and of each area alone over every Model row, for the cells' cached values."""
 
-    flows: Flows
-    metrics: Metrics
+    scenario: Scenario  # run on through the longest continuing months
+    flows: Flows  # five rows: the plan, then each area alone (AREAS order)
+    metrics: Metrics  # of months 0..H, as every figure but the continuing value
+    continuing: int  # the case's own continuing months
 
-    def model_columns(self, months: int) -> dict[str, list[Any]]:
-        out: dict[str, list[Any]] = {}
+    @classmethod
+    def of(cls, scenario: Scenario) -> _Cached:
+        ext = _extended(scenario)
+        flows = cash_flows(ext, with_each_area_alone(likely_values(ext)))
+        return cls(ext, flows, metrics(flows, with_irr=False), scenario.finance.continuing_months)
+
+    def model_columns(self) -> dict[str, list[Any]]:
         f = self.flows
-        for i, a in enumerate(AREAS):
-            net = f.net_flow_usd[i]
-            cumulative = np.cumsum(net)
-            out[f"{a}_live_if_funded"] = np.broadcast_to(f.live_share[a][i], (months,)).tolist()
-            out[f"{a}_benefit_usd"] = f.benefit_usd[i].tolist()
+        table = monthly_table(self.scenario, f)
+        out: dict[str, list[Any]] = {key: table[key].to_numpy().tolist() for key in table.columns}
+        horizon = f.horizon_months
+        months = f.months
+        out["within_horizon"] = (months <= horizon).astype(float).tolist()
+        out["in_analysis"] = (months <= horizon + self.continuing).astype(float).tolist()
+        out["payback_candidate"] = _candidates(table["cumulative_usd"].to_numpy(), table["net_flow_usd"].to_numpy())
+        out["discounted_payback_candidate"] = _candidates(
+            table["cumulative_discounted_usd"].to_numpy(), table["discounted_flow_usd"].to_numpy()
+        )
+        out["cash_payback_candidate"] = _candidates(
+            table["cumulative_cash_usd"].to_numpy(), table["cash_flow_usd"].to_numpy()
+        )
+        lines = self.scenario.lines
+        for i, a in enumerate(AREAS, start=1):
+            net, cash = f.net_flow_usd[i], f.cash_flow_usd[i]
+            live = np.broadcast_to(f.live_share[a][min(i, f.live_share[a].shape[0] - 1)], months.shape)
+            own = [j for j, line in enumerate(lines) if line.area == a]
+            benefit_lines = sum((f.line_row_usd(j, i) for j in own if lines[j].is_benefit), np.zeros(months.size))
+            cost_lines = sum((f.line_row_usd(j, i) for j in own if not lines[j].is_benefit), np.zeros(months.size))
+            out[f"{a}_live_if_funded"] = live.tolist()
+            out[f"{a}_benefit_usd"] = (live * f.growth_row(i) * f.area_benefit_usd[a][i]).tolist()
+            out[f"{a}_lines_benefit_usd"] = benefit_lines.tolist()
             out[f"{a}_one_time_usd"] = (-f.one_time_flow_usd[i]).tolist()
             out[f"{a}_staff_usd"] = (-f.staff_flow_usd[i]).tolist()
             out[f"{a}_recurring_usd"] = (-f.recurring_flow_usd[i]).tolist()
+            out[f"{a}_line_costs_usd"] = cost_lines.tolist()
             out[f"{a}_net_flow_usd"] = net.tolist()
-            out[f"{a}_cumulative_usd"] = cumulative.tolist()
-            out[f"{a}_payback_candidate"] = _candidates(cumulative, net)
+            out[f"{a}_time_flow_usd"] = f.time_flow_usd[i].tolist()
+            out[f"{a}_cash_flow_usd"] = cash.tolist()
+            out[f"{a}_cumulative_usd"] = np.cumsum(net).tolist()
+            out[f"{a}_cumulative_cash_usd"] = np.cumsum(cash).tolist()
+            out[f"{a}_payback_candidate"] = _candidates(np.cumsum(net), net)
+            out[f"{a}_cash_payback_candidate"] = _candidates(np.cumsum(cash), cash)
         return out
 
-    def costs(self, i: int) -> dict[str, float]:
+    def costs(self, area: str) -> dict[str, float]:
+        i = AREAS.index(area) + 1
         f, m = self.flows, self.metrics
         return {
             "one_time_usd": float(f.one_time_cost_usd[i]),
@@ -470,7 +716,7 @@ _SHEET_TITLES = {
     "Inputs": "Delivery ROI: inputs",
     "Model": "Delivery ROI: the plan month by month",
     "Plan": "Delivery ROI: spend areas and their combinations",
-    "IRR": "Delivery ROI: IRR by bisection",
+    "IRR": "Delivery ROI: IRR by the method's search",
     "Checks": "Delivery ROI: model checks",
 }
 
@@ -487,20 +733,19 @@ def build_workbook(result: Result) -> bytes:
         {"title": f"Delivery ROI: {scenario.name}", "comments": "Generated by the delivery ROI calculator"}
     )
     fmt = _formats(wb)
-    sheets = {
-        name: wb.add_worksheet(name, worksheet_class=_Worksheet)
-        for name in ("Summary", "Inputs", "Model", "Plan", "IRR", "Checks")
-    }
-    flows = cash_flows(scenario, _each_area_alone(likely_values(scenario)))
-    alone = _Alone(flows, metrics(flows, with_irr=False))
-    model = ModelRows(1, 1 + summary.horizon_months)
+    sheets = {name: wb.add_worksheet(name, worksheet_class=_Worksheet) for name in _SHEET_TITLES}
+    cached = _Cached.of(scenario)
+    lines = list(scenario.lines)
+    horizon = summary.horizon_months
+    model = ModelRows(1, 1 + horizon, 1 + horizon + MAX_MONTHS, tuple(model_headers(lines)))
+    net = result.horizon_monthly["net_flow_usd"].to_numpy()
     setups = {
         "Inputs": _write_inputs(sheets["Inputs"], wb, fmt, scenario),
-        "Model": _write_model(sheets["Model"], fmt, model, result.monthly, alone),
-        "Summary": _write_summary(sheets["Summary"], wb, fmt, model, result, alone),
-        "Plan": _write_plan(sheets["Plan"], wb, fmt, model, result, alone),
-        "IRR": _write_irr(sheets["IRR"], wb, fmt, model, result.monthly["net_flow_usd"].to_numpy()),
-        "Checks": _write_checks(sheets["Checks"], wb, fmt, model),
+        "Model": _write_model(sheets["Model"], fmt, model, cached, lines),
+        "Summary": _write_summary(sheets["Summary"], wb, fmt, model, result, cached),
+        "Plan": _write_plan(sheets["Plan"], wb, fmt, model, result, cached),
+        "IRR": _write_irr(sheets["IRR"], wb, fmt, model, net),
+        "Checks": _write_checks(sheets["Checks"], wb, fmt, model, lines),
     }
     for name, setup in setups.items():
         _print_setup(sheets[name], _SHEET_TITLES[name], scenario.name, setup)
@@ -544,8 +789,53 @@ def _write_inputs(ws: Any, wb: Any, fmt: dict[str, Any], scenario: Scenario) -> 
         ws.set_row(r, 15 * max(_lines(note, widths[5] - 2), _lines(item.label, widths[0])))  # note: less the indent
         ws.write_string(r, 6, item.path, fmt["muted"])
         wb.define_name(item.name, f"=Inputs!{xl_rowcol_to_cell(r, 1, True, True)}")
-    last = 4 + len(rows)
-    return PrintSetup(last, 5, landscape=True, repeat_rows=(4, 4), note="Scenario keys (column G) are not printed")
+    last, last_col = 4 + len(rows), 5
+    if scenario.lines:
+        last, last_col = _write_line_inputs(ws, wb, fmt, scenario.lines, last + 2)
+    return PrintSetup(
+        last, last_col, landscape=True, repeat_rows=(4, 4), note="Scenario keys (column G) are not printed"
+    )
+
+
+def _write_line_inputs(ws: Any, wb: Any, fmt: dict[str, Any], lines: list[Line], top: int) -> tuple[int, int]:
+    """The Lines block: one row per line of the user's own; its amounts and risk adjustment are inputs (yellow),
+    its name, type, nature and area plain text. Returns the last row and column it uses."""
+    years = max((len(line.by_year or []) for line in lines), default=0)
+    ws.write_string(top, 0, "Lines of your own: amounts and risk adjustments are inputs", fmt["bold"])
+    header = ["Line", "Amount per month (USD)", "Benefit or cost", "Cash or time", "Area", "Risk adjustment",
+              "Scenario key", *(("Initial (USD)" if n == 0 else f"Year {n} (USD)") for n in range(years))]  # fmt: skip
+    for c, h in enumerate(header):
+        ws.write_string(top + 1, c, h, fmt["header"])
+    ws.set_row(top + 1, 30)
+    for i, line in enumerate(lines, start=1):
+        r = top + 1 + i
+        name = f"in_line_{i}"
+        ws.write_string(r, 0, line.name, fmt["note"])
+        if line.per_month is not None:
+            ws.write_number(r, 1, float(likely(line.per_month)), fmt["input"])
+            wb.define_name(f"{name}_per_month", f"=Inputs!{xl_rowcol_to_cell(r, 1, True, True)}")
+        else:
+            ws.write_string(r, 1, "by plan year", fmt["beside_number"])
+        ws.write_string(r, 2, line.type, fmt["beside_number"])
+        ws.write_string(r, 3, line.nature, fmt["beside_number"])
+        ws.write_string(r, 4, AREA_LABELS[line.area] if line.area else "the plan as a whole", fmt["beside_number"])
+        ws.write_number(r, 5, float(line.risk_adjustment), fmt["input_pct"])
+        wb.define_name(f"{name}_risk_adjustment", f"=Inputs!{xl_rowcol_to_cell(r, 5, True, True)}")
+        ws.write_string(r, 6, f"lines.{i - 1}", fmt["muted"])
+        for n, amount in enumerate(line.by_year or []):
+            ws.write_number(r, 7 + n, float(amount), fmt["input"])
+            wb.define_name(f"{name}_year_{n}", f"=Inputs!{xl_rowcol_to_cell(r, 7 + n, True, True)}")
+    if years:
+        ws.set_column(7, 6 + years, 13)
+    note_row = top + 2 + len(lines)
+    ws.write_string(
+        note_row,
+        0,
+        "A line's type, nature and area are fixed when the workbook is written: change them in the scenario file "
+        "and export again. A range's likely value is used.",
+        fmt["muted_note"],
+    )
+    return note_row, (6 + years if years else 5)
 
 
 def _shown_width(values: list[Any], style: str) -> int:
@@ -563,36 +853,35 @@ def _shown_width(values: list[Any], style: str) -> int:
     return digits + 1  # the minus sign
 
 
-def _write_model(ws: Any, fmt: dict[str, Any], model: ModelRows, table: pd.DataFrame, alone: _Alone) -> PrintSetup:
-    first, last = model.first, model.last
+def _write_model(ws: Any, fmt: dict[str, Any], model: ModelRows, cached: _Cached, lines: list[Line]) -> PrintSetup:
+    first, end, keys = model.first, model.end, model.columns
+    headers = model_headers(lines)
     ws.freeze_panes(1, 1)
     ws.set_row(0, 105)
-    for i, key in enumerate(_MODEL_COLUMNS):
-        ws.write_string(0, i, _MODEL_HEADERS[key], fmt["header"])
-    cached: dict[str, list[Any]] = {key: table[key].to_numpy().tolist() for key in table.columns}
-    cached["payback_candidate"] = _candidates(table["cumulative_usd"].to_numpy(), table["net_flow_usd"].to_numpy())
-    cached["discounted_payback_candidate"] = _candidates(
-        table["cumulative_discounted_usd"].to_numpy(), table["discounted_flow_usd"].to_numpy()
-    )
-    cached.update(alone.model_columns(last - first + 1))
-    styles = [fmt[_model_style(key)] for key in _MODEL_COLUMNS]
-    columns = [cached[key] for key in _MODEL_COLUMNS]
-    for i, key in enumerate(_MODEL_COLUMNS):
+    for i, key in enumerate(keys):
+        ws.write_string(0, i, headers[key], fmt["header"])
+    values = cached.model_columns()
+    styles = [fmt[_model_style(key)] for key in keys]
+    columns = [values[key] for key in keys]
+    for i, key in enumerate(keys):
         # wide enough for the largest value, the wrapped header in at most five lines, and its longest word
-        longest_word = max(len(word) for word in _MODEL_HEADERS[key].split()) + 2
-        ws.set_column(i, i, max(6 if i == 0 else 11, longest_word, _shown_width(columns[i], _model_style(key)) + 1))
-    for row in range(first, last + 1):
-        formulas_of_row = _model_row(row, first)
-        for i, key in enumerate(_MODEL_COLUMNS):
+        longest_word = max(len(word) for word in headers[key].split()) + 2
+        shown = _shown_width(columns[i][: model.last - first + 1 + cached.continuing], _model_style(key))
+        ws.set_column(i, i, max(6 if i == 0 else 11, longest_word, shown + 1))
+    for row in range(first, end + 1):
+        formulas_of_row = _model_row(row, first, keys, lines)
+        for i, key in enumerate(keys):
             ws.write_formula(row, i, "=" + formulas_of_row[key], styles[i], _cached(columns[i][row - first]))
-    printed = len(_PLAN_COLUMNS) - 1
-    leftout = f"{xl_rowcol_to_cell(0, printed + 1)[:-1]} to {xl_rowcol_to_cell(0, len(_MODEL_COLUMNS) - 1)[:-1]}"
+    printed = keys.index("cash_payback_candidate")
+    leftout = f"{xl_rowcol_to_cell(0, printed + 1)[:-1]} to {xl_rowcol_to_cell(0, len(keys) - 1)[:-1]}"
     note = f"Each area alone (columns {leftout}) is not printed"
-    return PrintSetup(last, printed, landscape=True, repeat_rows=(0, 0), note=note)
+    if cached.continuing < MAX_MONTHS:
+        note += f"; nor months past {model.last - first + cached.continuing}"
+    return PrintSetup(model.last + cached.continuing, printed, landscape=True, repeat_rows=(0, 0), note=note)
 
 
 def _write_summary(
-    ws: Any, wb: Any, fmt: dict[str, Any], model: ModelRows, result: Result, alone: _Alone
+    ws: Any, wb: Any, fmt: dict[str, Any], model: ModelRows, result: Result, cached: _Cached
 ) -> PrintSetup:
     scenario, summary = result.scenario, result.summary
     _widths(ws, [52, 22, 22, 22, 22])
@@ -601,14 +890,21 @@ def _write_summary(
     ws.write_string(1, 1, scenario.name)
     wb.define_name("out_scenario", f"=Summary!{xl_rowcol_to_cell(1, 1, True, True)}")
     ws.write_string(2, 0, "Change the yellow cells on the Inputs sheet; the figures here are formulas of them.")
-    formulas = _summary_formulas(model)
+    lines = list(scenario.lines)
+    formulas = _summary_formulas(model, lines)
     values = summary.to_dict()
     values.update({f"benefit_by_stream_usd_{k}": v for k, v in summary.benefit_by_stream_usd.items()})
     values["monthly_discount_rate"] = float(finance.monthly_rate(likely(scenario.finance.annual_discount_rate)))
+    nothing = summary.nothing_within_horizon
     r = 4
     for key, label, style in _SUMMARY_LAYOUT:
         ws.write_string(r, 0, label, fmt["bold"] if key in _HEADLINE else None)
-        ws.write_formula(r, 1, "=" + formulas[key], fmt[style], _shown(key, values.get(key)))
+        shown = _shown(key, values.get(key), nothing)
+        if key == "cash_payback_months" and values.get(key) is None and not cached.flows.cash_flow_usd[0].any():
+            shown = NOTHING
+        if key == "irr_annual" and summary.irr_not_unique:
+            shown = IRR_NOT_UNIQUE
+        ws.write_formula(r, 1, "=" + formulas[key], fmt[style], shown)
         wb.define_name(f"out_{key}", f"=Summary!{xl_rowcol_to_cell(r, 1, True, True)}")
         r += 1
 
@@ -620,22 +916,56 @@ def _write_summary(
     for i, a in enumerate(AREAS):
         ws.write_string(r, 1 + i, AREA_LABELS[a], fmt["header"])
     area_formulas = {a: _area_formulas(model, a) for a in AREAS}
+    horizon = slice(0, summary.horizon_months + 1)
     for key, label, style in _AREA_LAYOUT:
         r += 1
         ws.write_string(r, 0, label)
         for i, a in enumerate(AREAS):
-            value = _shown(key, getattr(summary.areas[a], key))
+            row = AREAS.index(a) + 1
+            net = cached.flows.net_flow_usd[row][horizon]
+            flows = cached.flows.cash_flow_usd[row][horizon] if key == "cash_payback_months" else net
+            value = _shown(key, getattr(summary.areas[a], key), not flows.any())
             ws.write_formula(r, 1 + i, "=" + area_formulas[a][key], fmt[style], value)
             wb.define_name(f"out_area_{a}_{key}", f"=Summary!{xl_rowcol_to_cell(r, 1 + i, True, True)}")
 
+    if lines:
+        r += 2
+        ws.write_string(r, 0, "Lines of your own: present value over the horizon (USD)", fmt["bold"])
+        r += 1
+        for c, h in enumerate(["Line", "Benefit or cost", "Cash or time", "PV (USD)"]):
+            ws.write_string(r, c, h, fmt["header"])
+        for i, (line, shown_line) in enumerate(zip(lines, summary.lines, strict=True), start=1):
+            r += 1
+            for c, key in enumerate(("name", "type", "nature")):
+                ws.write_string(r, c, str(shown_line[key]), fmt["note"] if c == 0 else None)
+                wb.define_name(f"out_line_{i}_{key}", f"=Summary!{xl_rowcol_to_cell(r, c, True, True)}")
+            ws.write_formula(r, 3, "=" + formulas[f"line_{i}_pv_usd"], fmt["usd"], _cached(shown_line["pv_usd"]))
+            wb.define_name(f"out_line_{i}_pv_usd", f"=Summary!{xl_rowcol_to_cell(r, 3, True, True)}")
+            ws.set_row(r, 15 * _lines(line.name, 52))
+
     r += 2
-    ws.write_string(r, 0, "Each stream in month 1 at full ramp, every area that delivers it funded (USD)", fmt["bold"])
+    ws.write_string(r, 0, "Each stream in month 1 at full ramp, every area that delivers it funded", fmt["bold"])
+    r += 1
+    for c, h in enumerate(["Stream (risk-adjusted)", "Value (USD)", "Engineer-time part (USD)", "Engineer hours"]):
+        ws.write_string(r, c, h, fmt["header"])
+    f = cached.flows
     for s in STREAMS:
         r += 1
-        ws.write_string(r, 0, f"  {STREAM_LABELS[s]} (risk-adjusted)")
-        value = float(alone.flows.full_stream_usd[s][0])
-        ws.write_formula(r, 1, "=" + _risk_adjusted(s, _RAW_STREAMS[s]), fmt["usd"], value)
-        wb.define_name(f"stream_{s}_full_usd", f"=Summary!{xl_rowcol_to_cell(r, 1, True, True)}")
+        ws.write_string(r, 0, f"  {STREAM_LABELS[s]}")
+        helpers = (
+            (f"stream_{s}_full_usd", _risk_adjusted(s, _RAW_STREAMS[s]), f.full_stream_usd[s][0], "usd"),
+            (f"stream_{s}_time_usd", _stream_time(s), f.full_stream_time_usd[s][0], "usd"),
+            (f"stream_{s}_hours", _stream_hours(s), f.hours_freed[s][0], "one_decimal"),
+        )
+        for c, (name, formula, value, style) in enumerate(helpers, start=1):
+            ws.write_formula(r, c, "=" + formula, fmt[style], _cached(value))
+            wb.define_name(name, f"=Summary!{xl_rowcol_to_cell(r, c, True, True)}")
+    r += 1
+    ws.write_string(r, 0, "Engineer-time part of each area's monthly benefit (USD)")
+    for i, a in enumerate(AREAS):
+        formula = "+".join(f"stream_{s}_time_usd*in_investments_{a}_delivers_{s}" for s in STREAMS)
+        ws.write_formula(r, 1 + i, "=" + formula, fmt["usd"], _cached(f.area_time_benefit_usd[a][0]))
+        wb.define_name(f"area_{a}_time_benefit_usd", f"=Summary!{xl_rowcol_to_cell(r, 1 + i, True, True)}")
 
     r += 2
     ws.write_string(r, 0, "Model checks pass", fmt["bold"])
@@ -655,14 +985,25 @@ _HEADLINE = {
     "delivery_to_ai_ratio",
     "peak_funding_usd",
     "first_year_cost_usd",
+    "cash_npv_usd",
+    "npv_with_continuing_value_usd",
 }
 _SUMMARY_LAYOUT = (
     ("payback_months", "Payback (months)", "months"),
     ("discounted_payback_months", "Discounted payback (months)", "months"),
+    ("cash_payback_months", "Cash payback: the cash part alone (months)", "months"),
     ("cumulative_zero_crossings", "Times the cumulative cash flow crosses zero", "count"),
+    ("nothing_within_horizon", "Nothing is spent or earned within the horizon", "flag"),
     ("npv_usd", "NPV (USD)", "usd"),
+    ("cash_npv_usd", "Cash NPV: money out of and back into the bank (USD)", "usd"),
+    ("pv_benefits_usd", "Present value of benefits (USD)", "usd"),
+    ("pv_costs_usd", "Present value of costs (USD)", "usd"),
     ("irr_annual", "IRR (annual)", "pct"),
+    ("irr_not_unique", "More than one rate zeroes NPV (IRR not unique)", "flag"),
     ("roi", "ROI (NPV / PV of costs)", "pct"),
+    ("continuing_months", "Months the plan runs on after the horizon", "count"),
+    ("continuing_value_usd", "Continuing value: PV of those months (USD)", "usd"),
+    ("npv_with_continuing_value_usd", "NPV with continuing value (USD)", "usd"),
     ("peak_funding_usd", "Peak funding: the most cash the plan needs (USD)", "usd"),
     ("first_year_cost_usd", "Cost in plan year 1, months 0 to 12 (USD)", "usd"),
     ("delivery_to_ai_ratio", "Delivery-to-AI spend ratio", "ratio"),
@@ -676,11 +1017,14 @@ _SUMMARY_LAYOUT = (
     ("benefit_by_stream_usd_builds", "  build waiting", "usd"),
     ("benefit_by_stream_usd_incidents", "  incidents", "usd"),
     ("benefit_by_stream_usd_lead_time", "  lead time", "usd"),
+    ("engineer_hours_freed_per_month", "Engineer hours freed per month, before recapture", "one_decimal"),
+    ("engineers_freed", "Engineers' worth of time freed", "one_decimal"),
+    ("share_of_team_freed", "Share of the team's time freed", "pct"),
     ("one_time_cost_usd", "One-time cost of the funded areas, with cost risk (USD)", "usd"),
     ("staff_cost_usd", "Staff cost of engineer-quarters, counted or not (USD)", "usd"),
     ("upfront_investment_usd", "Investment: one-time plus counted staff (USD)", "usd"),
     ("annual_recurring_cost_usd", "Recurring cost per year (USD)", "usd"),
-    ("pv_costs_usd", "Present value of costs (USD)", "usd"),
+    ("discount_rate", "Annual discount rate", "pct"),
     ("monthly_discount_rate", "Monthly discount rate", "rate"),
     ("include_staff_cost", "Staff cost counted in the flows", "bold_flag"),
 )
@@ -692,12 +1036,19 @@ _AREA_LAYOUT = (
     ("payback_months", "Payback alone (months)", "months"),
     ("roi", "ROI alone (NPV / PV of costs)", "pct"),
     ("monthly_benefit_usd", "Benefit per month at full ramp (USD)", "usd"),
+    ("pv_benefits_usd", "PV of benefits alone (USD)", "usd"),
+    ("pv_costs_usd", "PV of costs alone (USD)", "usd"),
+    ("cash_npv_usd", "Cash NPV alone (USD)", "usd"),
+    ("cash_payback_months", "Cash payback alone (months)", "months"),
+    ("engineer_hours_freed_per_month", "Engineer hours freed per month", "one_decimal"),
+    ("npv_with_continuing_value_usd", "NPV with continuing value alone (USD)", "usd"),
+    ("continuing_value_usd", "Continuing value alone (USD)", "usd"),
 )
 
 
-def _write_plan(ws: Any, wb: Any, fmt: dict[str, Any], model: ModelRows, result: Result, alone: _Alone) -> PrintSetup:
+def _write_plan(ws: Any, wb: Any, fmt: dict[str, Any], model: ModelRows, result: Result, cached: _Cached) -> PrintSetup:
     """Each area alone (its costs, from its own Model columns) and every combination of areas, by additivity."""
-    summary, inputs = result.summary, likely_values(result.scenario)
+    summary, inputs, lines = result.summary, likely_values(result.scenario), list(result.scenario.lines)
     _widths(ws, [44, 12, 12, 12, 12, 14, 14, 14, 14, 14, 14, 14, 14, len(NOT_REACHED) + 1, 10])
     ws.write_string(0, 0, "Plan: each spend area alone, and every combination of areas", fmt["title"])
     ws.write_string(
@@ -720,7 +1071,7 @@ def _write_plan(ws: Any, wb: Any, fmt: dict[str, Any], model: ModelRows, result:
         ws.write_string(top, i, h, fmt["header"])
     for i, a in enumerate(AREAS):
         r = top + 1 + i
-        area, costs, formulas = summary.areas[a], alone.costs(i), _area_cost_formulas(model, a)
+        area, costs, formulas = summary.areas[a], cached.costs(a), _area_cost_formulas(model, a)
         p, out = f"in_investments_{a}", f"out_area_{a}"
         # (formula, style, cached value, the name the cell defines or None), columns B onwards
         cells: list[tuple[str, str, Any, str | None]] = [
@@ -753,12 +1104,24 @@ def _write_plan(ws: Any, wb: Any, fmt: dict[str, Any], model: ModelRows, result:
     for i, h in enumerate(combo_header):
         ws.write_string(top, i, h, fmt["header"])
     funded = tuple(a for a in AREAS if summary.areas[a].included)
+    plan_npv, plan_pv_costs, plan_year_one = _plan_lines_cached(cached, summary.lines)
+    helpers = [
+        ("plan_lines_npv_usd", "NPV of the lines of the plan as a whole (USD)", _plan_lines_pv(model, lines), plan_npv),
+        ("plan_lines_pv_costs_usd", "PV of their costs (USD)", _plan_lines_cost(model, lines, False), plan_pv_costs),
+        ("plan_lines_first_year_cost_usd", "Their year-1 cost (USD)", _plan_lines_cost(model, lines, True),
+         plan_year_one),
+    ]  # fmt: skip
+    for k, (name, label, formula, value) in enumerate(helpers):
+        r = top + 2 + len(COMBINATIONS) + k
+        ws.write_string(r, 0, label)
+        ws.write_formula(r, 1, "=" + formula, fmt["usd"], _cached(value))
+        wb.define_name(name, f"=Plan!{xl_rowcol_to_cell(r, 1, True, True)}")
     for k, combo in enumerate(COMBINATIONS):
         r = top + 1 + k
         rows = [AREAS.index(a) for a in combo]
-        year_one = sum(alone.costs(i)["first_year_cost_usd"] for i in rows)
-        pv = sum(alone.costs(i)["pv_costs_usd"] for i in rows)
-        npv = sum(summary.areas[a].npv_usd for a in combo)
+        year_one = sum(cached.costs(AREAS[i])["first_year_cost_usd"] for i in rows) + plan_year_one
+        pv = sum(cached.costs(AREAS[i])["pv_costs_usd"] for i in rows) + plan_pv_costs
+        npv = sum(summary.areas[a].npv_usd for a in combo) + plan_npv
         flags = ",".join(
             f"in_investments_{a}_include" if a in combo else f"NOT(in_investments_{a}_include)" for a in AREAS
         )
@@ -770,47 +1133,61 @@ def _write_plan(ws: Any, wb: Any, fmt: dict[str, Any], model: ModelRows, result:
                 "usd",
                 sum(summary.areas[a].investment_usd for a in combo),
             ),
-            ("+".join(f"area_{a}_first_year_cost_usd" for a in combo), "usd", year_one),
-            ("+".join(f"area_{a}_pv_costs_usd" for a in combo), "usd", pv),
-            ("+".join(f"out_area_{a}_npv_usd" for a in combo), "usd", npv),
-            (f'IF({pv_cell}>0,{npv_cell}/{pv_cell},"{UNDEFINED}")', "pct", npv / pv if pv > 0 else UNDEFINED),
+            (
+                "+".join([*(f"area_{a}_first_year_cost_usd" for a in combo), "plan_lines_first_year_cost_usd"]),
+                "usd",
+                year_one,
+            ),
+            ("+".join([*(f"area_{a}_pv_costs_usd" for a in combo), "plan_lines_pv_costs_usd"]), "usd", pv),
+            ("+".join([*(f"out_area_{a}_npv_usd" for a in combo), "plan_lines_npv_usd"]), "usd", npv),
+            (
+                f'IF({pv_cell}<1,"{ROI_NOT_MEANINGFUL}",{npv_cell}/{pv_cell})',
+                "pct",
+                npv / pv if pv >= 1 else ROI_NOT_MEANINGFUL,
+            ),
         ]
         ws.write_string(r, 0, combination_label(combo), fmt["note"])
         ws.set_row(r, 15 * _lines(combination_label(combo), 44))
         for c, (formula, style, value) in enumerate(row_cells, start=1):
             ws.write_formula(r, c, "=" + formula, fmt[style], value)
-    return PrintSetup(top + len(COMBINATIONS), len(header) - 1, landscape=True)
+    return PrintSetup(top + len(COMBINATIONS) + 4, len(header) - 1, landscape=True)
 
 
-IRR_STEPS = 80  # bisection halvings: the bracket (at most 60 wide) shrinks below float precision
+def _plan_lines_cached(cached: _Cached, shown: list[dict[str, Any]]) -> tuple[float, float, float]:
+    """The lines of the plan as a whole: their NPV, PV of costs and year-1 cost, as the model has them."""
+    lines = cached.scenario.lines
+    npv = pv_costs = year_one = 0.0
+    for j, line in enumerate(lines):
+        if line.area:
+            continue
+        npv += float(shown[j]["pv_usd"])
+        if not line.is_benefit:
+            pv_costs -= float(shown[j]["pv_usd"])
+            year_one -= float(cached.flows.line_row_usd(j, 0)[: min(13, cached.flows.horizon_months + 1)].sum())
+    return npv, pv_costs, year_one
 
 
-def _irr_bracket(horizon_months: int) -> tuple[float, float]:
-    """The bracket in x = ln(1 + monthly rate) that finance.irr searches, so the sheet finds the same root."""
-    return -min(50.0, 600.0 / max(horizon_months, 1)), 10.0
+IRR_STEPS = 80  # bisection halvings: a grid interval (at most a few units of x wide) shrinks below float precision
+IRR_GRID = finance.IRR_GRID_POINTS
 
 
-def _write_irr(ws: Any, wb: Any, fmt: dict[str, Any], model: ModelRows, flows: np.ndarray) -> PrintSetup:
-    """IRR by bisection in plain formulas, robust where the IRR() function's Newton search gives up."""
-    rng = model.range
-    cash, months = rng("net_flow_usd"), rng("month")
+def _irr_cached(flows: np.ndarray) -> dict[str, Any]:
+    """The IRR sheet's values as the model's search has them: the grid, its sign changes and the bisection."""
+    horizon = flows.size - 1
     m = np.arange(flows.size, dtype=np.float64)
+    grid = finance.irr_grid(horizon)
 
     def npv(x: float) -> float:
-        return float(np.sum(flows * np.exp(-x * m)))
+        return float(np.sum(flows * np.exp(-x * m + horizon * min(x, 0.0))))
 
-    _widths(ws, [44, 16, 16, 16, 16, 16])
-    ws.write_string(0, 0, "IRR: the monthly rate at which NPV is zero, found by bisection", fmt["title"])
-    ws.write_string(
-        1, 0, "With x = ln(1 + monthly rate), NPV(x) = SUMPRODUCT(flows, EXP(-x * month)); each step halves"
-    )
-    ws.write_string(2, 0, "the bracket [x low, x high], keeping the half where NPV changes sign.")
-    x_lo, x_hi = _irr_bracket(model.last - model.first)
-    f_lo, f_hi = npv(x_lo), npv(x_hi)
-    changes = bool((flows > 0).any() and (flows < 0).any())
-    bracketed = bool(changes and np.sign(f_lo) != np.sign(f_hi))
+    f = np.array([npv(x) for x in grid])
+    s = np.sign(f)
+    cross = (s[:-1] * s[1:] < 0).astype(float)
+    zeros = (s == 0).astype(float)
+    k = int(np.argmax(cross)) if cross.any() else 0
+    lo, hi = float(grid[k]), float(grid[k + 1])
+    f_lo = npv(lo)
     steps = []
-    lo, hi = x_lo, x_hi
     for _ in range(IRR_STEPS):
         mid = (lo + hi) / 2
         f_mid = npv(mid)
@@ -819,64 +1196,92 @@ def _write_irr(ws: Any, wb: Any, fmt: dict[str, Any], model: ModelRows, flows: n
             lo, f_lo = mid, f_mid
         else:
             hi = mid
+    return {"grid": grid, "f": f, "cross": [*cross, 0.0], "zeros": zeros, "k": k, "steps": steps}
+
+
+def _write_irr(ws: Any, wb: Any, fmt: dict[str, Any], model: ModelRows, flows: np.ndarray) -> PrintSetup:
+    """IRR by the method's search in plain formulas: NPV at 200 points evenly spaced in x = ln(1 + monthly rate);
+    one sign change: bisection inside it; none: no IRR; more: not unique."""
+    net, months = model.range("net_flow_usd"), model.range("month")
+    c = _irr_cached(flows)
+    lo_x, hi_x = finance.irr_bracket(flows.size - 1)
+    log_tiny, log_max = math.log(np.finfo(np.float64).tiny), math.log(np.finfo(np.float64).max)
+    _widths(ws, [50, 16, 16, 16, 16, 16, 4, 8, 16, 16, 10, 10])
+    ws.write_string(0, 0, "IRR: the monthly rate at which NPV is zero, found by the method's search", fmt["title"])
+    ws.write_string(1, 0, "With x = ln(1 + monthly rate), NPV(x) = SUMPRODUCT(flows, EXP(-x * month)), here each")
+    ws.write_string(2, 0, "point scaled by EXP(H * MIN(x, 0)) > 0 so nothing overflows; its sign is NPV's.")
+    ws.write_string(3, 0, "NPV is looked at on a grid of 200 points (columns H to L); one sign change: bisection.")
+    scaled = "SUMPRODUCT({net},EXP(out_horizon_months*MIN({x},0)-{x}*{months}))"
+    grid_top = 1
+    gx = f"$I${grid_top + 1}:$I${grid_top + IRR_GRID}"
+    gcross = f"$K${grid_top + 1}:$K${grid_top + IRR_GRID}"
+    gzero = f"$L${grid_top + 1}:$L${grid_top + IRR_GRID}"
+    crossings, zeros = float(sum(c["cross"])), float(c["zeros"].sum())
+    found = (crossings == 1 and zeros == 0) or (crossings == 0 and zeros == 1)
+    solved = c["steps"][-1][2] if crossings == 1 else (float(c["grid"][int(np.argmax(c["zeros"]))]) if zeros else 0.0)
     header_rows = [
-        ("x low", "irr_x_low", "=-MIN(50,600/out_horizon_months)", x_lo),
-        ("x high", "irr_x_high", "=10", x_hi),
-        (
-            "Flows and NPV change sign across the bracket",
-            "irr_bracketed",
-            f'=AND(COUNTIF({cash},">0")>0,COUNTIF({cash},"<0")>0,'
-            f"SIGN(SUMPRODUCT({cash},EXP(-irr_x_low*{months})))<>SIGN(SUMPRODUCT({cash},EXP(-irr_x_high*{months}))))",
-            bracketed,
-        ),
-    ]
-    for r, (label, name, formula, value) in enumerate(header_rows, start=4):
+        ("x low: ln(smallest normal number) / (H + 1)", "irr_x_low", f"={log_tiny!r}/(out_horizon_months+1)", lo_x,
+         "factor"),
+        ("x high: the lower of ln(1001) and ln(largest number) / (H + 1)", "irr_x_high",
+         f"=MIN(LN(1001),{log_max!r}/(out_horizon_months+1))", hi_x, "factor"),
+        ("Grid intervals where NPV changes sign", "irr_crossings", f"=SUM({gcross})", crossings, "count"),
+        ("Grid points where NPV is exactly 0", "irr_zeros", f"=SUM({gzero})", zeros, "count"),
+        ("Rates that zero NPV on the grid", "irr_roots", "=irr_crossings+irr_zeros", crossings + zeros, "count"),
+        ("Exactly one rate zeroes NPV on the grid", "irr_found",
+         "=OR(AND(irr_crossings=1,irr_zeros=0),AND(irr_crossings=0,irr_zeros=1))", found, "flag"),
+        ("x of the IRR", "irr_x_solved",
+         f"=IF(irr_crossings=1,D{13 + IRR_STEPS},IFERROR(INDEX({gx},MATCH(1,{gzero},0)),0))", solved, "factor"),
+    ]  # fmt: skip
+    for r, (label, name, formula, value, style) in enumerate(header_rows, start=4):
         ws.write_string(r, 0, label, fmt["bold"])
-        ws.write_formula(r, 1, formula, fmt["flag" if name == "irr_bracketed" else "factor"], value)
+        ws.write_formula(r, 1, formula, fmt[style], _cached(value))
         wb.define_name(name, f"=IRR!{xl_rowcol_to_cell(r, 1, True, True)}")
-    top = 10
-    # NPV at an extreme rate can run to hundreds of digits: scientific notation always fits the column.
+    r = 4 + len(header_rows)
+    ws.write_string(r, 0, "IRR, annual", fmt["bold"])
+    ws.write_formula(r, 1, "=out_irr_annual", fmt["pct"], _cached(np.expm1(12 * solved)) if found else UNDEFINED)
+    # the grid
+    for i, h in enumerate(["point", "x", "scaled NPV", "sign changes to next", "NPV is 0"]):
+        ws.write_string(grid_top - 1, 7 + i, h, fmt["header"])
+    for j in range(IRR_GRID):
+        row = grid_top + j
+        x, f_cell = f"I{row + 1}", f"J{row + 1}"
+        nxt = f"J{row + 2}"
+        ws.write_formula(row, 7, f"={j}", fmt["count"], j)
+        ws.write_formula(row, 8, f"=irr_x_low+{j}*(irr_x_high-irr_x_low)/{IRR_GRID - 1}", fmt["factor"],
+                         float(c["grid"][j]))  # fmt: skip
+        ws.write_formula(row, 9, "=" + scaled.format(net=net, months=months, x=x), fmt["sci"], float(c["f"][j]))
+        cross = f"=IF(SIGN({f_cell})*SIGN({nxt})<0,1,0)" if j < IRR_GRID - 1 else "=0"
+        ws.write_formula(row, 10, cross, fmt["count"], c["cross"][j])
+        ws.write_formula(row, 11, f"=IF({f_cell}=0,1,0)", fmt["count"], float(c["zeros"][j]))
+    # the bisection inside the grid interval where NPV changes sign
+    top = 12
     step_styles = [fmt["count"], fmt["factor"], fmt["factor"], fmt["factor"], fmt["sci"], fmt["sci"]]
     for i, h in enumerate(["step", "x low", "x high", "x mid", "NPV at x low", "NPV at x mid"]):
         ws.write_string(top, i, h, fmt["header"])
-    for k, (lo, hi, mid, f_lo, f_mid) in enumerate(steps):
-        r = top + 1 + k
-        cell = {name: xl_rowcol_to_cell(r, c) for c, name in enumerate(["step", "lo", "hi", "mid", "f_lo", "f_mid"])}
-        prev = {
-            name: xl_rowcol_to_cell(r - 1, c) for c, name in enumerate(["step", "lo", "hi", "mid", "f_lo", "f_mid"])
-        }
+    start_lo = f"IFERROR(INDEX({gx},MATCH(1,{gcross},0)),irr_x_low)"
+    start_hi = f"IFERROR(INDEX({gx},MATCH(1,{gcross},0)+1),irr_x_high)"
+    for k, (lo, hi, mid, f_lo, f_mid) in enumerate(c["steps"]):
+        row = top + 1 + k
+        cell = {n: xl_rowcol_to_cell(row, i) for i, n in enumerate(["step", "lo", "hi", "mid", "f_lo", "f_mid"])}
+        prev = {n: xl_rowcol_to_cell(row - 1, i) for i, n in enumerate(["step", "lo", "hi", "mid", "f_lo", "f_mid"])}
         same = f"SIGN({prev['f_mid']})=SIGN({prev['f_lo']})"
         formulas = {
             "step": "=1" if k == 0 else f"={prev['step']}+1",
-            "lo": "=irr_x_low" if k == 0 else f"=IF({same},{prev['mid']},{prev['lo']})",
-            "hi": "=irr_x_high" if k == 0 else f"=IF({same},{prev['hi']},{prev['mid']})",
+            "lo": f"={start_lo}" if k == 0 else f"=IF({same},{prev['mid']},{prev['lo']})",
+            "hi": f"={start_hi}" if k == 0 else f"=IF({same},{prev['hi']},{prev['mid']})",
             "mid": f"=({cell['lo']}+{cell['hi']})/2",
-            "f_lo": f"=SUMPRODUCT({cash},EXP(-{cell['lo']}*{months}))"
+            "f_lo": "=" + scaled.format(net=net, months=months, x=cell["lo"])
             if k == 0
             else f"=IF({same},{prev['f_mid']},{prev['f_lo']})",
-            "f_mid": f"=SUMPRODUCT({cash},EXP(-{cell['mid']}*{months}))",
+            "f_mid": "=" + scaled.format(net=net, months=months, x=cell["mid"]),
         }
-        for c, (key, value) in enumerate(zip(formulas, (k + 1, lo, hi, mid, f_lo, f_mid), strict=True)):
-            ws.write_formula(r, c, formulas[key], step_styles[c], value)
-    solved = top + IRR_STEPS
-    wb.define_name("irr_x_solved", f"=IRR!{xl_rowcol_to_cell(solved, 3, True, True)}")
-    ws.write_string(7, 0, "Monthly IRR (bisection)", fmt["bold"])
-    monthly = float(np.expm1(steps[-1][2])) if bracketed else UNDEFINED
-    ws.write_formula(7, 1, f'=IF(irr_bracketed,EXP(irr_x_solved)-1,"{UNDEFINED}")', fmt["rate"], monthly)
-    ws.write_string(8, 0, "IRR() function, annual, for comparison", fmt["bold"])
-    check = float(np.expm1(12 * steps[-1][2])) if bracketed else "did not converge"
-    ws.write_formula(8, 1, f'=IFERROR((1+IRR({cash}))^12-1,"did not converge")', fmt["pct"], check)
-    ws.write_string(
-        9,
-        0,
-        "Spreadsheet IRR() searches from a guess and can give up on extreme rates; bisection cannot.",
-        fmt["muted_note"],
-    )
-    note = f"The {IRR_STEPS} bisection steps (rows {top + 1} to {top + 1 + IRR_STEPS}) are not printed"
-    return PrintSetup(9, 5, note=note)
+        for i, (key, value) in enumerate(zip(formulas, (k + 1, lo, hi, mid, f_lo, f_mid), strict=True)):
+            ws.write_formula(row, i, formulas[key], step_styles[i], _cached(value))
+    note = f"The grid (columns H to L) and the {IRR_STEPS} bisection steps (rows {top + 1} on) are not printed"
+    return PrintSetup(r, 1, note=note)
 
 
-def _write_checks(ws: Any, wb: Any, fmt: dict[str, Any], model: ModelRows) -> PrintSetup:
+def _write_checks(ws: Any, wb: Any, fmt: dict[str, Any], model: ModelRows, lines: list[Line]) -> PrintSetup:
     first, last, rng, block = model.first, model.last, model.range, model.block
     months = last - first + 1
 
@@ -902,31 +1307,39 @@ def _write_checks(ws: Any, wb: Any, fmt: dict[str, Any], model: ModelRows) -> Pr
             return f'AND(INDEX({cumulative},{row})<0,COUNTIF({after},"<0")=1)'
 
         crossing = f"OR({last_negative(f'MAX({t},1)')},AND({out}={t},{last_negative(f'MIN({t}+1,{months})')}))"
-        never = f"INDEX({cumulative},{months})<0"
+        never = f"OR(INDEX({cumulative},{months})<0,SUMPRODUCT(--({cumulative}<>0))=0)"
         return f'IF(ISNUMBER({out}),IF(COUNTIF({cumulative},"<0")=0,{out}=0,{crossing}),{never})'
 
     def by_area(term: Callable[[str], str]) -> str:
         return "+".join(_included(a, term(a)) for a in AREAS)
 
-    net, benefit, costs = rng("net_flow_usd"), rng("benefit_usd"), block("one_time_usd", "recurring_usd")
+    net, benefit, costs = rng("net_flow_usd"), rng("benefit_usd"), block("one_time_usd", "line_costs_usd")
+    streams_ = block("merges_usd", "lead_time_usd")
+    benefit_lines = "".join(f"-SUM({rng(f'line_{i}_usd')})" for i, line in enumerate(lines, start=1) if line.is_benefit)
     area_npvs = "+".join(f"ABS(out_area_{a}_npv_usd)" for a in AREAS)
+    time, cash = rng("time_flow_usd"), rng("cash_flow_usd")
     checks = [
         (
-            "Net flows equal the benefit less one-time, staff and recurring costs",
+            "Net flows equal the benefit less one-time, staff, recurring costs and cost lines",
             f"ABS(SUM({net})-SUM({benefit})-SUM({costs}))<={tol(net, costs)}",
         ),
         (
-            "Benefit equals the sum of the four streams",
-            f"ABS(SUM({benefit})-SUM({block('merges_usd', 'lead_time_usd')}))<={tol(benefit)}",
+            "Benefit equals the sum of the four streams and the benefit lines",
+            f"ABS(SUM({benefit})-SUM({streams_}){benefit_lines})<={tol(benefit)}",
         ),
         (
-            "Benefit equals the sum of the funded areas' benefits",
-            f"ABS(SUM({benefit})-({by_area(lambda a: 'SUM(' + rng(a + '_benefit_usd') + ')')}))<={tol(benefit)}",
+            "The streams equal the sum of the funded areas' benefits",
+            f"ABS(SUM({streams_})-({by_area(lambda a: 'SUM(' + rng(a + '_benefit_usd') + ')')}))<={tol(benefit)}",
         ),
         (
             "Costs equal the sum of the funded areas' costs",
-            f"ABS(SUM({costs})-({by_area(lambda a: 'SUM(' + block(a + '_one_time_usd', a + '_recurring_usd') + ')')}))"
+            f"ABS(SUM({block('one_time_usd', 'recurring_usd')})"
+            f"-({by_area(lambda a: 'SUM(' + block(a + '_one_time_usd', a + '_recurring_usd') + ')')}))"
             f"<={tol(costs)}",
+        ),
+        (
+            "The cash and engineer-time parts add up to the net flow",
+            f"ABS(SUM({time})+SUM({cash})-SUM({net}))<={tol(net, time)}",
         ),
         (
             "Last cumulative flow equals the sum of net flows",
@@ -937,8 +1350,8 @@ def _write_checks(ws: Any, wb: Any, fmt: dict[str, Any], model: ModelRows) -> Pr
             f"ABS(out_npv_usd-SUM({rng('discounted_flow_usd')}))<={tol(rng('discounted_flow_usd'))}",
         ),
         (
-            "The plan's NPV equals the sum of its funded areas' NPVs alone",
-            f"ABS(out_npv_usd-({_over_included('out_area_{a}_npv_usd')}))"
+            "The plan's NPV equals the sum of its funded areas' NPVs alone and its own lines",
+            f"ABS(out_npv_usd-({_over_included('out_area_{a}_npv_usd')})-plan_lines_npv_usd)"
             f"<=MAX(1,SUMPRODUCT(ABS({rng('discounted_flow_usd')})),{area_npvs})/1000000",
         ),
         (

@@ -21,8 +21,7 @@ from roi.scenario import AREAS, Scenario, dump_scenario, scenario_from_dict, wit
 from roi.workbook import (
     COMBINATIONS,
     FOOTER_NAME_CHARS,
-    NOT_REACHED,
-    UNDEFINED,
+    NULL_TEXTS,
     combination_label,
     header_footer_text,
 )
@@ -32,11 +31,14 @@ from tests.strategies import scenario_data
 
 
 def expected_names(summary: dict) -> dict[str, object]:
-    """out_<key> for every key of `roi summary --json`: the per-stream object flattened, and each area's figures
-    as out_area_<area>_<key>."""
+    """out_<key> for every key of `roi summary --json`: the per-stream object flattened, each area's figures
+    as out_area_<area>_<key>, and each line of the user's own as out_line_<i>_<key> (i from 1)."""
     out = {}
     for key, value in summary.items():
-        if key == "areas":
+        if key == "lines":
+            for i, line in enumerate(value, start=1):
+                out.update({f"out_line_{i}_{k}": v for k, v in line.items()})
+        elif key == "areas":
             for area, figures in value.items():
                 out.update({f"out_area_{area}_{k}": v for k, v in figures.items()})
         elif isinstance(value, dict):
@@ -52,7 +54,7 @@ def assert_matches(values: dict, summary: dict, where: str, skip: Collection[str
             continue
         got = values[name]
         if want is None:
-            assert got in (NOT_REACHED, UNDEFINED), f"{where}: {name} = {got!r}, expected text for null"
+            assert got in NULL_TEXTS, f"{where}: {name} = {got!r}, expected text for null"
         elif isinstance(want, bool):
             assert bool(got) is want, f"{where}: {name}"
         elif isinstance(want, str):
@@ -151,12 +153,13 @@ def assert_combinations_match(path: Path, scenario: Scenario, where: str) -> Non
     funded = tuple(a for a in AREAS if getattr(scenario.investments, a).include)
     for combo in COMBINATIONS:
         flags = {f"investments.{a}.include": a in combo for a in AREAS}
-        plan = summary_json(evaluate(with_values(scenario, {"schema_version": 2, **flags})).summary)
+        version = max(2, scenario.schema_version)
+        plan = summary_json(evaluate(with_values(scenario, {"schema_version": version, **flags})).summary)
         row = got[combo]
         assert bool(row["is_plan"]) is (combo == funded), f"{where}: {combo}"
         for key in ("upfront_investment_usd", "first_year_cost_usd", "npv_usd", "roi"):
             if plan[key] is None:
-                assert row[key] == UNDEFINED, f"{where}: {combo} {key} = {row[key]!r}"
+                assert row[key] in NULL_TEXTS, f"{where}: {combo} {key} = {row[key]!r}"
             else:
                 assert row[key] == pytest.approx(plan[key], rel=1e-6, abs=1e-6), f"{where}: {combo} {key}"
 
@@ -198,7 +201,8 @@ def test_each_area_alone_is_a_formula_of_its_model_columns(tmp_path):
         formula = wb[sheet][ref.replace("$", "")].value
         assert formula.startswith("=SUMPRODUCT(Model!"), formula
     headers = [c.value for c in wb["Model"][1]]
-    assert headers[:2] == ["Month", "Volume growth factor"]
+    assert headers[0] == "Month" and "Volume growth factor" in headers
+    assert "Within the horizon (1) or a continuing month (0)" in headers
     assert "CI/CD pipeline alone: net cash flow (USD)" in headers
     assert "Failed-merge benefit (USD)" in headers
 
@@ -217,7 +221,7 @@ def test_workbook_asks_for_recalculation_on_open(tmp_path):
         assert 'fullCalcOnLoad="1"' in z.read("xl/workbook.xml").decode()
 
 
-STRUCTURAL_NUMBERS = {0.0, 1.0, 12.0, 60.0}  # 60: minutes per hour
+STRUCTURAL_NUMBERS = {0.0, 1.0, 3.0, 12.0, 60.0}  # 3: months per quarter; 60: minutes per hour
 NUMBER = re.compile(r"(?<![A-Za-z_$0-9.])(\d+(?:\.\d+)?)(?![A-Za-z_(0-9])")
 
 
@@ -278,11 +282,12 @@ def test_every_sheet_prints_on_a4_fit_to_the_page_width_with_the_scenario_in_the
         assert ws.oddFooter.right.text == "Page &P of &N", name
     assert wb["Model"].print_title_rows == "$1:$1"
     assert wb["Inputs"].print_title_rows == "$5:$5"
-    # the Model prints the plan's columns, not each area alone; the IRR sheet its result, not the 80 steps
+    # the Model prints the plan's columns over the horizon (and its continuing months), not each area alone nor the
+    # rows run on for a longer continuing time; the IRR sheet its result, not the grid and the 80 steps
     headers = [c.value for c in wb["Model"][1]]
-    last_printed = headers.index("Discounted payback if the cumulative discounted flow turns here (months)")
+    last_printed = headers.index("Cash payback if the cumulative cash part turns here (months)")
     assert wb["Model"].print_area.endswith(f"${openpyxl.utils.get_column_letter(last_printed + 1)}$38")
-    assert wb["IRR"].print_area.endswith("$F$10")
+    assert wb["IRR"].print_area.endswith("$B$12")
 
 
 def test_truth_values_read_true_or_false_not_as_numbers(tmp_path):
@@ -290,17 +295,17 @@ def test_truth_values_read_true_or_false_not_as_numbers(tmp_path):
     wb = openpyxl.load_workbook(write(tmp_path, "case.xlsx", load_scenario(FORUM)))
     booleans = {
         "Summary": ("Staff cost counted in the flows", "Model checks pass", "Funded in this plan"),
-        "IRR": ("Flows and NPV change sign across the bracket",),
+        "IRR": ("Exactly one rate zeroes NPV on the grid",),
         "Checks": (
             "All checks pass (master check)",
-            "Net flows equal the benefit less one-time, staff and recurring costs",
+            "Net flows equal the benefit less one-time, staff, recurring costs and cost lines",
         ),
     }
     cells = [r[1] for r in wb["Plan"].iter_rows(min_row=5, max_row=8)]  # each area: funded in the plan
     for sheet, labels in booleans.items():
         for label in labels:
             row = next(r for r in wb[sheet].iter_rows() if r[0].value == label)
-            cells += [c for c in row[1:] if c.value is not None]
+            cells += [c for c in row[1:5] if c.value is not None]  # the IRR grid sits from column H
     assert len(cells) == 4 + (1 + 1 + 4) + 1 + 2
     assert all(c.number_format == '"TRUE";"TRUE";"FALSE"' for c in cells), [c.coordinate for c in cells]
 
@@ -331,10 +336,10 @@ def test_the_workbook_prints_on_a_few_readable_a4_pages(tmp_path):
         lines = [" ".join(line.split()) for line in text.splitlines()]
         for label in (
             "Staff cost counted in the flows",
-            "Flows and NPV change sign across the bracket",
+            "Exactly one rate zeroes NPV on the grid",
             "All checks pass (master check)",
             "Model checks pass",
-            "Net flows equal the benefit less one-time, staff and recurring costs",
+            "Net flows equal the benefit less one-time, staff, recurring costs and cost lines",
             "Observability alone: payback agrees with its cumulative column",
         ):
             shown = next(line for line in lines if line.startswith(label))
