@@ -1448,6 +1448,15 @@ def _widths(ws: Any, widths: list[int]) -> None:
 _BOOLEAN = '"TRUE";"TRUE";"FALSE"'
 
 
+def _no_minus_zero(pattern: str, half: str, red: bool = False) -> str:
+    """A number format that never shows -0: a number that rounds to zero in `pattern` (|x| under `half` of its last
+    digit) shows a plain zero, whatever its sign. A zero section alone is not enough: -0.0001 is negative and
+    shows "-0" in the negative section. A conditional section shows no minus sign of its own, so the negative one
+    writes it."""
+    zero = pattern.replace("#,##", "").replace("#", "")
+    return f'[>={half}]{pattern};{"[Red]" if red else ""}[<=-{half}]-{pattern};"{zero}"'
+
+
 def _formats(wb: Any) -> dict[str, Any]:
     add = wb.add_format
     input_style = {
@@ -1475,12 +1484,12 @@ def _formats(wb: Any) -> dict[str, Any]:
         "beside_number": add({"valign": "top", "align": "left", "indent": 1}),
         "note_beside_number": add({"text_wrap": True, "valign": "top", "align": "left", "indent": 1}),
         # right-aligned, so "not within the horizon" lines up with the numbers around it
-        "usd": add({"num_format": "#,##0;[Red]-#,##0", "align": "right"}),
-        "months": add({"num_format": "0.00", "align": "right"}),
-        "pct": add({"num_format": "0.0%", "align": "right"}),
+        "usd": add({"num_format": _no_minus_zero("#,##0", "0.5", red=True), "align": "right"}),
+        "months": add({"num_format": _no_minus_zero("0.00", "0.005"), "align": "right"}),
+        "pct": add({"num_format": _no_minus_zero("0.0%", "0.0005"), "align": "right"}),
         "ratio": add({"num_format": '0.00" : 1"'}),
         "factor": add({"num_format": "0.000"}),
-        "one_decimal": add({"num_format": "0.0"}),
+        "one_decimal": add({"num_format": _no_minus_zero("0.0", "0.05")}),
         "count": add({"num_format": "0"}),
         "rate": add({"num_format": "0.0000%"}),
     }
