@@ -717,6 +717,7 @@ _SHEET_TITLES = {
     "Model": "Delivery ROI: the plan month by month",
     "Plan": "Delivery ROI: spend areas and their combinations",
     "IRR": "Delivery ROI: IRR by the method's search",
+    "TEI": "Delivery ROI: Total Economic Impact table",
     "Checks": "Delivery ROI: model checks",
 }
 
@@ -739,12 +740,15 @@ def build_workbook(result: Result) -> bytes:
     horizon = summary.horizon_months
     model = ModelRows(1, 1 + horizon, 1 + horizon + MAX_MONTHS, tuple(model_headers(lines)))
     net = result.horizon_monthly["net_flow_usd"].to_numpy()
+    values = cached.model_columns()
+    included = {a: summary.areas[a].included for a in AREAS}
     setups = {
         "Inputs": _write_inputs(sheets["Inputs"], wb, fmt, scenario),
-        "Model": _write_model(sheets["Model"], fmt, model, cached, lines),
+        "Model": _write_model(sheets["Model"], fmt, model, cached, values, lines),
         "Summary": _write_summary(sheets["Summary"], wb, fmt, model, result, cached),
         "Plan": _write_plan(sheets["Plan"], wb, fmt, model, result, cached),
         "IRR": _write_irr(sheets["IRR"], wb, fmt, model, net),
+        "TEI": _write_tei(sheets["TEI"], wb, fmt, model, values, lines, included),
         "Checks": _write_checks(sheets["Checks"], wb, fmt, model, lines),
     }
     for name, setup in setups.items():
@@ -853,14 +857,15 @@ def _shown_width(values: list[Any], style: str) -> int:
     return digits + 1  # the minus sign
 
 
-def _write_model(ws: Any, fmt: dict[str, Any], model: ModelRows, cached: _Cached, lines: list[Line]) -> PrintSetup:
+def _write_model(
+    ws: Any, fmt: dict[str, Any], model: ModelRows, cached: _Cached, values: dict[str, list[Any]], lines: list[Line]
+) -> PrintSetup:
     first, end, keys = model.first, model.end, model.columns
     headers = model_headers(lines)
     ws.freeze_panes(1, 1)
     ws.set_row(0, 105)
     for i, key in enumerate(keys):
         ws.write_string(0, i, headers[key], fmt["header"])
-    values = cached.model_columns()
     styles = [fmt[_model_style(key)] for key in keys]
     columns = [values[key] for key in keys]
     for i, key in enumerate(keys):
@@ -1281,6 +1286,107 @@ def _write_irr(ws: Any, wb: Any, fmt: dict[str, Any], model: ModelRows, flows: n
     return PrintSetup(r, 1, note=note)
 
 
+def _tei_years(horizon: int) -> list[tuple[str, int, int]]:
+    """The TEI table's columns: Initial (month 0), then Year n (months 12(n-1)+1 .. 12n, cut at the horizon)."""
+    out = [("Initial", 0, 0)]
+    for n in range(1, math.ceil(horizon / 12) + 1):
+        out.append((f"Year {n}", 12 * (n - 1) + 1, min(12 * n, horizon)))
+    return out
+
+
+def _write_tei(
+    ws: Any,
+    wb: Any,
+    fmt: dict[str, Any],
+    model: ModelRows,
+    values: dict[str, list[Any]],
+    lines: list[Line],
+    included: dict[str, bool],
+) -> PrintSetup:
+    """The plan as a Forrester Total Economic Impact table: flows by year, risk-adjusted as in the model, each row's
+    present value, totals, NPV and ROI; every cell a formula over the Model sheet."""
+    horizon = model.last - model.first
+    years = _tei_years(horizon)
+    factors = np.asarray(values["discount_factor"][: horizon + 1], dtype=float)
+    numbered = list(enumerate(lines, start=1))
+    Row = tuple[str, str, str | None]  # label, Model column, the area whose inclusion gates it
+    benefits: list[Row] = [(f"{STREAM_LABELS[s]} (risk-adjusted)", f"{s}_usd", None) for s in STREAMS]
+    benefits += [(f"Line: {ln.name} ({ln.nature})", f"line_{i}_usd", None) for i, ln in numbered if ln.is_benefit]
+    kinds = (("one_time_usd", "one-time"), ("staff_usd", "staff"), ("recurring_usd", "recurring"))
+    costs: list[Row] = [(f"{AREA_LABELS[a]}: {label}", f"{a}_{key}", a) for a in AREAS for key, label in kinds]
+    costs += [(f"Line: {ln.name} ({ln.nature})", f"line_{i}_usd", None) for i, ln in numbered if not ln.is_benefit]
+    width = len(years) + 2  # the years, Total, Present value
+    _widths(ws, [46, *([14] * width)])
+    ws.write_string(0, 0, "Total Economic Impact: the plan's flows by year (USD)", fmt["title"])
+    ws.write_string(1, 0, "Initial is month 0; Year n is months 12(n-1)+1 to 12n, to the horizon. Risk-adjusted as")
+    ws.write_string(2, 0, "in the model; costs negative. Present value discounts each month at the case's rate.")
+    header_row = 4
+    for c, h in enumerate(["", *(y for y, _, _ in years), "Total", "Present value"]):
+        ws.write_string(header_row, c, h, fmt["header"])
+    r = header_row
+
+    def row_cells(key: str, gate: str | None) -> list[tuple[str, float]]:
+        on = gate is None or included[gate]
+        month_values = np.asarray(values[key][: horizon + 1], dtype=float) * (1.0 if on else 0.0)
+        cells = []
+        for _, lo, hi in years:
+            formula = f"SUM({model.range(key, model.first + lo, model.first + hi)})"
+            cells.append((formula, float(month_values[lo : hi + 1].sum())))
+        cells.append(("SUM({years})", float(month_values.sum())))
+        cells.append((_pv(model, key), float(month_values @ factors)))
+        return [(_included(gate, f) if gate and i != len(years) else f, v) for i, (f, v) in enumerate(cells)]
+
+    def section(title: str, rows: list[Row]) -> tuple[int, list[float]]:
+        nonlocal r
+        r += 1
+        ws.write_string(r, 0, title, fmt["bold"])
+        top = r + 1
+        totals = [0.0] * width
+        for label, key, gate in rows:
+            r += 1
+            ws.write_string(r, 0, f"  {label}", fmt["note"])
+            span = xl_rowcol_to_cell(r, 1) + ":" + xl_rowcol_to_cell(r, len(years))
+            for c, (formula, value) in enumerate(row_cells(key, gate), start=1):
+                ws.write_formula(r, c, "=" + formula.replace("{years}", span), fmt["usd"], _cached(value))
+                totals[c - 1] += value
+        r += 1
+        ws.write_string(r, 0, f"Total {title.lower()}", fmt["bold"])
+        for c in range(1, width + 1):
+            column = xl_rowcol_to_cell(top, c) + ":" + xl_rowcol_to_cell(r - 1, c)
+            ws.write_formula(r, c, f"=SUM({column})", fmt["usd"], _cached(totals[c - 1]))
+        return r, totals
+
+    benefit_row, benefit_totals = section("Benefits", benefits)
+    wb.define_name("tei_pv_benefits_usd", f"=TEI!{xl_rowcol_to_cell(benefit_row, width, True, True)}")
+    r += 1
+    cost_row, cost_totals = section("Costs", costs)
+    wb.define_name("tei_pv_costs_usd", f"=TEI!{xl_rowcol_to_cell(cost_row, width, True, True)}")
+    r += 2
+    ws.write_string(r, 0, "Net cash flow", fmt["bold"])
+    for c in range(1, width + 1):
+        b, k = xl_rowcol_to_cell(benefit_row, c), xl_rowcol_to_cell(cost_row, c)
+        ws.write_formula(r, c, f"={b}+{k}", fmt["usd"], _cached(benefit_totals[c - 1] + cost_totals[c - 1]))
+    wb.define_name("tei_npv_usd", f"=TEI!{xl_rowcol_to_cell(r, width, True, True)}")
+    npv, pv_costs = benefit_totals[-1] + cost_totals[-1], -cost_totals[-1]
+    r += 2
+    results = [
+        ("PV of benefits (USD)", "=tei_pv_benefits_usd", "usd", benefit_totals[-1]),
+        ("PV of costs (USD)", "=-tei_pv_costs_usd", "usd", pv_costs),
+        ("NPV (USD)", "=tei_npv_usd", "usd", npv),
+        (
+            "ROI (NPV / PV of costs)",
+            f'=IF(-tei_pv_costs_usd<1,"{ROI_NOT_MEANINGFUL}",tei_npv_usd/-tei_pv_costs_usd)',
+            "pct",
+            npv / pv_costs if pv_costs >= 1 else ROI_NOT_MEANINGFUL,
+        ),
+    ]
+    for label, formula, style, value in results:
+        ws.write_string(r, 0, label, fmt["bold"])
+        ws.write_formula(r, 1, formula, fmt[style], _cached(value))
+        r += 1
+    return PrintSetup(r - 1, width, landscape=len(years) > 5, repeat_rows=(header_row, header_row))
+
+
 def _write_checks(ws: Any, wb: Any, fmt: dict[str, Any], model: ModelRows, lines: list[Line]) -> PrintSetup:
     first, last, rng, block = model.first, model.last, model.range, model.block
     months = last - first + 1
@@ -1340,6 +1446,10 @@ def _write_checks(ws: Any, wb: Any, fmt: dict[str, Any], model: ModelRows, lines
         (
             "The cash and engineer-time parts add up to the net flow",
             f"ABS(SUM({time})+SUM({cash})-SUM({net}))<={tol(net, time)}",
+        ),
+        (
+            "The TEI table's NPV equals the NPV",
+            f"ABS(tei_npv_usd-out_npv_usd)<={tol(rng('discounted_flow_usd'))}",
         ),
         (
             "Last cumulative flow equals the sum of net flows",

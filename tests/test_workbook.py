@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from roi import evaluate, load_scenario
 from roi.cli import app, summary_json
 from roi.exports import workbook_xlsx
+from roi.formatting import IRR_NOT_UNIQUE, NOTHING
 from roi.scenario import AREAS, Scenario, dump_scenario, scenario_from_dict, toml_value, with_values
 from roi.workbook import (
     COMBINATIONS,
@@ -202,8 +203,10 @@ def sign_changes(scenario: Scenario) -> int:
 def test_cached_values_equal_the_summary(tmp_path, name):
     scenario = case(name)
     values = named_values(write(tmp_path, "case.xlsx", scenario))
-    assert_matches(values, summary_json(evaluate(scenario).summary), name)
+    summary = summary_json(evaluate(scenario).summary)
+    assert_matches(values, summary, name)
     assert values["checks_all_pass"] is True
+    assert values["tei_npv_usd"] == pytest.approx(summary["npv_usd"], rel=1e-9, abs=1e-6)
 
 
 def test_the_v2_case_uses_every_v2_key():
@@ -276,7 +279,7 @@ def test_user_text_never_becomes_a_formula(tmp_path, name):
 
 # ------------------------------------------------------------------ on paper
 
-SHEETS = ("Summary", "Inputs", "Model", "Plan", "IRR", "Checks")
+SHEETS = ("Summary", "Inputs", "Model", "Plan", "IRR", "TEI", "Checks")
 AMPERSAND_NAME = "R&D &P plan &N"  # '&' starts a header/footer code: this must print as typed, not as page numbers
 
 
@@ -407,8 +410,13 @@ def test_libreoffice_recalculation_agrees_for_every_scenario_file(tmp_path):
         sources.append(stripped)
     for name, recalculated in zip(CASES, recalculate(sources, tmp_path), strict=True):
         values = named_values(recalculated)
-        assert_matches(values, summary_json(evaluate(case(name)).summary), name)
+        summary = summary_json(evaluate(case(name)).summary)
+        assert_matches(values, summary, name)
         assert passes(values["checks_all_pass"]), name
+        # the TEI table, by year, comes to the model's present values
+        assert values["tei_npv_usd"] == pytest.approx(summary["npv_usd"], rel=1e-9, abs=1e-6), name
+        assert values["tei_pv_benefits_usd"] == pytest.approx(summary["pv_benefits_usd"], rel=1e-9, abs=1e-6), name
+        assert -values["tei_pv_costs_usd"] == pytest.approx(summary["pv_costs_usd"], rel=1e-9, abs=1e-6), name
         assert_combinations_match(recalculated, case(name), name)
 
 
@@ -533,7 +541,7 @@ def test_libreoffice_agrees_on_drawn_v2_scenarios(tmp_path_factory, batch):
 @pytest.mark.libreoffice
 def test_extreme_irr_where_the_irr_function_gives_up(tmp_path):
     # Tiny benefits against $450K: IRRs of -79 % to -99.6 % a year. LibreOffice's IRR() does not converge on
-    # these (the IRR sheet shows it); the sheet's bisection must still agree with the model.
+    # these; the sheet's grid search and bisection must still agree with the model.
     cases = [
         ["merges.fix_hours=0.05", "finance.horizon_months=12"],
         ["merges.fix_hours=0.2", "finance.horizon_months=24"],
@@ -546,7 +554,6 @@ def test_extreme_irr_where_the_irr_function_gives_up(tmp_path):
     for scenario, recalculated in zip(scenarios, recalculate(sources, tmp_path), strict=True):
         values = named_values(recalculated)
         assert values["out_irr_annual"] == pytest.approx(evaluate(scenario).summary.irr_annual, rel=1e-6)
-        assert openpyxl.load_workbook(recalculated, data_only=True)["IRR"]["B9"].value == "did not converge"
 
 
 @pytest.mark.libreoffice
@@ -562,6 +569,7 @@ def test_libreoffice_agrees_on_the_cases_the_first_version_got_wrong(tmp_path):
         ["growth.volume_growth_per_year=-0.9", "merges.fix_hours=80", "investments.ci_cd.annual_recurring=2400000"],
         ["merges.success_rate_after=0.6", "merges.risk_adjustment=0.9"],
         ["investments.ci_cd.one_time=3e-295"],
+        ["schema_version=2", *(f"investments.{a}.start_month=40" for a in AREAS)],
     ]  # fmt: skip
     scenarios = [load_scenario(FORUM, s) for s in sets]
     sources = []
@@ -573,10 +581,18 @@ def test_libreoffice_agrees_on_the_cases_the_first_version_got_wrong(tmp_path):
     assert summaries[1]["payback_months"] is None and summaries[1]["cumulative_zero_crossings"] >= 2
     assert summaries[2]["benefit_by_stream_usd"]["merges"] < 0
     assert 0 < summaries[3]["areas"]["ci_cd"]["payback_months"] < 1e-290
-    for i, recalculated in enumerate(recalculate(sources, tmp_path)):
-        values = named_values(recalculated)
+    assert summaries[1]["irr_not_unique"] and summaries[4]["nothing_within_horizon"]
+    recalculated = [named_values(p) for p in recalculate(sources, tmp_path)]
+    for i, values in enumerate(recalculated):
         assert_matches(values, summaries[i], f"case {i}")
         assert passes(values["checks_all_pass"]), f"case {i}"
+    # v3's words for the edges, in the cells themselves
+    not_unique, nothing = recalculated[1], recalculated[4]
+    assert not_unique["out_irr_annual"] == IRR_NOT_UNIQUE
+    assert passes(not_unique["out_irr_not_unique"])
+    for key in ("payback_months", "discounted_payback_months", "irr_annual", "roi"):
+        assert nothing[f"out_{key}"] == NOTHING, key
+    assert passes(nothing["out_nothing_within_horizon"])
 
 
 # Format-v3 inputs edited in the spreadsheet: a line's amount (per month and by plan year), its risk adjustment,
@@ -654,3 +670,42 @@ def test_libreoffice_agrees_on_drawn_v3_scenarios(tmp_path_factory, batch):
         summary = summary_json(evaluate(scenario).summary)
         assert_matches(values, summary, f"drawn v3 scenario {i}: {batch[i]}")
         assert passes(values["checks_all_pass"]), f"drawn v3 scenario {i}"
+
+
+# A case made of lines alone, as a TEI study states them: Initial and three years at 10 %.
+TEI_CASE: dict[str, Any] = {
+    "schema_version": 3,
+    "name": "TEI table (test)",
+    "team": {"loaded_hourly_rate": 150},
+    "finance": {"horizon_months": 36, "annual_discount_rate": 0.1},
+    "lines": [
+        {"name": "Benefit", "type": "benefit", "nature": "cash", "by_year": [0, 300_000, 400_000, 500_000]},
+        {"name": "Cost", "type": "cost", "nature": "cash", "by_year": [250_000, 100_000, 100_000, 100_000]},
+    ],
+}
+
+
+def tei_rows(path: Path) -> dict[str, list[Any]]:
+    """The TEI sheet's rows by their label (stripped), values as the file holds them."""
+    rows = openpyxl.load_workbook(path, data_only=True)["TEI"].iter_rows(values_only=True)
+    return {str(row[0]).strip(): list(row[1:]) for row in rows if row[0]}
+
+
+@pytest.mark.libreoffice
+def test_the_tei_sheet_reproduces_a_tei_table(tmp_path):
+    scenario = scenario_from_dict(TEI_CASE)
+    raw = write(tmp_path, "raw.xlsx", scenario)
+    stripped = tmp_path / "tei.xlsx"
+    strip_cached_values(raw, stripped)
+    [recalculated] = recalculate([stripped], tmp_path)
+    for path in (raw, recalculated):
+        rows = tei_rows(path)
+        assert rows["Line: Benefit (cash)"][:5] == pytest.approx([0, 300_000, 400_000, 500_000, 1_200_000])
+        assert rows["Line: Cost (cash)"][:5] == pytest.approx([-250_000, -100_000, -100_000, -100_000, -550_000])
+        pv_benefits = 300_000 / 1.1 + 400_000 / 1.1**2 + 500_000 / 1.1**3
+        pv_costs = 250_000 + 100_000 / 1.1 + 100_000 / 1.1**2 + 100_000 / 1.1**3
+        assert rows["PV of benefits (USD)"][0] == pytest.approx(pv_benefits, rel=1e-12)
+        assert rows["PV of costs (USD)"][0] == pytest.approx(pv_costs, rel=1e-12)
+        assert rows["NPV (USD)"][0] == pytest.approx(pv_benefits - pv_costs, rel=1e-12)
+        assert rows["ROI (NPV / PV of costs)"][0] == pytest.approx((pv_benefits - pv_costs) / pv_costs, rel=1e-12)
+        assert_matches(named_values(path), summary_json(evaluate(scenario).summary), str(path))
