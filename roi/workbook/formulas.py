@@ -3,7 +3,9 @@ and each row of the Model sheet, in terms of the inputs' names."""
 
 from __future__ import annotations
 
-from xlsxwriter.utility import xl_rowcol_to_cell
+import functools
+
+from xlsxwriter.utility import xl_col_to_name
 
 from roi.formatting import IRR_NOT_UNIQUE, NOTHING, ROI_NOT_MEANINGFUL
 from roi.scenario import (
@@ -293,10 +295,17 @@ def _line_value(i: int, line: Line, c: dict[str, str]) -> str:
     return f"-{amount}*(1+{n}_risk_adjustment)*{_COST_FACTOR}"
 
 
+@functools.cache
+def _letters(columns: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """Each Model column's key and letter(s)."""
+    return tuple((k, xl_col_to_name(i)) for i, k in enumerate(columns))
+
+
 def _model_row(row: int, first: int, columns: tuple[str, ...], lines: list[Line]) -> dict[str, str]:
     """The formulas of one Model row, by column; `row` is 0-based, month = row - first."""
-    c = {k: xl_rowcol_to_cell(row, i) for i, k in enumerate(columns)}
-    prev = None if row == first else {k: xl_rowcol_to_cell(row - 1, i) for i, k in enumerate(columns)}
+    letters = _letters(columns)
+    c = {k: f"{letter}{row + 1}" for k, letter in letters}
+    prev = None if row == first else {k: f"{letter}{row}" for k, letter in letters}
     m, g = c["month"], c["growth_factor"]
     numbered = list(enumerate(lines, start=1))
     formulas = {
