@@ -339,7 +339,7 @@ def _write_plan(ws: Any, wb: Any, fmt: dict[str, Any], model: ModelRows, result:
         1,
         0,
         "Cash flows add up over areas, so a combination's investment, year-1 cost, PV of costs and NPV are the sums "
-        "of its areas' figures alone.",
+        "of its areas' figures alone, plus the lines of the plan as a whole (below the combinations).",
     )
     ws.write_string(2, 0, "Payback and IRR do not add up: the Summary sheet has them for the funded plan.")
     header = [
