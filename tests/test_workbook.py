@@ -707,3 +707,17 @@ def test_the_tei_sheet_reproduces_a_tei_table(tmp_path):
         assert rows["NPV (USD)"][0] == pytest.approx(pv_benefits - pv_costs, rel=1e-12)
         assert rows["ROI (NPV / PV of costs)"][0] == pytest.approx((pv_benefits - pv_costs) / pv_costs, rel=1e-12)
         assert_matches(named_values(path), summary_json(evaluate(scenario).summary), str(path))
+
+
+def test_the_model_runs_on_past_the_horizon_and_prints_the_case_s_continuing_months(tmp_path):
+    wb = openpyxl.load_workbook(write(tmp_path, "case.xlsx", case("v3-case")))
+    model = wb["Model"]
+    headers = [c.value for c in model[1]]
+    month, within = headers.index("Month"), headers.index("Within the horizon (1) or a continuing month (0)")
+    cached = openpyxl.load_workbook(tmp_path / "case.xlsx", data_only=True)["Model"]
+    rows = list(cached.iter_rows(min_row=2, values_only=True))
+    assert [r[month] for r in rows] == list(range(36 + 240 + 1))  # the longest continuing months, so any is live
+    assert [r[within] for r in rows] == [1] * 37 + [0] * 240
+    assert model.print_area.endswith("$62")  # months 0..36 and the case's 24 continuing months
+    for i, line in enumerate(V3_CASE["lines"], start=1):
+        assert any(h.endswith(f": {line['name']} (USD)") for h in headers if h), i
