@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from roi.scenario import field_label
+from roi.scenario import field_label, section_label
 from ui import state
 
 #: The inputs each stream's benefit is a product of: any one at 0 makes the stream worth $0.
@@ -40,7 +40,11 @@ def held(ss: Any, path: str) -> float | None:
 def unset_fields(ss: Any, section: str) -> list[str]:
     """The inputs a stream is worth $0 without, in the words of the sidebar: those at 0, and an "after" no better
     than today."""
-    out = [field_label(p) for p in FACTORS.get(section, ()) if held(ss, p) == 0]
+    out = [
+        field_label(p) + ("" if p.startswith(section + ".") else f" (under {section_label(p.split('.')[0])})")
+        for p in FACTORS.get(section, ())
+        if held(ss, p) == 0
+    ]
     if section == "incidents":
         rate, responders = held(ss, "team.loaded_hourly_rate"), held(ss, "incidents.responders_per_incident")
         if held(ss, "incidents.downtime_cost_per_hour") == 0 and (rate == 0 or responders == 0):
