@@ -74,7 +74,7 @@ def current_case() -> tuple[str, list[str]]:
         scenario = scenario_from_dict(state.data_from_widgets(), source="inputs")
     except RoiError as exc:
         return ss[state.GOOD_TOML], exc.lines()
-    ss[state.GOOD_TOML] = dump_scenario(scenario)
+    ss[state.GOOD_TOML] = dump_scenario(state.words_for(ss, scenario))  # a preset's words only on its own figures
     return ss[state.GOOD_TOML], []
 
 

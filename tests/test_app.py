@@ -55,21 +55,22 @@ def test_opens_on_the_forum_post_case(baseline):
 
 
 # (widget kind, key, new value, a KPI that must change). Sections not counted in the forum post are switched on first.
+# Money and counts are typed as text, shares and rates in percent (issue 19).
 EDITS = [
-    ("number_input", "w:team.loaded_hourly_rate", 200.0, "Payback"),
-    ("number_input", "w:ai_tools.annual_spend", 100_000.0, "Delivery : AI"),
-    ("number_input", "w:merges.merges_per_month", 400.0, "Payback"),
-    ("slider", "w:merges.success_rate_before", 0.8, "Payback"),
-    ("slider", "w:merges.success_rate_after", 0.9, "Payback"),
+    ("text_input", "w:team.loaded_hourly_rate", "200", "Payback"),
+    ("text_input", "w:ai_tools.annual_spend", "100,000", "Delivery : AI"),
+    ("text_input", "w:merges.merges_per_month", "400", "Payback"),
+    ("number_input", "w:merges.success_rate_before", 80.0, "Payback"),
+    ("number_input", "w:merges.success_rate_after", 90.0, "Payback"),
     ("number_input", "w:merges.fix_hours:likely", 4.0, "Payback"),
-    ("slider", "w:merges.risk_adjustment", 0.2, "Payback"),
-    ("number_input", "w:growth.volume_growth_per_year", 0.5, "NPV"),
-    ("number_input", "w:investments.ci_cd.one_time", 300_000.0, "Payback"),
-    ("number_input", "w:investments.testing.annual_recurring", 60_000.0, "NPV"),
-    ("number_input", "w:investments.deployment.one_time", 0.0, "Payback"),
-    ("number_input", "w:investments.observability.one_time", 500_000.0, "Delivery : AI"),
+    ("number_input", "w:merges.risk_adjustment", 20.0, "Payback"),
+    ("number_input", "w:growth.volume_growth_per_year", 50.0, "NPV"),
+    ("text_input", "w:investments.ci_cd.one_time", "300,000", "Payback"),
+    ("text_input", "w:investments.testing.annual_recurring", "60,000", "NPV"),
+    ("text_input", "w:investments.deployment.one_time", "0", "Payback"),
+    ("text_input", "w:investments.observability.one_time", "500,000", "Delivery : AI"),
     ("slider", "w:finance.horizon_months", 60, "NPV"),
-    ("slider", "w:finance.annual_discount_rate", 0.2, "NPV"),
+    ("number_input", "w:finance.annual_discount_rate", 20.0, "NPV"),
     ("number_input", "w:finance.ramp_months", 6.0, "Payback"),
     ("toggle", "w:finance.include_staff_cost", True, "Payback"),
 ]
@@ -100,10 +101,15 @@ def test_optional_streams_switch_on_and_drive_results(baseline, section, key, va
         "incidents": {"change_failure_rate_before": 0.15, "mttr_hours_before": 6.0, "downtime_cost_per_hour": 5000.0},
         "lead_time": {"lead_time_days_before": 5.0, "lead_time_days_after": 1.0, "cost_of_delay_per_change_day": 40.0},
     }[section]
-    at.number_input(key=key).set_value(value)
+    at.text_input(key=key).set_value(f"{value:g}")
     for name, v in fields.items():
         widget = f"w:{section}.{name}"
-        (at.slider(key=widget) if "rate" in name or "fraction" in name else at.number_input(key=widget)).set_value(v)
+        if "rate" in name or "fraction" in name:
+            at.number_input(key=widget).set_value(v * 100)  # in percent
+        elif "cost" in name:
+            at.text_input(key=widget).set_value(f"{v:,.0f}")  # money, as text
+        else:
+            at.number_input(key=widget).set_value(v)
     at.run()
     assert not at.exception
     assert kpis(at)["Payback"] != baseline["Payback"]
@@ -123,8 +129,8 @@ def test_ranges_are_edited_as_ranges_and_bad_ones_keep_the_last_valid_case(basel
 def test_a_scalar_can_become_a_range():
     at = start()
     at.multiselect(key="ranged:team").set_value(["loaded_hourly_rate"]).run()
-    at.number_input(key="w:team.loaded_hourly_rate:low").set_value(120.0)
-    at.number_input(key="w:team.loaded_hourly_rate:high").set_value(180.0).run()
+    at.text_input(key="w:team.loaded_hourly_rate:low").set_value("120")
+    at.text_input(key="w:team.loaded_hourly_rate:high").set_value("180").run()
     assert not at.exception and not at.main.error
     assert at.query_params["team.loaded_hourly_rate"] == "{ low = 120, likely = 150, high = 180 }"
 
@@ -132,15 +138,17 @@ def test_a_scalar_can_become_a_range():
 def test_hidden_inputs_keep_their_values():
     at = start()
     at.toggle(key="on:builds").set_value(True).run()
-    at.number_input(key="w:builds.builds_per_month").set_value(1234.0).run()
+    at.text_input(key="w:builds.builds_per_month").set_value("1234").run()
     at.toggle(key="on:builds").set_value(False).run()
     at.toggle(key="on:builds").set_value(True).run()
-    assert at.number_input(key="w:builds.builds_per_month").value == 1234.0
+    assert at.text_input(key="w:builds.builds_per_month").value == "1,234"
 
 
 def test_picker_loads_every_scenario_file():
     at = start()
-    assert set(at.selectbox(key="picker").options) == {p.stem for p in (ROOT / "scenarios").glob("*.toml")}
+    # the picker shows names (issue 19), its values are the stems, after the new cases
+    offered = {o.split(" \u2014 ")[0] for o in at.selectbox(key="picker").options}
+    assert {load_scenario(p).name for p in (ROOT / "scenarios").glob("*.toml")} <= offered
     at.selectbox(key="picker").set_value("series-b").run()
     assert kpis(at)["Payback"] == "14.4 mo"
     assert at.query_params["scenario"] == "series-b"
@@ -276,7 +284,7 @@ def test_ci_baseline_upload_evidence_and_apply():
     assert measured["Main-branch success rate today"] == "75.0 %"
     assert any("Success rate: 3 succeeded / 4 completed = 75.0 %" in t.value for t in at.text)
     at.button(key="ci:apply").click().run()
-    assert at.slider(key="w:merges.success_rate_before").value == 0.75
+    assert at.number_input(key="w:merges.success_rate_before").value == 75.0  # in percent
     assert any("merges.success_rate_before: 0.708 -> 0.75" in plain(s.value) for s in at.success)
     assert any("no [builds] section" in plain(w.value) for w in at.warning)
     at.file_uploader(key="ci_upload").upload("x.csv", b"nonsense", "text/csv").run()
@@ -285,13 +293,13 @@ def test_ci_baseline_upload_evidence_and_apply():
 
 def test_switching_between_number_and_range_keeps_the_edited_value():
     at = start()
-    at.number_input(key="w:team.loaded_hourly_rate").set_value(175.0).run()
+    at.text_input(key="w:team.loaded_hourly_rate").set_value("175").run()
     at.multiselect(key="ranged:team").set_value(["loaded_hourly_rate"]).run()
-    parts = [at.number_input(key=f"w:team.loaded_hourly_rate:{p}").value for p in ("low", "likely", "high")]
-    assert parts == [175.0, 175.0, 175.0]
-    at.number_input(key="w:team.loaded_hourly_rate:likely").set_value(180.0).run()
+    parts = [at.text_input(key=f"w:team.loaded_hourly_rate:{p}").value for p in ("low", "likely", "high")]
+    assert parts == ["175", "175", "175"]
+    at.text_input(key="w:team.loaded_hourly_rate:likely").set_value("180").run()
     at.multiselect(key="ranged:team").set_value([]).run()
-    assert at.number_input(key="w:team.loaded_hourly_rate").value == 180.0
+    assert at.text_input(key="w:team.loaded_hourly_rate").value == "180"
 
 
 @pytest.mark.parametrize(("horizon", "offered"), [(36, [12, 18]), (15, [12]), (6, [3, 6]), (1, [1])])
@@ -341,17 +349,20 @@ def test_every_widget_has_the_registrys_limits():
     for section in ("team", "ai_tools", "merges", "growth", "finance"):
         at.multiselect(key=state.ranged_key(section)).set_value([])
     at.run()
-    checked = set()
+    checked = {w.key[2:].split(":")[0] for w in at.sidebar.text_input if w.key.startswith("w:") and "." in w.key}
     for widget in [*at.sidebar.number_input, *at.sidebar.slider]:
         key = widget.key or ""
         if not key.startswith("w:"):
             continue
         path = key[2:].split(":")[0]
         low, high = limits(FIELDS[path])
+        if state.in_percent(path):  # shares and rates are typed in percent
+            low, high = state.to_percent(low), state.to_percent(high)
         got = (widget.min, widget.max) if hasattr(widget, "min") else (widget.proto.min, widget.proto.max)
         assert got == (pytest.approx(low), pytest.approx(high)), path
         bounds = FIELDS[path].bounds
-        assert bounds.violation(got[0]) is None and bounds.violation(got[1]) is None, path
+        scale = 100 if state.in_percent(path) else 1
+        assert bounds.violation(got[0] / scale) is None and bounds.violation(got[1] / scale) is None, path
         checked.add(path)
     numeric = {p for p, f in FIELDS.items() if f.kind not in ("flag", "text") and "." in p and ".delivers." not in p}
     assert numeric <= checked, numeric - checked
@@ -361,7 +372,7 @@ V2_EDITS = [
     ("number_input", "w:investments.ci_cd.start_month", 6, "Payback"),
     ("number_input", "w:investments.testing.build_months", 6, "Payback"),
     ("toggle", "w:investments.testing.include", False, "Investment (one-time + staff)"),
-    ("slider", "w:team.engineer_time_recapture", 0.5, "NPV"),
+    ("number_input", "w:team.engineer_time_recapture", 50.0, "NPV"),
     ("number_input", "w:finance.cost_risk_adjustment", 0.2, "Investment (one-time + staff)"),
 ]
 
@@ -577,17 +588,18 @@ def test_budgets_survive_a_visit_to_another_tab():
 
 def test_only_open_sections_draw_their_widgets_and_closed_ones_keep_their_values(baseline):
     at = start(open_sections=False)
-    drawn = {w.key.split(":")[1].split(".")[0] for w in [*at.sidebar.number_input, *at.sidebar.slider]}
+    widgets = [*at.sidebar.number_input, *at.sidebar.slider, *at.sidebar.text_input]
+    drawn = {w.key.split(":")[1].split(".")[0] for w in widgets if w.key.startswith(("w:", "slide:")) and "." in w.key}
     assert drawn == set(state.OPEN_AT_FIRST), drawn  # failed merges and finance, as on a first visit
     at.session_state[state.section_open_key("team")] = True
     at.run()
-    at.number_input(key="w:team.loaded_hourly_rate").set_value(200.0).run()
+    at.text_input(key="w:team.loaded_hourly_rate").set_value("200").run()
     changed = kpis(at)
     assert changed["Payback"] != baseline["Payback"]
     at.session_state[state.section_open_key("team")] = False
     at.run()
-    assert not [w for w in at.sidebar.number_input if w.key == "w:team.loaded_hourly_rate"]  # not drawn
-    assert at.session_state["w:team.loaded_hourly_rate"] == 200.0
+    assert not [w for w in at.sidebar.text_input if w.key == "w:team.loaded_hourly_rate"]  # not drawn
+    assert at.session_state["w:team.loaded_hourly_rate"] == "200"
     assert kpis(at) == changed  # and still in force
     assert at.query_params["team.loaded_hourly_rate"] == "200"
 

@@ -166,7 +166,7 @@ def test_keyboard_slider_changes_payback_and_the_link_reopens_it(browser, server
         for _ in range(20):
             page.keyboard.press("ArrowLeft")
     thumb = page.get_by_test_id("stSlider").filter(has_text="success rate after").get_by_test_id("stSliderThumbValue")
-    expect(thumb).to_have_text("0.980")  # 1.0 less 20 steps of 0.001
+    expect(thumb).to_have_text("98.0 %")  # 100 % less 20 steps of 0.1 % (the slider is in percent, issue 19)
 
     def linked() -> float | None:
         value = parse_qs(urlsplit(page.url).query).get("merges.success_rate_after")

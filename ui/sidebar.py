@@ -5,23 +5,30 @@ Each widget's label, help, limits, step and format come from the field registry 
 
 from __future__ import annotations
 
+from typing import Literal
+
 import streamlit as st
 
+from roi import formatting as fmt
 from roi.errors import RoiError
+from roi.model import Summary
 from roi.scenario import (
     FIELDS,
     RANGES_ARE,
     FieldSpec,
     dump_scenario,
     field_label,
+    is_optional,
     loads_scenario,
     section_label,
 )
-from ui import cache, state
+from ui import cache, cases, hints, state
 from ui.state import spec
 from ui.text import literal
 
-MAX_UPLOAD_BYTES = 1_000_000  # matches server.maxUploadSize = 1 (MB) in .streamlit/config.toml
+MAX_UPLOAD_MB = 1  # a scenario file: a few KB; the widget refuses more (server.maxUploadSize must allow 20, for CI)
+MAX_UPLOAD_BYTES = 1_000_000
+MAX_CI_UPLOAD_BYTES = cases.MAX_CI_UPLOAD_BYTES  # a CI history: 20 MB
 RANGES_ARE_WORDS = {"min_max": "the least and most it can be", "p10_p90": "a 1-in-10 low and a 1-in-10 high"}
 
 
@@ -34,14 +41,20 @@ def limits(field: FieldSpec) -> tuple[float, float]:
     return low, high
 
 
+UNITS = {"USD": "$", "USD/h": "$ an hour", "USD/yr": "$ a year", "share/yr": "% a year", "share": "%"}
+
+
 def label(path: str, part: str | None = None) -> str:
     field = spec(path)
     if part:
-        return part.capitalize()
-    unit = field.unit if field.unit and field.kind not in ("share", "rate") else ""
-    if field.kind in ("share", "rate"):
-        unit = "0 to 1" if field.bounds.highest == 1 else unit
+        return part.capitalize() + (" (%)" if state.in_percent(path) else "")
+    unit = "%" if state.in_percent(path) and not field.unit.endswith("/yr") else UNITS.get(field.unit, field.unit)
     return f"{field.label} ({unit})" if unit else field.label
+
+
+#: A percent's step in its number field and slider: a tenth of a percent.
+PERCENT_STEP = 0.1
+PERSIST: Literal["session"] = "session"  # kept while not drawn: a closed section, a range mode
 
 
 # ------------------------------------------------------------------ callbacks (run before the widgets are drawn)
@@ -51,19 +64,54 @@ def _remember_edits() -> None:
     """Before a switch or an upload replaces the case: keep unsaved edits recoverable."""
     ss = st.session_state
     if ss[state.GOOD_TOML] != ss[state.BASE_TOML]:
-        ss[state.UNDO] = (ss[state.GOOD_TOML], ss[state.BASE_TOML], ss[state.BASE_LABEL], ss[state.BASE_FILE])
+        ss[state.UNDO] = (
+            ss[state.GOOD_TOML], ss[state.BASE_TOML], ss[state.BASE_LABEL], ss[state.BASE_FILE], ss.get(state.PRESET)
+        )  # fmt: skip
     else:
         ss.pop(state.UNDO, None)
 
 
 def _picked() -> None:
     ss = st.session_state
-    stem = ss[state.PICKER]
-    if stem == ss[state.PICKED]:
+    option = ss[state.PICKER]
+    if option == ss[state.PICKED]:
         return
+    ss[state.PICKED] = option
+    ss[CI_NOTES] = []
+    if option != cases.FROM_CI:  # a CI history loads once uploaded
+        _remember_edits()
+        cases.load_option(option)
+
+
+CI_START = "start:ci_upload"
+CI_START_ID = "start:ci_upload_id"
+CI_START_BRANCH = "start:ci_branch"
+CI_NOTES = "start:ci_notes"
+
+
+def _ci_uploaded() -> None:
+    ss = st.session_state
+    upload = ss.get(CI_START)
+    if upload is None or upload.file_id == ss.get(CI_START_ID):
+        return
+    ss[CI_START_ID] = upload.file_id
     _remember_edits()
-    ss[state.PICKED] = stem
-    state.load(cache.file_scenario(stem), f"scenarios/{stem}.toml", stem)
+    ss[CI_NOTES] = cases.load_ci_case(upload.getvalue(), upload.name, str(ss.get(CI_START_BRANCH) or "main").strip())
+
+
+def _mine() -> None:
+    """The current case becomes the base the headline's changes are measured against (and what Reset returns to)."""
+    ss = st.session_state
+    ss[state.BASE_TOML] = ss[state.GOOD_TOML]
+    ss[state.BASELINE_IS_MINE] = True
+    ss.pop(state.UNDO, None)
+
+
+def _loaded_again() -> None:
+    """Measure the changes against the loaded file again."""
+    ss = st.session_state
+    ss[state.BASE_TOML] = ss[state.LOADED_TOML]
+    ss[state.BASELINE_IS_MINE] = False
 
 
 def _uploaded() -> None:
@@ -75,7 +123,7 @@ def _uploaded() -> None:
     ss[state.UPLOAD_ID] = upload.file_id
     content = upload.getvalue()
     if len(content) > MAX_UPLOAD_BYTES:
-        ss[state.UPLOAD_ERROR] = [f"{upload.name}: larger than 1 MB ({len(content):,} bytes)"]
+        ss[state.UPLOAD_ERROR] = [f"{upload.name}: larger than {MAX_UPLOAD_MB} MB ({len(content):,} bytes)"]
         return
     try:
         scenario = loads_scenario(content, source=upload.name)
@@ -83,7 +131,7 @@ def _uploaded() -> None:
         ss[state.UPLOAD_ERROR] = exc.lines()
         return
     _remember_edits()
-    state.load(scenario, f"upload: {upload.name}", None)
+    state.load(scenario, f"upload: {upload.name}", None, preset=False)
 
 
 def _reset() -> None:
@@ -98,8 +146,9 @@ def _undo() -> None:
     undo = ss.pop(state.UNDO, None)
     if undo is None:
         return
-    edits, base_toml, base_label, base_file = undo
+    edits, base_toml, base_label, base_file, preset = undo
     state.load(loads_scenario(base_toml), base_label, base_file)
+    ss[state.PRESET] = preset
     if base_file is not None:
         ss[state.PICKED] = ss[state.PICKER] = base_file
     ss[state.GOOD_TOML] = dump_scenario(loads_scenario(edits))
@@ -109,19 +158,67 @@ def _undo() -> None:
 # ------------------------------------------------------------------ widgets
 
 
+def _tidy_amount(key: str) -> None:
+    """A typed amount that reads as a number is shown with thousands separators once entered ("1200" -> "1,200")."""
+    ss = st.session_state
+    x = state.parse_amount(ss[key])
+    if isinstance(x, float):
+        ss[key] = state.amount_text(x)
+
+
+def amount_input(path: str, part: str | None = None) -> None:
+    """Money, a count or a head count, typed as text: "1,200", "$300,000", "300k". Text that is no number is said under
+    the field, and the last valid case is kept."""
+    field = spec(path)
+    key = state.widget_key(path, part)
+    hint = "blank: not set" if is_optional(path) else "a number, e.g. 1,200 or 300k"
+    st.text_input(label(path, part), key=key, help=field.help, placeholder=hint, on_change=_tidy_amount, args=(key,),
+                  persist_state=PERSIST)  # fmt: skip
+    if isinstance(state.parse_amount(st.session_state[key]), str):
+        st.error(f"{field.label}: {literal(str(st.session_state[key]))} is not a number; the last valid case is kept.")
+
+
 def number_input(path: str, part: str | None = None) -> None:
     field = spec(path)
     low, high = limits(field)
     key = state.widget_key(path, part)
-    if field.whole:
+    if state.as_text(path):
+        amount_input(path, part)
+    elif state.in_percent(path):
+        st.number_input(
+            label(path, part), state.to_percent(low), state.to_percent(high), key=key, step=PERCENT_STEP,
+            format="%g", help=field.help, persist_state=PERSIST,
+        )  # fmt: skip
+    elif field.whole:
         st.number_input(
             label(path, part), int(low), int(high), key=key, step=1, help=field.help, format="%d",
+            persist_state=PERSIST,
         )  # fmt: skip
     else:
         st.number_input(
             label(path, part), float(low), float(high), key=key, step=field.step, format=field.number_format,
-            help=field.help,
+            help=field.help, persist_state=PERSIST,
         )  # fmt: skip
+
+
+def _slid(path: str) -> None:
+    """The slider moved: its percent becomes the input's (the number field follows)."""
+    ss = st.session_state
+    ss[state.widget_key(path)] = ss[state.slider_key(path)]
+
+
+def percent_slider(path: str) -> None:
+    """A slider beside a percent's number field, for exploring by dragging; it shows what the field holds."""
+    ss = st.session_state
+    low, high = (state.to_percent(x) for x in limits(spec(path)))
+    key, held = state.slider_key(path), ss[state.widget_key(path)]
+    shown = min(max(float(held if held is not None else low), low), high)
+    if ss.get(key) != shown:
+        ss[key] = shown  # only when the field changed: a value assigned is a value sent to the browser
+    st.slider(
+        f"{spec(path).label}: drag to explore", low, high, key=key, step=PERCENT_STEP, format="%.1f %%",
+        on_change=_slid, args=(path,), label_visibility="collapsed",
+    )  # fmt: skip
 
 
 def field_input(path: str) -> None:
@@ -129,22 +226,26 @@ def field_input(path: str) -> None:
     key = state.widget_key(path)
     low, high = limits(field)
     if field.kind == "flag":
-        st.toggle(field.label, key=key, help=field.help)
+        st.toggle(field.label, key=key, help=field.help, persist_state=PERSIST)
     elif path == "finance.horizon_months":
-        st.slider(label(path), int(low), int(high), key=key, help=field.help)
-    elif field.kind in ("share", "rate") and low >= 0 and high <= 1:
-        st.slider(label(path), low, high, key=key, step=field.step, format=field.number_format, help=field.help)
+        st.slider(label(path), int(low), int(high), key=key, help=field.help, persist_state=PERSIST)
     else:
         number_input(path)
+        if state.in_percent(path) and low >= 0 and high <= 1:
+            percent_slider(path)
 
 
 def section_inputs(section: str, problems: list[str]) -> None:
     ss = st.session_state
     if section in state.SWITCHED_SECTIONS:
         st.toggle(f"Count the {section_label(section).lower()} stream", key=state.section_on_key(section),
-                  help="A case made of lines of its own alone may leave out every stream.")  # fmt: skip
+                  help="A case made of lines of its own alone may leave out every stream.",
+                  persist_state=PERSIST)  # fmt: skip
         if not ss[state.section_on_key(section)]:
             return
+        unset = hints.unset_fields(ss, section)
+        if unset:
+            st.info(f"Counted at $0 until you set: {', '.join(unset)}.")
     paths = state.section_fields(section)
     rangeable = [p.rsplit(".", 1)[1] for p in paths if spec(p).ranged]
     if rangeable:
@@ -154,7 +255,7 @@ def section_inputs(section: str, problems: list[str]) -> None:
             format_func=lambda name: spec(by_name[name]).label,
             help="Make a number a range (low / likely / high): the Uncertainty tab draws from it; every other "
             "figure uses the likely value.",
-            on_change=state.sync_range_mode, args=(section,),
+            on_change=state.sync_range_mode, args=(section,), persist_state=PERSIST,
         )  # fmt: skip
     for path in paths:
         field_name = path.rsplit(".", 1)[1]
@@ -225,22 +326,51 @@ def uncertainty_inputs() -> None:
             st.text(f"{names}: rank correlation {group['rank_correlation']}")
 
 
+def time_freed(summary: Summary) -> str:
+    """The engineer time the plan frees, in hours a month and engineers' worth (of the team, when its size is set)."""
+    hours, engineers = summary.engineer_hours_freed_per_month, summary.engineers_freed
+    text = f"{hours:,.0f} engineer-hours a month at full benefit: {engineers:,.1f} engineers' worth"
+    if summary.share_of_team_freed is not None:
+        return f"{text}, {fmt.pct(summary.share_of_team_freed)} of the team"
+    return f"{text} (set {field_label('team.engineers')} under Team for the share of the team)"
+
+
 def source() -> None:
-    """Where the case comes from: a file, an upload, Reset, Undo."""
+    """Where the case comes from: a new case, a worked example, an upload; the baseline of the changes, Reset, Undo."""
     ss = st.session_state
     st.header("Scenario")
-    st.selectbox("Start from", list(cache.scenario_files()), key=state.PICKER, on_change=_picked,
-                 help="Every file in scenarios/ that is a valid scenario")  # fmt: skip
+    st.selectbox("Start from", cases.options(), key=state.PICKER, on_change=_picked, format_func=cases.title,
+                 help="A new case (blank, a profile whose figures cite their source, or your CI history), or a "
+                 "worked example from scenarios/.")  # fmt: skip
     for line in cache.scenario_file_problems():
         st.warning(f"Not offered: {literal(line)}")
+    if ss[state.PICKED] == cases.FROM_CI:
+        st.text_input("Branch merges land on", "main", key=CI_START_BRANCH)
+        st.file_uploader(
+            f"CI history (GitHub Actions or GitLab JSON, or CSV; at most {cases.MAX_CI_UPLOAD_MB} MB)",
+            type=["json", "csv"], key=CI_START, on_change=_ci_uploaded, max_upload_size=cases.MAX_CI_UPLOAD_MB,
+        )  # fmt: skip
+    for line in ss.get(CI_NOTES, []):
+        (st.error if line.startswith("Not loaded") else st.info)(literal(line))
     st.file_uploader(
-        "Or upload a scenario (TOML, at most 1 MB)", type=["toml"], key=state.UPLOAD, on_change=_uploaded,
+        f"Or upload a scenario (TOML, at most {MAX_UPLOAD_MB} MB)", type=["toml"], key=state.UPLOAD,
+        on_change=_uploaded, max_upload_size=MAX_UPLOAD_MB,
     )  # fmt: skip
     for line in ss.get(state.UPLOAD_ERROR, []):
         st.error(f"Upload not loaded, the previous scenario is kept. {literal(line)}")
     st.caption("Loaded:")
     st.text(ss[state.BASE_LABEL])
-    st.button("Reset to the loaded file", icon=":material/restart_alt:", key=state.RESET, on_click=_reset)
+    summary = cache.evaluated(ss[state.GOOD_TOML]).summary
+    st.markdown(f"**Time the plan frees:** {literal(time_freed(summary))}.")
+    mine = bool(ss.get(state.BASELINE_IS_MINE))
+    st.button("Use this as my baseline", icon=":material/flag:", key=state.MINE, on_click=_mine,
+              help="The headline's changes are then measured against the case as it is now, not the loaded file; "
+              "Reset returns to it.")  # fmt: skip
+    if mine:
+        st.caption("The headline's changes are measured against your baseline.")
+        st.button("Measure against the loaded file again", key="loaded_again", on_click=_loaded_again)
+    st.button("Reset to my baseline" if mine else "Reset to the loaded file", icon=":material/restart_alt:",
+              key=state.RESET, on_click=_reset)  # fmt: skip
     if state.UNDO in ss:
         st.button("Undo: back to your edits", icon=":material/undo:", key=state.UNDO_BUTTON, on_click=_undo,
                   help="Your unsaved edits were replaced by the new file: this brings them back.")  # fmt: skip

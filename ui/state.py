@@ -4,6 +4,14 @@ The sidebar's widgets hold the case being edited; `put_in_widgets` sets them fro
 `data_from_widgets` reads them back into raw scenario data (validated by the caller). Every input of the
 format-v2 registry (`roi.scenario.FIELDS`) round-trips: a file loaded and not touched gives back an equal
 scenario. What the sidebar does not edit (the correlated groups of [uncertainty]) is carried through as loaded.
+
+How a widget holds its input: a share or a rate in percent (82 is 82 %), money and counts as text with thousands
+separators ("1,200", "$300,000" typed as 300000 or 300k), every other number as a number. The conversions round
+(a percent to 4 decimals, a share to 6), so 82 is 0.82 in the file and the link, never 0.8200000000000001.
+
+Nothing typed is lost: the sidebar's widgets keep their values while they are not drawn (`persist_state`), and
+no run assigns a widget's key except to load a case, so a rerun never sends a drawn widget a value over what the
+user is typing into it.
 """
 
 from __future__ import annotations
@@ -19,6 +27,7 @@ from roi.scenario import (
     AREA_LABELS,
     AREAS,
     FIELDS,
+    MAX_NAME_CHARS,
     OPTIONAL_SECTIONS,
     SCHEMA_VERSION,
     STREAM_LABELS,
@@ -83,12 +92,23 @@ NAME = "w:name"
 DESCRIPTION = "w:description"
 RANGES_ARE = "w:uncertainty.ranges_are"
 BUDGET_PREFIX = "plan:budget:"
-WIDGET_PREFIXES = ("w:", "on:", "ranged:", BUDGET_PREFIX)  # widget values kept while the widget is not drawn
+#: Widgets of other views whose values are kept by assigning them on every run (the sidebar's persist instead).
+KEPT_PREFIXES = (BUDGET_PREFIX,)
+PERCENT_LOADED = "percent_loaded"  # {widget key: the share as loaded}: a percent not touched gives it back exactly
+PRESET = "preset"  # (name, description, TOML) of the preset the case started from; None for a file of the user's
+BASELINE_IS_MINE = "baseline_is_mine"  # "Use this as my baseline" made the current case the base of the changes
+MINE = "mine"  # the button
+LOADED_TOML = "loaded_toml"  # the case as loaded (what Reset returns to while a baseline of one's own is set)
 
 
 def widget_key(path: str, part: str | None = None) -> str:
     """The key of the widget of an input, or of one part (low, likely, high) of its range."""
     return f"w:{path}" + (f":{part}" if part else "")
+
+
+def slider_key(path: str) -> str:
+    """The key of a percent's slider: it follows the number field, and moves it when dragged."""
+    return f"slide:{path}"
 
 
 def section_on_key(section: str) -> str:
@@ -150,14 +170,99 @@ def _number(path: str, x: float) -> float | int:
     return int(x) if spec(path).whole else float(x)
 
 
+PERCENT_KINDS = ("share", "rate")
+TEXT_KINDS = ("money", "count", "people")
+PERCENT_DECIMALS = 4  # of a percent: 70.8125 %; a share keeps 6 decimals
+
+
+def in_percent(path: str) -> bool:
+    """A share or a rate: typed and shown in percent."""
+    return spec(path).kind in PERCENT_KINDS
+
+
+def as_text(path: str) -> bool:
+    """Money, counts and people: typed as text, shown with thousands separators."""
+    return spec(path).kind in TEXT_KINDS
+
+
+def amount_text(x: float | None) -> str:
+    """A number as the text field shows it: "1,200", "8.7", "1,234.5"; blank for None."""
+    if x is None:
+        return ""
+    x = float(x)
+    return f"{int(x):,}" if x.is_integer() and abs(x) < 1e15 else f"{x:,}"
+
+
+_SUFFIX = {"k": 1e3, "m": 1e6, "b": 1e9}
+
+
+def parse_amount(text: Any) -> float | str | None:
+    """Typed money or count as a number: "1,200", "$300,000", "300k", "1.5m"; None when blank; the text itself when it
+    is not a number (validation then names the field)."""
+    if not isinstance(text, str):
+        return None if text is None else float(text)
+    clean = text.strip().lower().replace(",", "").replace("_", "").replace(" ", "")
+    clean = clean.removeprefix("$").removeprefix("usd")
+    if not clean:
+        return None
+    scale = _SUFFIX.get(clean[-1], 1.0)
+    if scale != 1.0:
+        clean = clean[:-1]
+    try:
+        x = float(clean)
+    except ValueError:
+        return text
+    return round(x * scale, 6) if scale != 1.0 else x
+
+
+def to_percent(x: float) -> float:
+    return round(float(x) * 100, PERCENT_DECIMALS)
+
+
+def from_percent(pct: float) -> float:
+    return round(float(pct) / 100, PERCENT_DECIMALS + 2)
+
+
+def widget_value(path: str, x: float | None) -> Any:
+    """An input's value as its widget holds it."""
+    if in_percent(path):
+        return None if x is None else to_percent(x)
+    if as_text(path):
+        return amount_text(x)
+    return None if x is None else _number(path, float(x))
+
+
+def input_value(ss: State, path: str, key: str) -> Any:
+    """An input's value from its widget, as scenario data: a share from its percent (exactly as loaded when not
+    touched), a number from its text (the text itself when it is not one)."""
+    held = ss[key]
+    if in_percent(path):
+        if held is None:
+            return None
+        loaded = ss.get(PERCENT_LOADED, {}).get(key)
+        return loaded if loaded is not None and to_percent(loaded) == held else from_percent(held)
+    if as_text(path):
+        x = parse_amount(held)
+        if isinstance(x, float) and spec(path).whole and x.is_integer():
+            return int(x)
+        return x
+    return held
+
+
 State = Any  # the session state, or a plain dict in a test
+
+
+def _put(ss: State, path: str, key: str, x: float) -> None:
+    ss[key] = widget_value(path, x)
+    if in_percent(path):
+        ss[PERCENT_LOADED][key] = float(x)
 
 
 def put_in_widgets(scenario: Scenario) -> None:
     """Set every input widget's state from a scenario (before the widgets are drawn)."""
     ss = st.session_state
-    ss[NAME] = scenario.name
-    ss[DESCRIPTION] = scenario.description
+    ss[PERCENT_LOADED] = {}
+    ss[NAME], ss[DESCRIPTION] = own_words(ss, scenario)
     for section in SECTIONS:
         if section in SWITCHED_SECTIONS:
             ss[section_on_key(section)] = getattr(scenario, section) is not None
@@ -168,17 +273,17 @@ def put_in_widgets(scenario: Scenario) -> None:
                 ss[widget_key(path)] = bool(value)
                 continue
             if value is None:  # an optional input the case leaves out: a blank field
-                ss[widget_key(path)] = None
+                ss[widget_key(path)] = widget_value(path, None)
                 continue
             if not isinstance(value, Range):
-                ss[widget_key(path)] = _number(path, float(value))
+                _put(ss, path, widget_key(path), float(value))
                 continue
             # A range's parts have widgets of their own; a number's parts are made when it becomes a range
             # (sync_range_mode). Fewer keys: streamlit reads the whole session state for every widget it draws.
             ranged.append(path.rsplit(".", 1)[1])
-            ss[widget_key(path)] = _number(path, value.likely)
+            _put(ss, path, widget_key(path), value.likely)
             for part, x in zip(PARTS, (value.low, value.likely, value.high), strict=True):
-                ss[widget_key(path, part)] = _number(path, x)
+                _put(ss, path, widget_key(path, part), x)
         ss[ranged_key(section)] = ranged
         ss[ranged_before_key(section)] = list(ranged)
     ss[ATTRIBUTION_BASE] = scenario.attribution()
@@ -265,7 +370,8 @@ def delivers_from_widgets(ss: State) -> dict[str, dict[str, Any]]:
 def data_from_widgets() -> dict[str, Any]:
     """The scenario as the widgets hold it, as raw data (validated by the caller)."""
     ss = st.session_state
-    data: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "name": ss[NAME], "description": ss[DESCRIPTION]}
+    name, description = preset_words(ss)
+    data: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "name": name, "description": description}
     ranged_now: set[str] = set()
     for section in SECTIONS:
         if section in SWITCHED_SECTIONS and not ss[section_on_key(section)]:
@@ -274,10 +380,10 @@ def data_from_widgets() -> dict[str, Any]:
         for path in section_fields(section):
             field = path.rsplit(".", 1)[1]
             if field in ss[ranged_key(section)] and spec(path).ranged:
-                values[field] = {part: ss[widget_key(path, part)] for part in PARTS}
+                values[field] = {part: input_value(ss, path, widget_key(path, part)) for part in PARTS}
                 ranged_now.add(path)
-            elif ss[widget_key(path)] is not None:  # an optional input left blank stays out of the file
-                values[field] = ss[widget_key(path)]
+            elif (value := input_value(ss, path, widget_key(path))) is not None:  # a blank optional input stays out
+                values[field] = value
         if section.startswith("investments."):
             area = section.split(".")[1]
             delivers = delivers_from_widgets(ss)[area]
@@ -408,21 +514,85 @@ def sync_range_mode(section: str) -> None:
 
 
 def keep_widget_state() -> None:
-    """Keep the values of widgets not drawn this run (a hidden section, a range mode), so nothing typed is lost."""
+    """Keep the values of other views' widgets not drawn this run (the Plan tab's budgets while another tab is open).
+
+    Only those: assigning a widget's key makes streamlit send the browser that value again, over whatever the user is
+    typing into it, so the sidebar's widgets (the ones typed into while reruns arrive) persist by `persist_state`.
+    """
     ss = st.session_state
     for key in list(ss.keys()):
-        if isinstance(key, str) and key.startswith(WIDGET_PREFIXES):
+        if isinstance(key, str) and key.startswith(KEPT_PREFIXES):
             ss[key] = ss[key]
 
 
-def load(scenario: Scenario, label: str, file_stem: str | None) -> None:
-    """Make a scenario the loaded file: the base of deltas and Reset, and what the widgets hold."""
+def load(scenario: Scenario, label: str, file_stem: str | None, *, preset: bool = True) -> None:
+    """Make a scenario the loaded file: the base of deltas and Reset, and what the widgets hold.
+
+    A preset (a file of scenarios/ or profiles/, a blank template) lends the case its name and description only while
+    its figures are unchanged; a file of the user's own (an upload) keeps its words as the user's.
+    """
     ss = st.session_state
-    ss[BASE_TOML] = dump_scenario(scenario)
+    ss[BASE_TOML] = ss[LOADED_TOML] = dump_scenario(scenario)
     ss[BASE_LABEL] = label
     ss[BASE_FILE] = file_stem
+    ss[BASELINE_IS_MINE] = False
     ss[GOOD_TOML] = ss[BASE_TOML]
+    ss[PRESET] = (scenario.name, scenario.description, ss[BASE_TOML]) if preset else None
     put_in_widgets(scenario)
+
+
+# ------------------------------------------------------------------ whose words: the preset's or the user's
+
+
+def edited_name(preset_name: str) -> str:
+    return f"Own case, started from: {preset_name}"[:MAX_NAME_CHARS]
+
+
+def edited_description(preset_name: str) -> str:
+    return (
+        f"Own figures, started from the preset \u201c{preset_name}\u201d; the preset's description no longer "
+        "applies once its figures are changed."
+    )
+
+
+def own_words(ss: State, scenario: Scenario) -> tuple[str, str]:
+    """What the name and description fields hold: the user's own words; blank where the case has the preset's."""
+    preset = ss.get(PRESET)
+    if preset is None:
+        return scenario.name, scenario.description
+    name, description = scenario.name, scenario.description
+    own_name = "" if name in (preset[0], edited_name(preset[0])) else name
+    own_description = "" if description in (preset[1], edited_description(preset[0])) else description
+    return own_name, own_description
+
+
+def preset_words(ss: State) -> tuple[str, str]:
+    """The name and description the case is read with before `words_for` decides: the user's, else the preset's."""
+    preset = ss.get(PRESET)
+    name, description = str(ss[NAME]).strip(), str(ss[DESCRIPTION])
+    if preset is None:
+        return name or "Own case", description
+    return name or preset[0], description if description.strip() else preset[1]
+
+
+def words_for(ss: State, scenario: Scenario) -> Scenario:
+    """The case with words that fit it: a preset's name and description while its figures are the preset's; once
+    the user changed them, "Own case, started from ..." (the words the user typed always stay)."""
+    preset = ss.get(PRESET)
+    if preset is None:
+        return scenario
+    name, description = str(ss[NAME]).strip(), str(ss[DESCRIPTION]).strip()
+    if name and description:
+        return scenario
+    as_preset = scenario.model_copy(update={"name": preset[0], "description": preset[1]})
+    if dump_scenario(as_preset) == preset[2]:
+        return scenario
+    return scenario.model_copy(
+        update={
+            "name": scenario.name if name else edited_name(preset[0]),
+            "description": scenario.description if description else edited_description(preset[0]),
+        }
+    )
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,15 @@ from roi.ci_import.runs import (
     normalize,
 )
 from roi.ci_import.selection import DAYS_PER_MONTH, Options, Scope, Selected, Window, select
-from roi.ci_import.writing import Written, apply_baseline, no_improvement, starter_scenario, update_scenario
+from roi.ci_import.writing import (
+    Written,
+    after_left_alone,
+    apply_baseline,
+    assumed_after,
+    no_improvement,
+    starter_scenario,
+    update_scenario,
+)
 
 __all__ = [
     "BOM",
@@ -60,7 +68,9 @@ __all__ = [
     "Skipped",
     "Window",
     "Written",
+    "after_left_alone",
     "apply_baseline",
+    "assumed_after",
     "derive",
     "detect",
     "detect_format",

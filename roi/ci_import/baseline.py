@@ -55,6 +55,11 @@ class Baseline:
     figures: dict[str, Figure[float | None]]
     notes: list[str] = field(default_factory=list)
 
+    def rounded_values(self) -> dict[str, float]:
+        """The values rounded as a reader writes them (whole merges and builds a month, a tenth of a percent, a tenth
+        of a minute and of a deploy): what the page applies. The file the CLI edits keeps ten digits."""
+        return {path: _rounded(path, value) for path, value in self.values().items()}
+
     def values(self) -> dict[str, float]:
         """Scenario fields this baseline sets, by dotted path, as written to a scenario (ten significant digits)."""
         out = {
@@ -128,6 +133,21 @@ class Baseline:
 #: Below these, `warnings` says the figures are shaky.
 MIN_WINDOW_DAYS = 28.0
 MIN_BRANCH_RUNS = 50
+
+
+#: Decimals each measured figure is rounded to where a person reads it (a share: 3, a tenth of a percent).
+DECIMALS = {
+    "merges.merges_per_month": 0,
+    "merges.success_rate_before": 3,
+    "builds.builds_per_month": 0,
+    "builds.build_minutes_before": 1,
+    "incidents.deploys_per_month_before": 1,
+}
+
+
+def _rounded(path: str, value: float) -> float:
+    x = round(float(value), DECIMALS.get(path, 6))
+    return int(x) if x.is_integer() else x
 
 
 def _measured(value: float) -> float:

@@ -18,7 +18,7 @@ import tomlkit.exceptions
 from roi import formatting as fmt
 from roi.ci_import.baseline import Baseline
 from roi.errors import Problem, ScenarioError
-from roi.scenario import MAX_NAME_CHARS, Scenario, likely, parse_toml, scenario_from_dict
+from roi.scenario import FIELDS, MAX_NAME_CHARS, Scenario, field_label, likely, parse_toml, scenario_from_dict
 
 
 def _plain(text: str, limit: int) -> str:
@@ -28,9 +28,10 @@ def _plain(text: str, limit: int) -> str:
     return clean if len(clean) <= limit else clean[: limit - 3] + "..."
 
 
-def starter_scenario(baseline: Baseline) -> dict[str, Any]:
-    """A new scenario around a measured baseline; the non-measured inputs are starting assumptions, said so."""
-    values = baseline.values()
+def starter_scenario(baseline: Baseline, *, rounded: bool = False) -> dict[str, Any]:
+    """A new scenario around a measured baseline; the non-measured inputs are starting assumptions, said so. Rounded
+    as a reader writes the figures (`Baseline.rounded_values`) when asked."""
+    values = baseline.rounded_values() if rounded else baseline.values()
     before = values["merges.success_rate_before"]
     prefix = "Baseline from CI history ("
     data: dict[str, Any] = {
@@ -70,15 +71,65 @@ def _shown(old: Any) -> str:
     return repr(old)
 
 
-def apply_baseline(data: Mapping[str, Any], baseline: Baseline) -> tuple[dict[str, Any], list[str], list[str]]:
-    """Scenario data with only the baseline fields replaced; what changed, and what was left and why.
+#: Each measured "before" and the plan's "after" beside it: a CI history measures today, never the plan's target.
+AFTER_OF = {
+    "merges.success_rate_before": "merges.success_rate_after",
+    "builds.build_minutes_before": "builds.build_minutes_after",
+    "incidents.deploys_per_month_before": "incidents.deploys_per_month_after",
+}
+#: What a new case around a CI history assumes beside the measured figures: each is the user's to replace.
+ASSUMED = ("team.loaded_hourly_rate", "merges.fix_hours", *AFTER_OF.values(), "builds.blocked_fraction")
+
+
+def _at(data: Mapping[str, Any], path: str) -> Any:
+    section, name = path.split(".")
+    table = data.get(section)
+    return table.get(name) if isinstance(table, Mapping) else None
+
+
+def _value_words(path: str, value: Any) -> str:
+    if isinstance(value, Mapping):
+        return " to ".join(FIELDS[path].show(float(value[p])) for p in ("low", "high") if p in value)
+    return FIELDS[path].show(float(value))
+
+
+def after_left_alone(data: Mapping[str, Any], measured: Iterable[str]) -> list[str]:
+    """For each measured "before", the "after" the import left as it was, in words (it is the plan's target)."""
+    out = []
+    for before in measured:
+        after = AFTER_OF.get(before)
+        value = _at(data, after) if after else None
+        if after and value is not None:
+            out.append(
+                f"{field_label(after)} left at {_value_words(after, value)}: the CI history measures today, not the "
+                "plan's target; set it yourself"
+            )
+    return out
+
+
+def assumed_after(data: Mapping[str, Any]) -> list[str]:
+    """What a new case around a CI history assumes rather than measures, in words: each is the user's to set."""
+    return [
+        f"{field_label(path)}: {_value_words(path, value)} is a starting assumption, not measured; set your own"
+        for path in ASSUMED
+        if (value := _at(data, path)) is not None
+    ]
+
+
+def apply_baseline(
+    data: Mapping[str, Any], baseline: Baseline, *, rounded: bool = True
+) -> tuple[dict[str, Any], list[str], list[str]]:
+    """Scenario data with only the baseline fields replaced; what changed, and what was left and why (the "after"
+    values beside the measured ones are always left as they were, and said so).
 
     A range the file gave for a measured field (`builds_per_month = { low = 900, likely = 1200, high = 1600 }`)
-    becomes the measured number: the measurement replaces the estimate, and the change says so.
+    becomes the measured number: the measurement replaces the estimate, and the change says so. The values are
+    rounded as a reader writes them unless `rounded` is False (the CLI's file edit keeps ten digits).
     """
     out = copy.deepcopy(dict(data))
-    changed, left = [], []
-    for path, value in baseline.values().items():
+    changed, left, applied = [], [], []
+    values = baseline.rounded_values() if rounded else baseline.values()
+    for path, value in values.items():
         section, name = path.split(".")
         table = out.get(section)
         if section not in out:
@@ -91,7 +142,8 @@ def apply_baseline(data: Mapping[str, Any], baseline: Baseline) -> tuple[dict[st
         table[name] = value
         note = " (was a range, now measured)" if isinstance(old, Mapping) else ""
         changed.append(f"{path}: {_shown(old)} -> {value:.6g}{note}")
-    return out, changed, left
+        applied.append(path)
+    return out, changed, left + after_left_alone(out, applied)
 
 
 def no_improvement(scenario: Scenario, measured: Iterable[str]) -> list[str]:
@@ -148,7 +200,7 @@ def update_scenario(content: bytes, baseline: Baseline, source: str = "") -> Wri
     to be written.
     """
     data = parse_toml(content, source)
-    expected, changes, left = apply_baseline(data, baseline)
+    expected, changes, left = apply_baseline(data, baseline, rounded=False)
     scenario = scenario_from_dict(expected, source)
     measured = [path for path in baseline.values() if isinstance(data.get(path.split(".")[0]), Mapping)]
     try:
