@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TypeVar
 
-from roi.documents import Document, document_for
+from roi.documents import Document
 from roi.memo import render_html, render_markdown, render_pdf
 from roi.model import Result
 from roi.workbook import build_workbook
@@ -26,11 +26,6 @@ def monthly_csv(result: Result) -> bytes:
 def workbook_xlsx(result: Result) -> bytes:
     """The CFO workbook: live formulas of named inputs, values cached."""
     return build_workbook(result)
-
-
-def memo_html_bytes(result: Result) -> bytes:
-    """The one-page CFO memo, self-contained HTML, with the default seeded odds (10,000 draws, seed 0)."""
-    return render_html(document_for(result)).encode("utf-8")
 
 
 def html_bytes(document: Document) -> bytes:

@@ -416,11 +416,6 @@ def memo_markdown(result: Result, budgets: Sequence[float] | None = None, prepar
     return render_markdown(document_for(result, budgets, prepared_on=prepared_on))
 
 
-def memo_pdf(result: Result, budgets: Sequence[float] | None = None, prepared_on: date | None = None) -> bytes:
-    """The one-page PDF memo of a result, with the default seeded odds (and the phasing under budgets, if any)."""
-    return render_pdf(document_for(result, budgets, prepared_on=prepared_on))
-
-
 def _pdf_text(text: str) -> str:
     """User or computed text as a reportlab paragraph: escaped (never markup), percentages unbroken. Reportlab
     breaks lines at spaces only, so a negative amount stays whole (and Helvetica has no word joiner to draw)."""

@@ -57,9 +57,15 @@ class Combination:
         return {"areas": list(self.areas), **{k: v for k, v in self.__dict__.items() if k != "areas"}}
 
 
+#: Every non-empty set of areas, in a fixed order: one area, then pairs, threes and all four, each in AREAS order.
+COMBINATIONS: tuple[tuple[str, ...], ...] = tuple(
+    combo for size in range(1, len(AREAS) + 1) for combo in itertools.combinations(AREAS, size)
+)
+
+
 def combinations(scenario: Scenario) -> list[Combination]:
     """All 15 non-empty sets of areas, each with the file's schedule, ranked by NPV (best first)."""
-    subsets = [c for size in range(1, len(AREAS) + 1) for c in itertools.combinations(AREAS, size)]
+    subsets = list(COMBINATIONS)
     values: dict[str, Any] = dict(likely_values(scenario))
     for area in AREAS:
         values[f"investments.{area}.include"] = np.array([1.0 if area in s else 0.0 for s in subsets])

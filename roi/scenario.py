@@ -1184,14 +1184,23 @@ def parse_override(item: str) -> tuple[str, Any]:
 
 
 def set_path(data: dict[str, Any], key: str, value: Any) -> None:
-    """Set a dotted path in nested dicts, creating tables on the way; a scalar in the way is an error."""
-    node = data
+    """Set a dotted path in nested dicts, creating tables on the way; a number indexes a list of tables from 0
+    (`lines.0.per_month`); a scalar in the way, or an index past the list's end, is an error."""
+    node: Any = data
     parts = key.split(".")
     for i, part in enumerate(parts[:-1]):
-        child = node.setdefault(part, {})
-        if not isinstance(child, dict):
-            raise ScenarioError([Problem(".".join(parts[: i + 1]), f"is a single value, so {key} cannot be set")])
+        where = ".".join(parts[: i + 1])
+        if isinstance(node, list):
+            if not part.isdigit() or int(part) >= len(node):
+                raise ScenarioError([Problem(where, f"no such entry: the list has {len(node)}, counted from 0")])
+            child = node[int(part)]
+        else:
+            child = node.setdefault(part, {})
+        if not isinstance(child, (dict, list)):
+            raise ScenarioError([Problem(where, f"is a single value, so {key} cannot be set")])
         node = child
+    if isinstance(node, list):
+        raise ScenarioError([Problem(key, "is an entry of a list: set one of its keys, as lines.0.per_month")])
     node[parts[-1]] = value
 
 

@@ -133,3 +133,15 @@ def test_whole_months_round_half_up_everywhere():
     draws = sample_values(scenario, 20_000, 0)["investments.ci_cd.build_months"]
     assert set(np.unique(draws)) <= {1.0, 2.0}
     assert np.all(draws == np.floor(draws))
+
+
+def test_set_reaches_a_line_by_its_index(runner):
+    tei = str(ROOT / "scenarios" / "tei-salesloft.toml")
+    base = _json(runner, "summary", tei)
+    edited = _json(runner, "summary", tei, "--set", "lines.1.by_year=[53150, 666715, 636772, 0]")
+    # the study's Year 3 cost, $647,783, is $486,689 at 10 % over three years: dropping it adds that to NPV
+    assert edited["npv_usd"] - base["npv_usd"] == pytest.approx(647_783 / 1.1**3, abs=0.01)
+    for key, message in (("lines.2.by_year", "lines.2: no such entry: the list has 2, counted from 0"),
+                         ("lines.1", "lines.1: is an entry of a list: set one of its keys")):  # fmt: skip
+        result = runner.invoke(app, ["summary", tei, "--set", f"{key}=1"])
+        assert result.exit_code == 2 and message in result.output, result.output

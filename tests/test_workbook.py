@@ -18,7 +18,7 @@ from roi import evaluate, load_scenario
 from roi.cli import app, summary_json
 from roi.exports import workbook_xlsx
 from roi.formatting import IRR_NOT_UNIQUE, NOTHING
-from roi.scenario import AREAS, Scenario, dump_scenario, scenario_from_dict, toml_value, with_values
+from roi.scenario import AREAS, Scenario, dump_scenario, scenario_from_dict, with_values
 from roi.workbook import (
     COMBINATIONS,
     FOOTER_NAME_CHARS,
@@ -613,15 +613,13 @@ V3_EDITS: list[tuple[dict[str, Any], list[str], dict[int, dict[str, Any]]]] = [
 
 
 def v3_case_toml(line_changes: dict[int, dict[str, Any]] | None = None) -> str:
-    """The v3 case as a scenario file, with some lines changed. `dump_scenario` leaves out [[lines]] (for now), so
-    they are written here."""
-    text = dump_scenario(case("v3-case"))
-    for i, line in enumerate(V3_CASE["lines"]):
-        changed = {**line, **(line_changes or {}).get(i, {})}
-        if "per_month" in (line_changes or {}).get(i, {}):
-            changed.pop("by_year", None)
-        text += "\n[[lines]]\n" + "".join(f"{k} = {toml_value(v)}\n" for k, v in changed.items())
-    return text
+    """The v3 case as a scenario file (dump_scenario writes its [[lines]]), with some lines changed."""
+    data = json.loads(json.dumps(V3_CASE))
+    for i, changes in (line_changes or {}).items():
+        data["lines"][i] = {**data["lines"][i], **changes}
+        if "per_month" in changes:
+            data["lines"][i].pop("by_year", None)
+    return dump_scenario(scenario_from_dict(data))
 
 
 def test_the_v3_case_file_is_the_v3_case(tmp_path):

@@ -24,10 +24,10 @@ import xlsxwriter
 
 from roi.fields import MAX_MONTHS
 from roi.model import Result
+from roi.plan import COMBINATIONS
 from roi.scenario import AREAS
 from roi.workbook.analysis import _write_checks, _write_irr, _write_tei
 from roi.workbook.base import (
-    COMBINATIONS,
     NOT_REACHED,
     NULL_TEXTS,
     UNDEFINED,

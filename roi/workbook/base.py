@@ -3,7 +3,6 @@ columns sit, the combinations of areas, and the model's values each cell caches.
 
 from __future__ import annotations
 
-import itertools
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -136,11 +135,6 @@ _STREAM_BENEFIT = {
     "incidents": "Incident benefit",
     "lead_time": "Lead-time benefit",
 }
-
-#: Every non-empty set of areas, in a fixed order: one area, then pairs, threes and all four, each in AREAS order.
-COMBINATIONS: tuple[tuple[str, ...], ...] = tuple(
-    combo for size in range(1, len(AREAS) + 1) for combo in itertools.combinations(AREAS, size)
-)
 
 
 def combination_label(combo: tuple[str, ...]) -> str:
@@ -296,8 +290,10 @@ class _Cached:
             net, cash = f.net_flow_usd[i], f.cash_flow_usd[i]
             live = np.broadcast_to(f.live_share[a][min(i, f.live_share[a].shape[0] - 1)], months.shape)
             own = [j for j, line in enumerate(lines) if line.area == a]
-            benefit_lines = sum((f.line_row_usd(j, i) for j in own if lines[j].is_benefit), np.zeros(months.size))
-            cost_lines = sum((f.line_row_usd(j, i) for j in own if not lines[j].is_benefit), np.zeros(months.size))
+            rows = f.line_rows_usd(i)
+            none = np.zeros(months.size)
+            benefit_lines = sum((rows.get(j, none) for j in own if lines[j].is_benefit), np.zeros(months.size))
+            cost_lines = sum((rows.get(j, none) for j in own if not lines[j].is_benefit), np.zeros(months.size))
             out[f"{a}_live_if_funded"] = live.tolist()
             out[f"{a}_benefit_usd"] = (live * f.growth_row(i) * f.area_benefit_usd[a][i]).tolist()
             out[f"{a}_lines_benefit_usd"] = benefit_lines.tolist()

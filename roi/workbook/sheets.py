@@ -10,6 +10,7 @@ from roi import finance
 from roi.fields import MAX_MONTHS
 from roi.formatting import IRR_NOT_UNIQUE, NOTHING, ROI_NOT_MEANINGFUL
 from roi.model import Result, likely_values
+from roi.plan import COMBINATIONS
 from roi.scenario import (
     AREA_LABELS,
     AREAS,
@@ -20,7 +21,6 @@ from roi.scenario import (
     likely,
 )
 from roi.workbook.base import (
-    COMBINATIONS,
     NOT_REACHED,
     ModelRows,
     _Cached,
@@ -447,5 +447,6 @@ def _plan_lines_cached(cached: _Cached, shown: list[dict[str, Any]]) -> tuple[fl
         npv += float(shown[j]["pv_usd"])
         if not line.is_benefit:
             pv_costs -= float(shown[j]["pv_usd"])
-            year_one -= float(cached.flows.line_row_usd(j, 0)[: min(13, cached.flows.horizon_months + 1)].sum())
+            row = cached.flows.line_rows_usd(0).get(j)
+            year_one -= 0.0 if row is None else float(row[: min(13, cached.flows.horizon_months + 1)].sum())
     return npv, pv_costs, year_one
