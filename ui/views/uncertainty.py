@@ -13,7 +13,7 @@ from roi.scenario import AREA_LABELS, FIELDS
 from ui import cache, state
 from ui import format as short
 from ui.state import PageState
-from ui.views.common import chart, draw
+from ui.views.common import DEFAULT_DRAWS, DRAW_CHOICES, chart, draw
 
 PAYBACK_TARGETS = (12, 18)  # months, offered for break-even when the horizon reaches them
 
@@ -39,7 +39,7 @@ def view(page: PageState) -> None:
         return
     horizon = scenario.finance.horizon_months
     c1, c2, c3 = st.columns(3)
-    draws = int(c1.select_slider("Draws", [1_000, 10_000, 50_000], value=10_000, key=state.MC_DRAWS))
+    draws = int(c1.select_slider("Draws", DRAW_CHOICES, value=DEFAULT_DRAWS, key=state.MC_DRAWS))
     seed = int(c2.number_input("Seed", 0, 2**31 - 1, 0, key=state.MC_SEED))
     target = c3.radio("Payback target (months)", payback_targets(horizon), horizontal=True, key=state.MC_TARGET)
     sim = cache.simulated(page.toml_text, draws, seed)
