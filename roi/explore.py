@@ -140,23 +140,24 @@ class SpendPlan:
 
 
 def plan_spend(scenario: Scenario, target_ratio: float) -> SpendPlan | None:
-    """Scale each area's one-time and recurring spend to (one-time + recurring) / AI spend = target.
+    """Scale each funded area's one-time and recurring spend to (one-time + recurring) / AI spend = target.
 
-    None without AI spend. Benefits stay as entered: the planner answers "what does this budget pay
-    back", not "what would more buy".
+    None without AI spend, or when no area is funded. Areas left out (their Fund toggle off) get nothing and stay out.
+    Benefits stay as entered: the planner answers "what does this budget pay back", not "what would more buy".
     """
     ai = likely(scenario.ai_tools.annual_spend)
-    if ai <= 0:
+    funded = [a for a in AREAS if getattr(scenario.investments, a).include]
+    if ai <= 0 or not funded:
         return None
     budget = target_ratio * ai
     spend = {
         a: likely(getattr(scenario.investments, a).one_time) + likely(getattr(scenario.investments, a).annual_recurring)
-        for a in AREAS
+        for a in funded
     }
     total = sum(spend.values())
-    shares = {a: (spend[a] / total if total > 0 else 1 / len(AREAS)) for a in AREAS}
+    shares = {a: (spend[a] / total if total > 0 else 1 / len(funded)) if a in funded else 0.0 for a in AREAS}
     changes: dict[str, Any] = {}
-    for a in AREAS:
+    for a in funded:
         inv = getattr(scenario.investments, a)
         if total > 0:
             k = budget / total
@@ -237,13 +238,13 @@ def kpis(now: Summary, then: Summary, *, brief: bool = False) -> list[Kpi]:
     counts (with staff when staff cost is counted), against the same ratio of `then`; its note names both.
     """
     key = ratio_key(now)
-    ratio = getattr(now, key)
     counted = "counted, so this is the ratio with staff" if now.include_staff_cost else "not counted"
     note = (
         f"{FIGURES[key].help} Staff cost is {counted}. {FIGURES['delivery_to_ai_ratio'].label}: "
         f"{fmt.ratio(now.delivery_to_ai_ratio)}; {FIGURES['delivery_to_ai_ratio_incl_staff'].label}: "
-        f"{fmt.ratio(now.delivery_to_ai_ratio_incl_staff)}. The one shown is {fmt.ratio_band(ratio)}: "
-        f"${fmt.RATIO_BAND[0]:g} to ${fmt.RATIO_BAND[1]:g} of delivery for each $1 a year of AI tools."
+        f"{fmt.ratio(now.delivery_to_ai_ratio_incl_staff)}. Without staff, the ratio is "
+        f"{fmt.ratio_band(now.delivery_to_ai_ratio)}: ${fmt.RATIO_BAND[0]:g} to ${fmt.RATIO_BAND[1]:g} of delivery "
+        "for each $1 a year of AI tools."
     )
     return [*(_kpi(k, now, then, brief=brief) for k in KPI_KEYS), _kpi(key, now, then, note, brief=brief)]
 

@@ -20,7 +20,7 @@ import itertools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -29,6 +29,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
 from roi import finance
+from roi import formatting as text
 from roi.fields import FieldSpec, in_name
 from roi.model import Flows, Metrics, Result, cash_flows, likely_values, metrics
 from roi.scenario import (
@@ -42,6 +43,9 @@ from roi.scenario import (
     field_label,
     likely,
 )
+
+if TYPE_CHECKING:
+    from roi.plan import Phasing
 
 NOT_REACHED = "not within the horizon"
 UNDEFINED = "n/a"
@@ -475,8 +479,9 @@ _SHEET_TITLES = {
 }
 
 
-def build_workbook(result: Result) -> bytes:
-    """The workbook as .xlsx bytes: live formulas, their values cached, full recalculation on open."""
+def build_workbook(result: Result, phasing: Phasing | None = None) -> bytes:
+    """The workbook as .xlsx bytes: live formulas, their values cached, full recalculation on open. With `phasing`
+    (plan.best_phasing under yearly budgets), the Plan sheet ends with the budgets and the phasing found."""
     scenario, summary = result.scenario, result.summary
     buffer = io.BytesIO()
     wb = xlsxwriter.Workbook(
@@ -498,7 +503,7 @@ def build_workbook(result: Result) -> bytes:
         "Inputs": _write_inputs(sheets["Inputs"], wb, fmt, scenario),
         "Model": _write_model(sheets["Model"], fmt, model, result.monthly, alone),
         "Summary": _write_summary(sheets["Summary"], wb, fmt, model, result, alone),
-        "Plan": _write_plan(sheets["Plan"], wb, fmt, model, result, alone),
+        "Plan": _write_plan(sheets["Plan"], wb, fmt, model, result, alone, phasing),
         "IRR": _write_irr(sheets["IRR"], wb, fmt, model, result.monthly["net_flow_usd"].to_numpy()),
         "Checks": _write_checks(sheets["Checks"], wb, fmt, model),
     }
@@ -695,7 +700,15 @@ _AREA_LAYOUT = (
 )
 
 
-def _write_plan(ws: Any, wb: Any, fmt: dict[str, Any], model: ModelRows, result: Result, alone: _Alone) -> PrintSetup:
+def _write_plan(
+    ws: Any,
+    wb: Any,
+    fmt: dict[str, Any],
+    model: ModelRows,
+    result: Result,
+    alone: _Alone,
+    phasing: Phasing | None = None,
+) -> PrintSetup:
     """Each area alone (its costs, from its own Model columns) and every combination of areas, by additivity."""
     summary, inputs = result.summary, likely_values(result.scenario)
     _widths(ws, [44, 12, 12, 12, 12, 14, 14, 14, 14, 14, 14, 14, 14, len(NOT_REACHED) + 1, 10])
@@ -779,7 +792,63 @@ def _write_plan(ws: Any, wb: Any, fmt: dict[str, Any], model: ModelRows, result:
         ws.set_row(r, 15 * _lines(combination_label(combo), 44))
         for c, (formula, style, value) in enumerate(row_cells, start=1):
             ws.write_formula(r, c, "=" + formula, fmt[style], value)
-    return PrintSetup(top + len(COMBINATIONS), len(header) - 1, landscape=True)
+    last = top + len(COMBINATIONS)
+    if phasing is not None:
+        last = _write_phasing(ws, fmt, phasing, result, last + 2)
+    return PrintSetup(last, len(header) - 1, landscape=True)
+
+
+#: A budget this large is no cap (as roi.documents.NO_CAP_USD).
+_NO_CAP_USD = 1e15
+
+
+def _write_phasing(ws: Any, fmt: dict[str, Any], phasing: Phasing, result: Result, top: int) -> int:
+    """The yearly budgets and the best phasing found within them (values from the search, not live formulas); the
+    last row written."""
+    from roi.plan import stretch_note
+
+    ws.write_string(top, 0, "Phasing under the yearly budgets (as found by the search; values, not formulas)",
+                    fmt["bold"])  # fmt: skip
+    r = top + 1
+    for year, cap in enumerate(phasing.budgets_usd, start=1):
+        ws.write_string(r, 0, f"Budget, plan year {year} (USD)")
+        if cap >= _NO_CAP_USD:
+            ws.write_string(r, 1, "no cap")
+        else:
+            ws.write_number(r, 1, cap, fmt["usd"])
+        r += 1
+    ws.write_string(r, 0, "Later plan years")
+    ws.write_string(r, 1, "no cap")
+    r += 1
+    for a in AREAS:
+        start = phasing.start_months[a]
+        ws.write_string(r, 0, f"{AREA_LABELS[a]}: starts")
+        ws.write_string(r, 1, "not funded" if start is None else f"month {start}")
+        r += 1
+    ws.write_string(r, 0, "NPV of this phasing (USD)")
+    ws.write_number(r, 1, phasing.npv_usd, fmt["usd"])
+    r += 1
+    if result.summary.continuing_months:
+        ws.write_string(r, 0, f"NPV with the {result.summary.continuing_months} months after the horizon (USD)")
+        ws.write_number(r, 1, phasing.npv_with_continuing_value_usd, fmt["usd"])
+        r += 1
+    ws.write_string(r, 0, "Payback of this phasing")
+    funded = any(s is not None for s in phasing.start_months.values())
+    payback = phasing.payback_months
+    if payback is None or not funded:
+        ws.write_string(r, 1, text.NOT_REACHED if funded else "no area funded")
+    else:
+        ws.write_number(r, 1, payback, fmt["months"])
+    r += 1
+    for year, cost in enumerate(phasing.cost_by_year_usd, start=1):
+        ws.write_string(r, 0, f"Cost in plan year {year} (USD)")
+        ws.write_number(r, 1, cost, fmt["usd"])
+        r += 1
+    note = stretch_note(phasing)
+    if note is not None:
+        ws.write_string(r, 0, note, fmt["note"])
+        r += 1
+    return r - 1
 
 
 IRR_STEPS = 80  # bisection halvings: the bracket (at most 60 wide) shrinks below float precision
