@@ -719,7 +719,7 @@ def _compare_template(horizon: int) -> dict[str, Any]:
         .mark_line()
         .encode(
             x=alt.X("month:Q", axis=_month_axis(horizon), scale=_month_scale(horizon)),
-            y=alt.Y("usd:Q", axis=_money_axis("Cumulative cash flow (USD)")),
+            y=alt.Y("usd:Q", axis=_money_axis("Cumulative flow (USD)")),
             color=colour,
             tooltip=[
                 alt.Tooltip("scenario:N", title="Scenario"),
@@ -921,7 +921,7 @@ def fan_chart(
     months = np.arange(horizon + 1)
     bands = pd.DataFrame({"month": months, "low": p10, "high": p90, "series": FAN_BAND})
     median = pd.DataFrame({"month": months, "usd": p50, "series": FAN_MEDIAN})
-    title = "Discounted cumulative cash flow (USD)" if discounted else "Cumulative cash flow (USD)"
+    title = "Discounted cumulative flow (USD)" if discounted else "Cumulative flow (USD)"
     return ChartSpec(_fan_template(horizon, title), {"bands": bands, "median": median, "zero": ZERO})
 
 

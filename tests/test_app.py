@@ -203,11 +203,11 @@ def test_uncertainty_view():
         "NPV above zero",
     ]
     headers = [s.value for s in at.subheader]
-    assert "What moves NPV most" in headers and "Which number to measure next" in headers
-    assert "Cumulative cash flow across the draws" in headers  # the fan chart
+    assert "What moves NPV most" in headers and "What measuring first is worth" in headers
+    assert "Cumulative flow (cash and engineer time) across the draws" in headers  # the fan chart
     assert [b.proto.label for b in at.get("download_button")] == ["Download every draw (CSV)"]
     tables = [d.value for d in at.dataframe]
-    voi = next(t for t in tables if "Input" in t.columns and "Worth knowing exactly" in t.columns)
+    voi = next(t for t in tables if "Input" in t.columns and "Share of the NPV spread it explains" in t.columns)
     decisions = next(t for t in tables if "Area" in t.columns).set_index("Area")
     expected = evaluate(load_scenario(ROOT / "scenarios" / "forum-post.toml")).summary.areas
     # the founding case: CI/CD and testing pay in every draw, deployment and observability in none (no incidents)
@@ -215,7 +215,7 @@ def test_uncertainty_view():
     assert list(decisions["Chance it pays"]) == ["100.0 %", "100.0 %", "0.0 %", "0.0 %"]
     assert decisions.loc["Deployment automation", "Expected NPV alone"] == short.money(expected["deployment"].npv_usd)
     assert list(voi["Input"]) == ["Hours to fix one failed merge"]
-    assert all(re.fullmatch(r"-?\$[\d.,]+[KMB]?", x) for x in voi["Worth knowing exactly"])
+    assert all(re.fullmatch(r"[\d.]+ %", x) for x in voi["Share of the NPV spread it explains"])
     figures = next(t for t in tables if "Figure" in t.columns)
     assert "payback_months" not in set(figures["Figure"]) and "Payback" in set(figures["Figure"])
     at.number_input(key="w:merges.fix_hours:low").set_value(3.0)

@@ -296,7 +296,7 @@ def test_nothing_is_cut_off_at_1280_px(browser, server, stem):
     page = open_page(browser, f"{server}/?scenario={stem}", LAPTOP)
     page.wait_for_timeout(1500)
     values = page.get_by_test_id("stMetricValue").all_inner_texts()
-    assert len(values) == 9, values
+    assert len(values) >= 11, values  # the ask, the answer, cash apart from engineer time
     assert page.evaluate(CUT_TILES) == []
     problems = []
     for tab in TABS[:4]:

@@ -591,7 +591,7 @@ def test_fan_chart_discounted_ends_at_the_discounted_npv() -> None:
     sim = simulate(sc, draws=20, seed=0)
     spec = charts.fan_chart(sim, discounted=True)
     assert spec.datasets["median"]["usd"].iloc[-1] == pytest.approx(evaluate(sc).summary.npv_usd, rel=1e-5)
-    assert unit_for(spec, "bands", "area")["encoding"]["y"]["axis"]["title"] == "Discounted cumulative cash flow (USD)"
+    assert unit_for(spec, "bands", "area")["encoding"]["y"]["axis"]["title"] == "Discounted cumulative flow (USD)"
 
 
 # ---------------------------------------------------------------- the plan's schedule
