@@ -59,6 +59,7 @@ THEME: dict[str, Any] = {
     "areas": {"ci_cd": "#3f6f9f", "testing": "#4e9a47", "deployment": "#d08a1f", "observability": "#8b5fa8"},
     "cash": "#1f4e79",  # the cumulative cash flow and what is read from it (payback)
     "discounted": "#d9730d",  # the discounted cumulative and its payback
+    "cash_only": "#2e8b57",  # the cumulative cash flow alone, engineer time left out
     "waste": "#c0392b",  # the cost of doing nothing
     "avoidable": "#e8a33d",  # the part of it the plan removes
     "band": "#a9c6e3",  # P10 to P90
@@ -450,24 +451,27 @@ def message_chart(text: str) -> ChartSpec:
 
 # ---------------------------------------------------------------- cumulative cash flow
 
-CUMULATIVE = "Cumulative cash flow"
-DISCOUNTED = "Discounted cumulative cash flow"
+CUMULATIVE = "Cumulative flow (cash and engineer time)"
+DISCOUNTED = "Discounted cumulative flow"
+CASH_ONLY = "Cash only (engineer time left out)"
 
 
 @lru_cache(maxsize=16)
-def _cumulative_template(horizon: int) -> dict[str, Any]:
-    series = [CUMULATIVE, DISCOUNTED]
+def _cumulative_template(horizon: int, with_cash: bool = True) -> dict[str, Any]:
+    series = [CUMULATIVE, DISCOUNTED, *([CASH_ONLY] if with_cash else [])]
+    colours = [THEME["cash"], THEME["discounted"], THEME["cash_only"]][: len(series)]
+    dashes = [[1, 0], [7, 4], [2, 3]][: len(series)]
     lines = (
         alt.Chart(_data("flows"))
         .mark_line(point=False)
         .encode(
             x=alt.X("month:Q", axis=_month_axis(horizon), scale=_month_scale(horizon)),
-            y=alt.Y("usd:Q", scale=_room_for_labels("flows", "usd"), axis=_money_axis("Cumulative cash flow (USD)")),
-            color=_series_colour(series, [THEME["cash"], THEME["discounted"]], symbolType="stroke"),
+            y=alt.Y("usd:Q", scale=_room_for_labels("flows", "usd"), axis=_money_axis("Cumulative (USD)")),
+            color=_series_colour(series, colours, symbolType="stroke"),
             strokeDash=alt.StrokeDash(
                 "series:N",
                 title=None,
-                scale=alt.Scale(domain=series, range=[[1, 0], [7, 4]]),
+                scale=alt.Scale(domain=series, range=dashes),
                 legend=alt.Legend(title=None, symbolType="stroke"),
                 sort=series,
             ),
@@ -487,16 +491,27 @@ def _cumulative_template(horizon: int) -> dict[str, Any]:
     return _template(alt.layer(_zero_rule(), lines, *_rules_and_labels(), points).properties(height=320))
 
 
+def has_cash_line(result: Result) -> bool:
+    """Whether the cash-only line differs from the whole flow: not when the case has no engineer time at all (the
+    line would lie hidden under the other)."""
+    table = result.horizon_monthly
+    return bool(np.any(np.abs(table["cumulative_cash_usd"].to_numpy() - table["cumulative_usd"].to_numpy()) > 0.5))
+
+
 def cumulative_chart(result: Result) -> ChartSpec:
-    """Cumulative and discounted cumulative cash flow by month, both paybacks marked by labelled rules."""
-    table = result.monthly
+    """Cumulative and discounted cumulative flow by month over the horizon, both paybacks marked by labelled rules;
+    and the cumulative cash flow alone (engineer time left out) when it differs from the whole flow."""
+    table = result.horizon_monthly
     summary = result.summary
     horizon = int(summary.horizon_months)
+    with_cash = has_cash_line(result)
+    columns = ["cumulative_usd", "cumulative_discounted_usd", *(["cumulative_cash_usd"] if with_cash else [])]
+    names = [CUMULATIVE, DISCOUNTED, CASH_ONLY][: len(columns)]
     flows = pd.DataFrame(
         {
-            "month": np.tile(table["month"].to_numpy(), 2),
-            "usd": np.concatenate([table["cumulative_usd"], table["cumulative_discounted_usd"]]),
-            "series": [CUMULATIVE] * len(table) + [DISCOUNTED] * len(table),
+            "month": np.tile(table["month"].to_numpy(), len(columns)),
+            "usd": np.concatenate([table[c].to_numpy() for c in columns]),
+            "series": [name for name in names for _ in range(len(table))],
         }
     )
     rows = []
@@ -512,12 +527,12 @@ def cumulative_chart(result: Result) -> ChartSpec:
         for name, at in (("Payback", summary.payback_months), ("Discounted payback", summary.discounted_payback_months))
         if at is None
     ]
-    if missing:
+    if missing and not summary.nothing_within_horizon:
         text = " and ".join(missing).lower().capitalize() + f": not within the {horizon}-month horizon"
         rows.append({"at": horizon, "text": text, "colour": THEME["muted"], "rule": False})
     marks = _rule_labels(rows, 0, horizon)
     return ChartSpec(
-        _cumulative_template(horizon),
+        _cumulative_template(horizon, with_cash),
         {"flows": flows, "zero": ZERO, "marks": marks},
     )
 
@@ -558,7 +573,7 @@ def _streams_template(horizon: int, present: tuple[str, ...]) -> dict[str, Any]:
 
 def benefit_by_stream_chart(result: Result) -> ChartSpec:
     """Monthly benefit by stream, stacked (negative streams stack below zero); streams worth nothing left out."""
-    table = result.monthly[result.monthly["month"] >= 1]
+    table = result.horizon_monthly[result.horizon_monthly["month"] >= 1]
     present = tuple(s for s in STREAMS if bool((table[f"{s}_usd"] != 0).any())) or STREAMS[:1]
     long = table.melt(id_vars="month", value_vars=[f"{s}_usd" for s in present], var_name="code", value_name="usd")
     code = long.pop("code").str.removesuffix("_usd")
@@ -608,7 +623,7 @@ def _waste_template(horizon: int, staff_counted: bool) -> dict[str, Any]:
 
 def waste_vs_investment_chart(result: Result) -> ChartSpec:
     """Cumulative cost of doing nothing, the part of it the plan removes, and the cumulative cost of the plan."""
-    table = result.monthly
+    table = result.horizon_monthly
     costs = -(table["one_time_usd"] + table["staff_usd"] + table["recurring_usd"])
     staff_counted = result.scenario.finance.include_staff_cost
     plan = PLAN_COST if staff_counted else PLAN_COST_NO_STAFF
@@ -704,7 +719,7 @@ def _compare_template(horizon: int) -> dict[str, Any]:
         .mark_line()
         .encode(
             x=alt.X("month:Q", axis=_month_axis(horizon), scale=_month_scale(horizon)),
-            y=alt.Y("usd:Q", axis=_money_axis("Cumulative cash flow (USD)")),
+            y=alt.Y("usd:Q", axis=_money_axis("Cumulative flow (USD)")),
             color=colour,
             tooltip=[
                 alt.Tooltip("scenario:N", title="Scenario"),
@@ -732,7 +747,9 @@ def _compare_template(horizon: int) -> dict[str, Any]:
 def compare_chart(results: Mapping[str, Result]) -> ChartSpec:
     """Cumulative cash flows of several scenarios overlaid, each payback a dot on the zero line."""
     frames = [
-        pd.DataFrame({"month": r.monthly["month"], "usd": r.monthly["cumulative_usd"], "scenario": name})
+        pd.DataFrame(
+            {"month": r.horizon_monthly["month"], "usd": r.horizon_monthly["cumulative_usd"], "scenario": name}
+        )
         for name, r in results.items()
     ]
     paybacks = pd.DataFrame(
@@ -904,7 +921,7 @@ def fan_chart(
     months = np.arange(horizon + 1)
     bands = pd.DataFrame({"month": months, "low": p10, "high": p90, "series": FAN_BAND})
     median = pd.DataFrame({"month": months, "usd": p50, "series": FAN_MEDIAN})
-    title = "Discounted cumulative cash flow (USD)" if discounted else "Cumulative cash flow (USD)"
+    title = "Discounted cumulative flow (USD)" if discounted else "Cumulative flow (USD)"
     return ChartSpec(_fan_template(horizon, title), {"bands": bands, "median": median, "zero": ZERO})
 
 
@@ -1023,7 +1040,7 @@ def plan_timeline_chart(result: Result) -> ChartSpec:
     one-time at each start, staff spread over the build months (when counted), recurring from the month after.
     """
     phases, unfunded = plan_phases(result)
-    table = result.monthly
+    table = result.horizon_monthly
     staff_counted = result.scenario.finance.include_staff_cost
     parts = [(COST_ONE_TIME, "one_time_usd"), (COST_STAFF, "staff_usd"), (COST_RECURRING, "recurring_usd")]
     costs = pd.concat(

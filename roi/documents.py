@@ -175,8 +175,15 @@ def _staff(result: Result, switched: Summary) -> str:
     return f"Staff time is not counted: {what} are left out of every figure. Counting them: {other}."
 
 
+#: A budget this large is no cap: a plan year left uncapped between capped ones (the page's empty budget field).
+NO_CAP_USD = 1e15
+
+
 def _caps(budgets: Sequence[float]) -> str:
-    capped = ", ".join(f"{fmt.money(b)} in plan year {i}" for i, b in enumerate(budgets, start=1))
+    capped = ", ".join(
+        f"no cap in plan year {i}" if b >= NO_CAP_USD else f"{fmt.money(b)} in plan year {i}"
+        for i, b in enumerate(budgets, start=1)
+    )
     return f"{capped}; later years uncapped" if capped else "no cap"
 
 
@@ -338,7 +345,11 @@ def _ratio(s: Summary) -> tuple[str, str, str]:
         label, value = FIGURES["delivery_to_ai_ratio_incl_staff"].label, s.delivery_to_ai_ratio_incl_staff
     else:
         label, value = FIGURES["delivery_to_ai_ratio"].label, s.delivery_to_ai_ratio
-    return label, fmt.ratio(value), "" if value is None else fmt.ratio_band(value)
+    if value is None or s.delivery_to_ai_ratio is None:
+        return label, fmt.ratio(value), ""
+    # the forum post's band leaves staff out: the ratio without staff is the one compared with it
+    basis = "" if value == s.delivery_to_ai_ratio else f"without staff {fmt.ratio(s.delivery_to_ai_ratio)}, "
+    return label, fmt.ratio(value), basis + fmt.ratio_band(s.delivery_to_ai_ratio)
 
 
 def freed_time(s: Summary) -> str:

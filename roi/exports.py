@@ -13,6 +13,7 @@ from typing import TypeVar
 from roi.documents import Document
 from roi.memo import render_html, render_markdown, render_pdf
 from roi.model import Result
+from roi.plan import Phasing
 from roi.workbook import build_workbook
 
 B = TypeVar("B")
@@ -23,9 +24,10 @@ def monthly_csv(result: Result) -> bytes:
     return result.monthly.to_csv(index=False, float_format="%.10g").encode("utf-8")
 
 
-def workbook_xlsx(result: Result) -> bytes:
-    """The CFO workbook: live formulas of named inputs, values cached."""
-    return build_workbook(result)
+def workbook_xlsx(result: Result, phasing: Phasing | None = None) -> bytes:
+    """The CFO workbook: live formulas of named inputs, values cached; with a phasing, the budgets and the phasing
+    found on the Plan sheet."""
+    return build_workbook(result, phasing)
 
 
 def html_bytes(document: Document) -> bytes:

@@ -124,17 +124,21 @@ METHOD = (
 )
 
 
-#: The delivery-to-AI spend ratio the founding case argues for: $2 to $3 of delivery for each $1 a year of AI tools.
+#: The delivery-to-AI spend ratio one CTO argues for in the founding forum post: $2 to $3 of delivery for each $1 a
+#: year of AI tools, staff left out. An opinion, not a benchmark.
 RATIO_BAND = (2.0, 3.0)
+#: Whose the band is, said wherever it is.
+RATIO_BAND_SOURCE = "one CTO's opinion in the founding forum post"
 
 
 def ratio_band(ratio: float | None) -> str:
-    """Where a delivery-to-AI ratio sits against the band, in words that say what the band is."""
+    """Where a delivery-to-AI ratio without staff sits against the forum post's band, in words that say whose the band
+    is and on which basis: compare the ratio without staff (the band leaves staff out)."""
     if ratio is None:
         return "no AI spend entered"
     low, high = RATIO_BAND
     where = "within" if low <= ratio <= high else ("below" if ratio < low else "above")
-    return f"{where} the recommended {low:g}:1 to {high:g}:1"
+    return f"{where} the {low:g}:1 to {high:g}:1 of {RATIO_BAND_SOURCE}, compared without staff"
 
 
 #: The word joiner: no line break on either side, no width.

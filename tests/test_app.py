@@ -51,7 +51,7 @@ def test_opens_on_the_forum_post_case(baseline):
     assert baseline["NPV"] == "$742K"
     assert baseline["Delivery : AI"] == "2.25 : 1"
     assert baseline["Investment (one-time + staff)"] == "$450K"
-    assert baseline["Staff cost, not counted"] == "$624K"
+    assert baseline["Staff time, not counted"] == "$624K"
 
 
 # (widget kind, key, new value, a KPI that must change). Sections not counted in the forum post are switched on first.
@@ -202,7 +202,7 @@ def test_uncertainty_view():
     at = start()
     at.session_state["view"] = "Uncertainty"
     at.run()
-    labels = [m.label for m in at.main.metric[9:]]
+    labels = [m.label for m in at.main.metric if m.label.startswith("Pays back") or m.label == "NPV above zero"]
     assert labels == [
         "Pays back by month 12",
         "Pays back by month 18",
@@ -211,11 +211,11 @@ def test_uncertainty_view():
         "NPV above zero",
     ]
     headers = [s.value for s in at.subheader]
-    assert "What moves NPV most" in headers and "Which number to measure next" in headers
-    assert "Cumulative cash flow across the draws" in headers  # the fan chart
+    assert "What moves NPV most" in headers and "What measuring first is worth" in headers
+    assert "Cumulative flow (cash and engineer time) across the draws" in headers  # the fan chart
     assert [b.proto.label for b in at.get("download_button")] == ["Download every draw (CSV)"]
     tables = [d.value for d in at.dataframe]
-    voi = next(t for t in tables if "Input" in t.columns and "Worth knowing exactly" in t.columns)
+    voi = next(t for t in tables if "Input" in t.columns and "Share of the NPV spread it explains" in t.columns)
     decisions = next(t for t in tables if "Area" in t.columns).set_index("Area")
     expected = evaluate(load_scenario(ROOT / "scenarios" / "forum-post.toml")).summary.areas
     # the founding case: CI/CD and testing pay in every draw, deployment and observability in none (no incidents)
@@ -223,7 +223,7 @@ def test_uncertainty_view():
     assert list(decisions["Chance it pays"]) == ["100.0 %", "100.0 %", "0.0 %", "0.0 %"]
     assert decisions.loc["Deployment automation", "Expected NPV alone"] == short.money(expected["deployment"].npv_usd)
     assert list(voi["Input"]) == ["Hours to fix one failed merge"]
-    assert all(re.fullmatch(r"-?\$[\d.,]+[KMB]?", x) for x in voi["Worth knowing exactly"])
+    assert all(re.fullmatch(r"[\d.]+ %", x) for x in voi["Share of the NPV spread it explains"])
     figures = next(t for t in tables if "Figure" in t.columns)
     assert "payback_months" not in set(figures["Figure"]) and "Payback" in set(figures["Figure"])
     at.number_input(key="w:merges.fix_hours:low").set_value(3.0)
@@ -504,7 +504,7 @@ def test_the_ask_and_the_ratio_count_staff_when_staff_is_counted():
     at = start()
     at.toggle(key="w:finance.include_staff_cost").set_value(True).run()
     shown = {m.label: m for m in at.main.metric[:9]}
-    assert shown["Staff cost, counted"].value == "$624K"
+    assert shown["Staff time, counted"].value == "$624K"
     assert shown["Investment (one-time + staff)"].value == "$1.07M"
     ratio = shown["Delivery : AI (with staff)"]
     assert ratio.value == "5.37 : 1"  # ($450K + $624K) / $200K
@@ -699,3 +699,71 @@ def test_a_line_changes_the_figures_and_a_bad_one_is_named():
     at.run()
     errors = [plain(e.value) for e in at.sidebar.error]
     assert any("lines.1.by_year" in e and "must be a list of amounts" in e for e in errors), errors
+
+
+# ------------------------------------------------------------------ the headline's figures (format v3)
+
+
+def tiles(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.main.metric}
+
+
+def shown_text(at: AppTest) -> str:
+    return "\n".join(plain(m.value) for m in at.main.markdown) + "\n".join(plain(c.value) for c in at.main.caption)
+
+
+def test_every_headline_figure_is_the_models_and_opens_its_formula():
+    from roi import uncertainty
+
+    at = start()
+    scenario = load_scenario(ROOT / "scenarios" / "forum-post.toml")
+    s = evaluate(scenario).summary
+    shown = tiles(at)
+    assert shown["Investment (one-time + staff)"] == short.money(s.upfront_investment_usd)
+    assert shown["Cost in year 1"] == short.money(s.first_year_cost_usd)
+    assert shown["Staff time, not counted"] == short.money(s.staff_cost_usd)
+    assert shown["Delivery : AI"] == short.ratio(s.delivery_to_ai_ratio)
+    assert shown["Payback"] == short.months(s.payback_months)
+    assert shown["Discounted payback"] == short.months(s.discounted_payback_months)
+    assert shown["NPV"] == short.money(s.npv_usd)
+    assert shown["IRR (annual)"] == short.pct(s.irr_annual)
+    assert shown["ROI"] == short.pct(s.roi)
+    assert shown["Cash NPV (money out and back)"] == short.money(s.cash_npv_usd) == "-$450K"
+    assert shown["Engineer hours freed / month"] == f"{s.engineer_hours_freed_per_month:,.0f} h" == "255 h"
+    mean = uncertainty.simulate(scenario, 10_000, 0).summary()["mean_npv_usd"]
+    assert shown["Expected NPV (mean)"] == short.money(mean)
+    text = shown_text(at)
+    assert f"{s.engineers_freed:,.1f} engineers' worth" in text
+    assert "NPV is positive for any hurdle rate below 150.6 %" in text
+    assert "Payback = 11 + $29,389 / $38,237 = 11.77 months." in text  # the payback tile's formula
+    assert "(1 + 10.0 %)^(1/12) - 1 = 0.797 %" in text  # NPV's monthly rate
+    assert "ROI = NPV / present value of costs = $742,489 / $450,000 = 165.0 %." in text
+    assert "cash going out" not in text.lower()
+
+
+def test_the_headline_shows_continuing_value_and_the_share_of_the_team():
+    at = start()
+    at.number_input(key="w:finance.continuing_months").set_value(24)
+    at.number_input(key="w:team.engineers").set_value(60).run()
+    assert not at.exception
+    s = evaluate(
+        load_scenario(
+            ROOT / "scenarios" / "forum-post.toml",
+            ["schema_version=3", "finance.continuing_months=24", "team.engineers=60"],
+        )
+    ).summary
+    shown = tiles(at)
+    assert shown["NPV with 24 more months"] == short.money(s.npv_with_continuing_value_usd)
+    assert s.npv_with_continuing_value_usd > s.npv_usd
+    assert f"{short.pct(s.share_of_team_freed)} of the team" in shown_text(at)
+
+
+def test_a_plan_that_spends_nothing_says_so_in_the_headline():
+    at = start()
+    for area in ("ci_cd", "testing", "deployment", "observability"):
+        at.toggle(key=f"w:investments.{area}.include").set_value(False)
+    at.run()
+    shown = tiles(at)
+    assert shown["Payback"] == "none" and shown["Discounted payback"] == "none"
+    assert "Nothing is spent or earned within the horizon" in shown_text(at)
+    assert "0 months" not in " ".join(shown.values())

@@ -381,13 +381,14 @@ def test_cumulative_chart_encodings_and_legend() -> None:
     enc = lines["encoding"]
     assert enc["x"]["field"] == "month" and enc["x"]["axis"]["title"] == "Month"
     assert enc["x"]["axis"]["values"] == [0, 6, 12, 18, 24, 30, 36]  # whole, round months
-    assert enc["y"]["field"] == "usd" and enc["y"]["axis"]["title"] == "Cumulative cash flow (USD)"
+    assert enc["y"]["field"] == "usd" and enc["y"]["axis"]["title"] == "Cumulative (USD)"
+    series = [charts.CUMULATIVE, charts.DISCOUNTED, charts.CASH_ONLY]
     for channel in ("color", "strokeDash"):
         assert enc[channel]["field"] == "series"
         assert enc[channel].get("legend") is not None  # a legend, not disabled
-        assert enc[channel]["scale"]["domain"] == [charts.CUMULATIVE, charts.DISCOUNTED]
+        assert enc[channel]["scale"]["domain"] == series
     assert enc["strokeDash"]["scale"]["range"][1] != [1, 0]  # dashed = discounted, and the legend says so
-    assert legend_labels(svg(spec)) == [charts.CUMULATIVE, charts.DISCOUNTED]
+    assert legend_labels(svg(spec)) == series
 
 
 def test_cumulative_chart_says_when_there_is_no_payback() -> None:
@@ -590,7 +591,7 @@ def test_fan_chart_discounted_ends_at_the_discounted_npv() -> None:
     sim = simulate(sc, draws=20, seed=0)
     spec = charts.fan_chart(sim, discounted=True)
     assert spec.datasets["median"]["usd"].iloc[-1] == pytest.approx(evaluate(sc).summary.npv_usd, rel=1e-5)
-    assert unit_for(spec, "bands", "area")["encoding"]["y"]["axis"]["title"] == "Discounted cumulative cash flow (USD)"
+    assert unit_for(spec, "bands", "area")["encoding"]["y"]["axis"]["title"] == "Discounted cumulative flow (USD)"
 
 
 # ---------------------------------------------------------------- the plan's schedule
@@ -697,3 +698,35 @@ def test_every_public_chart_function_is_covered() -> None:
         if name.endswith("_chart") and not name.startswith("_") and callable(getattr(charts, name))
     }
     assert public == {f.__name__ for f in CHART_FUNCTIONS} | {"message_chart"}
+
+
+# ---------------------------------------------------------------- format v3: cash apart from engineer time
+
+
+def test_the_cumulative_chart_has_a_cash_only_line_in_its_legend() -> None:
+    r = result(FORUM)
+    spec = charts.cumulative_chart(r)
+    flows = spec.datasets["flows"]
+    cash = flows[flows["series"] == charts.CASH_ONLY]
+    table = r.horizon_monthly
+    assert cash["month"].tolist() == table["month"].tolist()
+    assert np.allclose(cash["usd"], table["cumulative_cash_usd"])
+    assert charts.CASH_ONLY in legend_labels(svg(spec))
+
+
+def test_charts_of_the_horizon_stop_at_the_horizon_with_continuing_months() -> None:
+    r = result(FORUM, "schema_version=3", "finance.continuing_months=24")
+    assert len(r.monthly) > len(r.horizon_monthly)
+    horizon = r.summary.horizon_months
+    assert charts.cumulative_chart(r).datasets["flows"]["month"].max() == horizon
+    assert charts.benefit_by_stream_chart(r).datasets["streams"]["month"].max() == horizon
+    assert charts.waste_vs_investment_chart(r).datasets["costs"]["month"].max() == horizon
+    assert charts.compare_chart({"a": r}).datasets["compare"]["month"].max() == horizon
+
+
+def test_a_case_of_cash_alone_draws_no_hidden_cash_line() -> None:
+    r = result(FORUM, "merges.success_rate_after=0.708")  # no failed merge saved: one-time cash costs alone
+    assert not charts.has_cash_line(r)
+    spec = charts.cumulative_chart(r)
+    assert charts.CASH_ONLY not in set(spec.datasets["flows"]["series"])
+    assert charts.CASH_ONLY not in legend_labels(svg(spec))

@@ -184,7 +184,10 @@ def test_html_memo(forum):
         assert heading in text
     assert "Forum post: 70.8% main-branch success \u00b7 prepared on 7 March 2026" in text
     assert "11.77 months" in text and "$742,489" in text and "150.6 %" in text
-    assert "2.25 : 1 (within the recommended 2:1 to 3:1)" in text
+    assert (
+        "2.25 : 1 (within the 2:1 to 3:1 of one CTO's opinion in the founding forum post, compared without staff)"
+        in text
+    )
     assert "<svg" in page and "Payback 11.8 months" in page  # the shared chart, inline
 
 

@@ -74,15 +74,16 @@ def uncosted_benefits(toml_text: str) -> list[str]:
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def download_bytes(toml_text: str, kind: str) -> bytes:
-    """A download built when clicked: csv, xlsx, or a memo or slides suffix (.html, .pdf, .pptx)."""
+def download_bytes(toml_text: str, kind: str, budgets: tuple[float, ...] = ()) -> bytes:
+    """A download built when clicked: csv, xlsx, or a memo or slides suffix (.html, .pdf, .pptx); with the Plan tab's
+    yearly budgets, the memo, slides and workbook carry them and the best phasing within them."""
     result = evaluated(toml_text)
     if kind == "csv":
         return monthly_csv(result)
     if kind == "xlsx":
-        return workbook_xlsx(result)
+        return workbook_xlsx(result, best_phasing(toml_text, budgets) if budgets else None)
     builder = {**MEMOS, **SLIDES}[kind]
-    return builder(document_for(result))
+    return builder(document_for(result, list(budgets) or None))
 
 
 @st.cache_data(max_entries=8, show_spinner="Reading the CI history...")

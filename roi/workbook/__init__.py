@@ -24,7 +24,7 @@ import xlsxwriter
 
 from roi.fields import MAX_MONTHS
 from roi.model import Result
-from roi.plan import COMBINATIONS
+from roi.plan import COMBINATIONS, Phasing
 from roi.scenario import AREAS
 from roi.workbook.analysis import _write_checks, _write_irr, _write_tei
 from roi.workbook.base import (
@@ -68,7 +68,7 @@ _SHEET_TITLES = {
 }
 
 
-def build_workbook(result: Result) -> bytes:
+def build_workbook(result: Result, phasing: Phasing | None = None) -> bytes:
     """The workbook as .xlsx bytes: live formulas, their values cached, full recalculation on open."""
     scenario, summary = result.scenario, result.summary
     buffer = io.BytesIO()
@@ -92,7 +92,7 @@ def build_workbook(result: Result) -> bytes:
         "Inputs": _write_inputs(sheets["Inputs"], wb, fmt, scenario),
         "Model": _write_model(sheets["Model"], fmt, model, cached, values, lines),
         "Summary": _write_summary(sheets["Summary"], wb, fmt, model, result, cached),
-        "Plan": _write_plan(sheets["Plan"], wb, fmt, model, result, cached),
+        "Plan": _write_plan(sheets["Plan"], wb, fmt, model, result, cached, phasing),
         "IRR": _write_irr(sheets["IRR"], wb, fmt, model, net),
         "TEI": _write_tei(sheets["TEI"], wb, fmt, model, values, lines, included),
         "Checks": _write_checks(sheets["Checks"], wb, fmt, model, lines),

@@ -10,7 +10,7 @@ from roi import finance
 from roi.fields import MAX_MONTHS
 from roi.formatting import IRR_NOT_UNIQUE, NOTHING, ROI_NOT_MEANINGFUL
 from roi.model import Result, likely_values
-from roi.plan import COMBINATIONS
+from roi.plan import COMBINATIONS, Phasing
 from roi.scenario import (
     AREA_LABELS,
     AREAS,
@@ -49,6 +49,7 @@ from roi.workbook.layout import (
     _shown_width,
     _widths,
 )
+from roi.workbook.phasing import _write_phasing
 
 
 def _write_inputs(ws: Any, wb: Any, fmt: dict[str, Any], scenario: Scenario) -> PrintSetup:
@@ -330,7 +331,10 @@ _AREA_LAYOUT = (
 )
 
 
-def _write_plan(ws: Any, wb: Any, fmt: dict[str, Any], model: ModelRows, result: Result, cached: _Cached) -> PrintSetup:
+def _write_plan(
+    ws: Any, wb: Any, fmt: dict[str, Any], model: ModelRows, result: Result, cached: _Cached,
+    phasing: Phasing | None = None,
+) -> PrintSetup:  # fmt: skip
     """Each area alone (its costs, from its own Model columns) and every combination of areas, by additivity."""
     summary, inputs, lines = result.summary, likely_values(result.scenario), list(result.scenario.lines)
     _widths(ws, [44, 12, 12, 12, 12, 14, 14, 14, 14, 14, 14, 14, 14, len(NOT_REACHED) + 1, 10])
@@ -434,7 +438,10 @@ def _write_plan(ws: Any, wb: Any, fmt: dict[str, Any], model: ModelRows, result:
         ws.set_row(r, 15 * _lines(combination_label(combo), 44))
         for c, (formula, style, value) in enumerate(row_cells, start=1):
             ws.write_formula(r, c, "=" + formula, fmt[style], value)
-    return PrintSetup(top + len(COMBINATIONS) + 4, len(header) - 1, landscape=True)
+    last = top + len(COMBINATIONS) + 4
+    if phasing is not None:
+        last = _write_phasing(ws, fmt, phasing, result, last + 2)
+    return PrintSetup(last, len(header) - 1, landscape=True)
 
 
 def _plan_lines_cached(cached: _Cached, shown: list[dict[str, Any]]) -> tuple[float, float, float]:

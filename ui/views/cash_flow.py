@@ -12,8 +12,11 @@ from ui.views.common import chart, monthly_table
 
 
 def view(page: PageState) -> None:
-    st.subheader("Cumulative cash flow")
-    st.caption("Cash goes out as each area starts and comes back once it goes live and ramps up: the J-curve.")
+    st.subheader("Cumulative flow, and cash alone")
+    st.caption(
+        "Money and engineer time go out as each area starts and come back once it goes live and ramps up: the "
+        "J-curve. The dotted line is cash alone (money paid or saved), engineer time left out."
+    )
     chart(charts.cumulative_chart(page.result))
     note = crossings_note(page.result.summary.cumulative_zero_crossings, page.result.summary.payback_months)
     if note:

@@ -30,7 +30,7 @@ def view(page: PageState) -> None:
     st.caption(
         "GitHub Actions (`gh run list --json databaseId,conclusion,status,createdAt,updatedAt,headBranch,event,"
         "workflowName` or the REST API's /actions/runs), GitLab (/projects/:id/pipelines), or a CSV with the header "
-        "`timestamp,branch,status,duration_minutes,workflow`. At most 1 MB."
+        "`timestamp,branch,status,duration_minutes,workflow`. At most 20 MB."
     )
     upload = st.file_uploader("CI export", type=["json", "csv"], key=state.CI_UPLOAD)
     c1, c2, c3, c4 = st.columns(4)

@@ -9,6 +9,12 @@ import streamlit as st
 from roi.charts import ChartSpec
 from roi.model import Result
 from roi.scenario import AREA_LABELS, STREAM_LABELS
+from ui import state
+
+#: The Monte Carlo the page runs until the Uncertainty tab says otherwise: the headline's expected NPV reads the same
+#: cached simulation as that tab.
+DRAW_CHOICES = (1_000, 10_000, 50_000)
+DEFAULT_DRAWS = 10_000
 
 MONTHLY_LABELS = {
     "month": "Month",
@@ -32,6 +38,12 @@ MONTHLY_LABELS = {
 STACKED_PLOT_PX = 560
 #: Room right of the plot for the last axis label, which Vega centres on the plot's edge ("$340K" half outside).
 RIGHT_ROOM_PX = 28
+
+
+def simulation_settings() -> tuple[int, int]:
+    """The draws and seed the Uncertainty tab is set to (its defaults before it is opened)."""
+    ss = st.session_state
+    return int(ss.get(state.MC_DRAWS, DEFAULT_DRAWS)), int(ss.get(state.MC_SEED, 0))
 
 
 def one_legend_per_series(spec: Any) -> Any:

@@ -14,6 +14,13 @@ from ui.state import PageState
 from ui.text import literal
 from ui.views.common import chart
 
+LOADED = "as loaded: "
+
+
+def loaded_name() -> str:
+    """The loaded file, as the Compare tab names it: "as loaded: scenarios/forum-post.toml"."""
+    return LOADED + str(st.session_state.get(state.BASE_LABEL) or "the loaded file")
+
 
 def pin(toml_text: str, name: str, with_staff_variants: bool) -> None:
     """Button callback: keep the current edit (or its with- and without-staff variants) for comparison."""
@@ -28,7 +35,9 @@ def pin(toml_text: str, name: str, with_staff_variants: bool) -> None:
         pinned[f"pinned: {name}"] = toml_text
     ss[state.PINNED] = pinned
     chosen = [
-        c for c in ss.get(state.COMPARE, []) if c in pinned or c in cache.scenario_files() or c.startswith("current")
+        c
+        for c in ss.get(state.COMPARE, [])
+        if c in pinned or c in cache.scenario_files() or c.startswith(("current", LOADED))
     ]
     new = [p for p in pinned if p not in chosen]
     ss[state.COMPARE] = (chosen + new)[:4]
@@ -38,8 +47,8 @@ def view(page: PageState) -> None:
     st.subheader("Compare scenarios")
     current = f"current edit: {page.scenario.name}"
     pinned: dict[str, str] = st.session_state.get(state.PINNED, {})
-    options = [current, *pinned, *page.files]
-    other = page.files[0] if page.files[0] != page.picked else page.files[-1]
+    loaded = loaded_name()
+    options = [current, loaded, *pinned, *page.files]
     if state.COMPARE in st.session_state:
         st.session_state[state.COMPARE] = [c for c in st.session_state[state.COMPARE] if c in options]
     c1, c2 = st.columns(2)
@@ -51,15 +60,24 @@ def view(page: PageState) -> None:
         "Pin it with and without staff cost", key=state.PIN_STAFF, on_click=pin,
         args=(page.toml_text, page.scenario.name, True), icon=":material/group:",
     )  # fmt: skip
+    st.caption("The current edit opens beside the case as loaded; add files or pinned variants to compare more.")
     picked = st.multiselect(
-        "Two to four scenarios", options, default=[current, other], max_selections=4, key=state.COMPARE,
+        "Two to four scenarios", options, default=[current, loaded], max_selections=4, key=state.COMPARE,
     )  # fmt: skip
     if len(picked) < 2:
         st.info("Pick at least two scenarios.")
         return
     texts = {
-        name: page.toml_text if name == current else pinned.get(name) or cache.scenario_files()[name] for name in picked
+        name: page.toml_text
+        if name == current
+        else page.base_toml
+        if name == loaded
+        else pinned.get(name) or cache.scenario_files()[name]
+        for name in picked
     }
+    if current in picked and loaded in picked and page.toml_text == page.base_toml:
+        st.info("No input differs from the loaded file yet: its column and the current edit's are the same until you "
+                "change an input in the sidebar.")  # fmt: skip
     results: dict[str, Result] = {name: cache.evaluated(text) for name, text in texts.items()}
     horizons = {r.summary.horizon_months for r in results.values()}
     if len(horizons) > 1:

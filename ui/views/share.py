@@ -9,7 +9,9 @@ import streamlit as st
 
 from ui import cache, state
 from ui.state import PageState
+from ui.views.plan import budgets_in_force
 
+PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 
@@ -19,6 +21,10 @@ def view(page: PageState) -> None:
     st.write("The page's address holds every input that differs from the loaded file: copy it to share this case.")
     st.code("?" + "&".join(f"{k}={v}" for k, v in page.share_params.items()), language=None)
     st.subheader("Download")
+    if budgets_in_force(page.scenario.finance.horizon_months):
+        st.caption(
+            "The workbook, memo and slides carry the Plan tab's yearly budgets and the phasing found within them."
+        )
     name = page.scenario.name
     stem = "".join(c if c.isalnum() or c in "-_" else "-" for c in name)[:60].strip("-") or "scenario"
     # The files are built only when clicked (a callable as data: the browser asks the server for the file by an id
@@ -26,16 +32,17 @@ def view(page: PageState) -> None:
     # this run's, and when it finishes before the browser's file request is served, the click gets "Deferred file
     # ... not found" and no file. Nothing in the file depends on the click, so nothing needs the rerun.
     text = page.toml_text
+    caps = budgets_in_force(page.scenario.finance.horizon_months)  # the Plan tab's: the documents carry its phasing
     buttons: list[tuple[str, str | Callable[[], bytes], str, str, str]] = [
         ("Scenario (TOML)", text, f"{stem}.toml", "application/toml", state.DL_TOML),
         ("Monthly cash flow (CSV)", partial(cache.download_bytes, text, "csv"), f"{stem}.csv", "text/csv",
          state.DL_CSV),
-        ("CFO workbook (XLSX)", partial(cache.download_bytes, text, "xlsx"), f"{stem}.xlsx", XLSX, state.DL_XLSX),
-        ("One-page memo (HTML)", partial(cache.download_bytes, text, ".html"), f"{stem}-memo.html", "text/html",
+        ("CFO workbook (XLSX)", partial(cache.download_bytes, text, "xlsx", caps), f"{stem}.xlsx", XLSX, state.DL_XLSX),
+        ("One-page memo (HTML)", partial(cache.download_bytes, text, ".html", caps), f"{stem}-memo.html", "text/html",
          state.DL_MEMO),
-        ("One-page memo (PDF)", partial(cache.download_bytes, text, ".pdf"), f"{stem}-memo.pdf", "application/pdf",
+        ("One-page memo (PDF)", partial(cache.download_bytes, text, ".pdf", caps), f"{stem}-memo.pdf", PDF,
          state.DL_PDF),
-        ("Board slides (PPTX)", partial(cache.download_bytes, text, ".pptx"), f"{stem}-slides.pptx", PPTX,
+        ("Board slides (PPTX)", partial(cache.download_bytes, text, ".pptx", caps), f"{stem}-slides.pptx", PPTX,
          state.DL_SLIDES),
     ]  # fmt: skip
     for row in (buttons[:3], buttons[3:]):

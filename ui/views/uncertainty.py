@@ -13,7 +13,8 @@ from roi.scenario import AREA_LABELS, FIELDS
 from ui import cache, state
 from ui import format as short
 from ui.state import PageState
-from ui.views.common import chart, draw
+from ui.text import literal
+from ui.views.common import DEFAULT_DRAWS, DRAW_CHOICES, chart, draw
 
 PAYBACK_TARGETS = (12, 18)  # months, offered for break-even when the horizon reaches them
 
@@ -39,7 +40,7 @@ def view(page: PageState) -> None:
         return
     horizon = scenario.finance.horizon_months
     c1, c2, c3 = st.columns(3)
-    draws = int(c1.select_slider("Draws", [1_000, 10_000, 50_000], value=10_000, key=state.MC_DRAWS))
+    draws = int(c1.select_slider("Draws", DRAW_CHOICES, value=DEFAULT_DRAWS, key=state.MC_DRAWS))
     seed = int(c2.number_input("Seed", 0, 2**31 - 1, 0, key=state.MC_SEED))
     target = c3.radio("Payback target (months)", payback_targets(horizon), horizontal=True, key=state.MC_TARGET)
     sim = cache.simulated(page.toml_text, draws, seed)
@@ -51,7 +52,7 @@ def view(page: PageState) -> None:
     odds += [("NPV above zero", float(summary["prob_npv_positive"]))]
     for column, (label, p) in zip(st.columns(len(odds)), odds, strict=True):
         column.metric(label, f"{p * 100:.0f} %")
-    st.subheader("Cumulative cash flow across the draws")
+    st.subheader("Cumulative flow (cash and engineer time) across the draws")
     st.caption("The band holds the middle 80 % of draws (P10 to P90); the line is the median.")
     draw(cache.fan(page.toml_text, draws, seed))
     st.subheader("When it pays back")
@@ -100,34 +101,13 @@ def view(page: PageState) -> None:
         ),
         hide_index=True,
     )
-    st.subheader("Which number to measure next")
+    st.subheader("What measuring first is worth")
     voi, evpi = cache.value_of_information(page.toml_text, draws, seed)
-    if evpi == 0:
-        st.caption(
-            "The decision does not hinge on any single estimate: NPV has the same sign in every draw. The share of "
-            "the NPV spread each input explains says which to pin down for a tighter figure."
-        )
-    else:
-        st.caption(
-            f"Knowing every input exactly would be worth {short.money(evpi)} to the invest-or-not decision; "
-            "each row is what knowing that one input exactly would be worth."
-        )
-    st.dataframe(
-        pd.DataFrame(
-            {
-                "Input": [charts.input_label(p) for p in voi["input"]],
-                "Worth knowing exactly": [short.money(x) for x in voi["evppi_usd"]],
-                "Share of the NPV spread it explains": [short.pct(x) for x in voi["variance_share"]],
-            }
-        ),
-        hide_index=True,
-    )
-    st.subheader("Fund or not, area by area")
+    st.markdown(literal(value_of_information_words(evpi)))
     st.caption(
-        "Each area's NPV alone across the draws (the plan's NPV is the sum of its areas'). \"Chance it pays\" is the "
-        "share of draws in which that NPV is above zero; the decision now funds an area whose expected NPV is above "
-        "zero; the last column is what knowing every input exactly would be worth to that decision: nothing when "
-        "the area pays in every draw or in none."
+        "One figure, the expected value of perfect information: what deciding with every input known exactly would "
+        "add, on average over the draws, to deciding now on the expected NPV. It is the most worth paying to measure "
+        "before deciding. The table below gives the same figure for each area's own fund-or-not decision."
     )
     st.dataframe(
         pd.DataFrame(
@@ -138,10 +118,39 @@ def view(page: PageState) -> None:
                     "Expected NPV alone": short.money(d["expected_npv_usd"]),
                     "Chance it pays": short.pct(d["prob_npv_positive"]),
                     "Decision now": "fund" if d["fund"] else "do not fund",
-                    "Worth knowing exactly": short.money(d["evpi_usd"]),
+                    "Worth of measuring first": short.money(d["evpi_usd"]),
                 }
                 for area, d in summary["areas"].items()
             ]
         ),
         hide_index=True,
+    )
+    st.caption(
+        "Each area's NPV alone across the draws (the plan's NPV is the sum of its areas'). \"Chance it pays\" is the "
+        "share of draws in which that NPV is above zero; the decision now funds an area whose expected NPV is above "
+        "zero. Measuring first is worth nothing when the area pays in every draw or in none."
+    )
+    st.subheader("Which number to pin down for a tighter figure")
+    st.caption("The share of the spread of NPV across the draws that each ranged input explains.")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Input": [charts.input_label(p) for p in voi["input"]],
+                "Share of the NPV spread it explains": [short.pct(x) for x in voi["variance_share"]],
+            }
+        ),
+        hide_index=True,
+    )
+
+
+def value_of_information_words(evpi_usd: float) -> str:
+    """The plan's expected value of perfect information in one plain sentence."""
+    if evpi_usd <= 0.5:
+        return (
+            "Measuring before deciding is worth nothing to the decision on the plan: NPV has the same sign in every "
+            "draw, so no better estimate would change it."
+        )
+    return (
+        f"Measuring every input exactly before deciding would be worth {short.money(evpi_usd)} to the decision on the "
+        "plan: the most worth spending on measurement first."
     )
