@@ -409,8 +409,20 @@ def _tiles(
         ("Cash NPV", fmt.money(s.cash_npv_usd), "engineer time left out"),
         ("Engineer time freed", freed, hours),
         (FIGURES["irr_annual"].label, summary_text("irr_annual", s, brief=True), fmt.hurdle_note(s.irr_annual, s)),
-        answer[-1],
+        _ratio_tile(s),
     )
+
+
+def _ratio_tile(s: Summary) -> tuple[str, str, str]:
+    """The spend ratio for a slide's tile, on the basis of the forum post's band (without staff) so like is compared
+    with like, and a one-line note on where it sits."""
+    ratio = s.delivery_to_ai_ratio
+    label = "Delivery-to-AI without staff"
+    if ratio is None:
+        return label, fmt.ratio(ratio), ""
+    low, high = fmt.RATIO_BAND
+    where = "within" if low <= ratio <= high else ("below" if ratio < low else "above")
+    return label, fmt.ratio(ratio), f"{where} one CTO's {low:g}\u2013{high:g}:1"
 
 
 def tei_table(view: TeiView) -> Table:

@@ -35,7 +35,7 @@ def months(x: float | None) -> str:
 
 def pct(x: float | None) -> str:
     """70.8 %: a share or rate to one decimal, with a space before the sign as in the field registry's values."""
-    return "n/a" if x is None else unsigned_zero(f"{x * 100:.1f} %")
+    return "n/a" if x is None else unsigned_zero(f"{x * 100:,.1f} %")
 
 
 def hurdle(irr_annual: float | None, npv_usd: float, discount_rate: float, not_unique: bool = False) -> str:

@@ -744,7 +744,7 @@ def test_every_headline_figure_is_the_models_and_opens_its_formula():
 def test_the_headline_shows_continuing_value_and_the_share_of_the_team():
     at = start()
     at.number_input(key="w:finance.continuing_months").set_value(24)
-    at.number_input(key="w:team.engineers").set_value(60).run()
+    at.text_input(key="w:team.engineers").set_value("60").run()
     assert not at.exception
     s = evaluate(
         load_scenario(
