@@ -441,9 +441,7 @@ def test_no_deploy_button_and_at_390_px_an_input_still_changes_the_answer(browse
     before = kpi(phone, "Payback")
     if phone.get_by_test_id("stExpandSidebarButton").count():
         phone.get_by_test_id("stExpandSidebarButton").first.click()
-    field = (
-        phone.get_by_test_id("stSidebar").get_by_role("spinbutton", name="Merges to main per month", exact=False).first
-    )
+    field = phone.get_by_test_id("stSidebar").get_by_role("textbox", name="Merges to main per month", exact=False).first
     field.wait_for(timeout=10_000)
     with phone.runs.rerun():
         field.fill("400")
