@@ -409,8 +409,19 @@ def _tiles(
         ("Cash NPV", fmt.money(s.cash_npv_usd), "engineer time left out"),
         ("Engineer time freed", freed, hours),
         (FIGURES["irr_annual"].label, summary_text("irr_annual", s, brief=True), fmt.hurdle_note(s.irr_annual, s)),
-        answer[-1],
+        _ratio_tile(s, answer[-1]),
     )
+
+
+def _ratio_tile(s: Summary, row: tuple[str, str, str]) -> tuple[str, str, str]:
+    """The spend ratio's tile: the answer's row with a note short enough for the tile (the memo has the long one)."""
+    label, value, note = row
+    if not note or s.delivery_to_ai_ratio is None:
+        return row
+    if value != fmt.ratio(s.delivery_to_ai_ratio):  # the ratio with staff: the band compares the one without
+        without = fmt.ratio(s.delivery_to_ai_ratio)
+        return label, value, f"without staff {without}, {fmt.ratio_band_brief(s.delivery_to_ai_ratio, whose=False)}"
+    return label, value, fmt.ratio_band_brief(s.delivery_to_ai_ratio)
 
 
 def tei_table(view: TeiView) -> Table:

@@ -141,6 +141,13 @@ def ratio_band(ratio: float | None) -> str:
     return f"{where} the {low:g}:1 to {high:g}:1 of {RATIO_BAND_SOURCE}, compared without staff"
 
 
+def ratio_band_brief(ratio: float, whose: bool = True) -> str:
+    """`ratio_band` in the few words a slide's figure tile has room for: "within one CTO's 2:1 to 3:1"."""
+    low, high = RATIO_BAND
+    where = "within" if low <= ratio <= high else ("below" if ratio < low else "above")
+    return f"{where} one CTO's {low:g}:1 to {high:g}:1" if whose else f"{where} {low:g}:1\u2013{high:g}:1"
+
+
 #: The word joiner: no line break on either side, no width.
 JOIN = "\u2060"
 #: The no-break space.
