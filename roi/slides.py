@@ -321,7 +321,7 @@ def _figure_tile(slide: Any, label: str, value: str, note: str, left: float, top
     text_box(slide, [Para(label, colour=MUTED)], left + 0.1, top + 0.06, inner, 0.39, 16)
     note_h = text_height([Para(note)], MIN_PT, inner) / 72 if note else 0.0
     room = height - 0.46 - note_h - 0.04  # between the label and the note
-    size = min(28.0, room * 72 / LINE - 2 * INSET * 72)
+    size = max(MIN_PT, min(28.0, room * 72 / LINE - 2 * INSET * 72))  # a long note never makes the type negative
     while size > 18 and text_width(value, size, True) > (inner - 2 * INSET) * 72:
         size -= 1
     text_box(slide, [Para(value, bold=True, colour=ACCENT)], left + 0.1, top + 0.46, inner, room, size)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from roi import ci_import as ci
-from roi.scenario import load_scenario
+from roi.scenario import load_scenario, loads_scenario
 from tests.conftest import ROOT
 from tests.test_app import kpis, plain, start
 from ui import cases, sidebar, state
@@ -201,3 +201,16 @@ def test_applied_ci_values_are_rounded_and_the_after_values_left_alone_are_named
     assert out["merges"]["merges_per_month"] == round(baseline.merges_per_month)
     assert any(line.startswith("Main-branch success rate after left at 94.0 %") for line in left), left
     assert any(line.startswith("Build time after left at") for line in left), left
+
+
+def test_a_filled_in_blank_case_keeps_nothing_of_the_templates_words():
+    """The blank template's description is instructions for filling it in: once the figures are the user's, the case
+    (and so the memo a CFO reads) carries no "started from the preset" line, only the name the user typed."""
+    at = start()
+    at.selectbox(key=state.PICKER).set_value(cases.BLANK).run()
+    at.text_input(key=state.NAME).set_value("Acme platform case").run()
+    at.text_input(key="w:merges.merges_per_month").set_value("400").run()
+    held = loads_scenario(at.session_state[state.GOOD_TOML])
+    assert held.name == "Acme platform case" and held.description == ""
+    at.text_area(key=state.DESCRIPTION).set_value("Our numbers.").run()
+    assert loads_scenario(at.session_state[state.GOOD_TOML]).description == "Our numbers."

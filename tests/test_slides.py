@@ -217,3 +217,17 @@ def test_the_deck_opens_in_libreoffice(tmp_path, path):
     for figure in (answer["Payback"], answer[f"NPV over {doc.cumulative.rows[-1][0]} months"], doc.decision[:40],
                    "Which areas pay back", "Assumptions and risks", doc.areas.rows[0][3]):  # fmt: skip
         assert figure in text, figure
+
+
+@pytest.mark.parametrize("stem", ["forum-post", "forum-post-realistic"])
+def test_the_ratio_tile_has_a_short_note_and_the_deck_builds(stem):
+    """The ratio's full note (whose band, on which basis) took three lines of its tile and made the figure's type
+    negative: no deck at all. The tile says it in one or two lines; the memo keeps the long words."""
+    doc = document_for(evaluate(load_scenario(ROOT / "scenarios" / f"{stem}.toml")), [300_000], prepared_on=DAY)
+    presentation = deck(doc)
+    check_layout(presentation)
+    label, value, note = doc.tiles[-1]
+    # like with like: the ratio without staff against the band, which leaves staff out, in one short note
+    assert label == "Delivery-to-AI without staff" and value == "2.25 : 1"
+    assert "one CTO's 2\u20133:1" in note and len(note) <= 40, note
+    assert "one CTO's opinion in the founding forum post" in " ".join(row[2] for row in doc.answer)

@@ -95,6 +95,7 @@ BUDGET_PREFIX = "plan:budget:"
 #: Widgets of other views whose values are kept by assigning them on every run (the sidebar's persist instead).
 KEPT_PREFIXES = (BUDGET_PREFIX,)
 PERCENT_LOADED = "percent_loaded"  # {widget key: the share as loaded}: a percent not touched gives it back exactly
+BLANK_LABEL = "profiles/blank.toml"  # the blank template, as the sidebar names the case loaded from it
 PRESET = "preset"  # (name, description, TOML) of the preset the case started from; None for a file of the user's
 BASELINE_IS_MINE = "baseline_is_mine"  # "Use this as my baseline" made the current case the base of the changes
 MINE = "mine"  # the button
@@ -587,10 +588,13 @@ def words_for(ss: State, scenario: Scenario) -> Scenario:
     as_preset = scenario.model_copy(update={"name": preset[0], "description": preset[1]})
     if dump_scenario(as_preset) == preset[2]:
         return scenario
+    # The blank template's words are instructions for filling it in, nobody's case: once filled in, nothing of them
+    # stays (no "started from the preset" in the memo a CFO reads).
+    blank = ss.get(BASE_LABEL) == BLANK_LABEL
     return scenario.model_copy(
         update={
             "name": scenario.name if name else edited_name(preset[0]),
-            "description": scenario.description if description else edited_description(preset[0]),
+            "description": scenario.description if description else "" if blank else edited_description(preset[0]),
         }
     )
 
