@@ -232,7 +232,8 @@ def _decision(result: Result, phasing: Phasing | None, combinations: Sequence[Co
     """What the document asks for, following the figures: never "approve" a plan with a negative NPV, name the
     combination of areas that beats the plan, and say when nothing is spent or earned."""
     s = result.summary
-    staff = "counted" if s.include_staff_cost else "not counted"
+    # said only when the plan has engineer-quarters to count or leave out
+    staff = "" if s.staff_cost_usd == 0 else f" Staff time is {'counted' if s.include_staff_cost else 'not counted'}."
     cash, time = _cash_by_year(result), _time_by_year(result)
     better = _better_combination(s, combinations)
     if phasing is None:
@@ -246,16 +247,13 @@ def _decision(result: Result, phasing: Phasing | None, combinations: Sequence[Co
             f"(NPV {fmt.money(s.npv_usd)} over {s.horizon_months} months)"
         )
         if better is not None and better.npv_usd > 0:
-            return (
-                f"Fund {_combination_words(better, s.horizon_months)}, rather than the whole plan of {whole}. "
-                f"Staff time is {staff}."
-            )
+            return f"Fund {_combination_words(better, s.horizon_months)}, rather than the whole plan of {whole}.{staff}"
         if s.npv_usd < 0:
             return (
                 f"Do not approve the plan as it stands: {whole} loses value, and no combination of the areas pays "
-                f"within the horizon. Staff time is {staff}."
+                f"within the horizon.{staff}"
             )
-        return f"Approve {whole}; {year_one_split(cash[0], time[0])}. Staff time is {staff}."
+        return f"Approve {whole}; {year_one_split(cash[0], time[0])}.{staff}"
     funded = [a for a, m in phasing.start_months.items() if m is not None]
     caps = _caps(phasing.budgets_usd)
     stretch = plan.stretch_note(phasing)
@@ -263,15 +261,15 @@ def _decision(result: Result, phasing: Phasing | None, combinations: Sequence[Co
         over = f" {stretch}" if stretch else ""
         return (
             f"Within {caps}, fund nothing for now: no phasing of the areas that fits the budget adds value, so "
-            f"{fmt.NOTHING}.{over} Staff time is {staff}."
+            f"{fmt.NOTHING}.{over}{staff}"
         )
     total = sum(s.areas[a].investment_usd for a in funded)
     verb = "Approve" if phasing.npv_usd >= 0 else "Consider"
     return (
         f"{verb} {fmt.money(total)} of delivery investment, phased to fit {caps}: "
         f"{_starts_sentence(phasing.start_months)} (NPV {fmt.money(phasing.npv_usd)}). "
-        f"{fmt.money(phasing.cost_by_year_usd[0])} goes out in plan year 1, cash and engineer time together. "
-        f"Staff time is {staff}."
+        f"{fmt.money(phasing.cost_by_year_usd[0])} goes out in plan year 1, cash and engineer time together."
+        f"{staff}"
     )
 
 
@@ -479,6 +477,7 @@ def _areas(s: Summary, phasing: Phasing | None, odds: Mapping[str, Any]) -> tupl
     rows: list[tuple[str, ...]] = []
     pays: list[str] = []
     not_pays: list[str] = []
+    empty: list[str] = []
     for a, area in s.areas.items():
         label = AREA_LABELS[a] + ("" if area.included else " (left out)")
         rows.append(
@@ -495,16 +494,26 @@ def _areas(s: Summary, phasing: Phasing | None, odds: Mapping[str, Any]) -> tupl
         if phasing is not None:
             start = phasing.start_months[a]
             rows[-1] += ("not funded" if start is None else f"month {start}",)
-        (pays if area.payback_months is not None else not_pays).append(AREA_LABELS[a])
+        if area.pv_costs_usd == 0 and area.pv_benefits_usd == 0:
+            empty.append(AREA_LABELS[a])  # nothing spent or earned: it neither pays back nor fails to
+        else:
+            (pays if area.payback_months is not None else not_pays).append(AREA_LABELS[a])
     within = f"within the {s.horizon_months}-month horizon"
-    if not not_pays:
-        verdict = f"Each of the four areas pays back on its own {within}."
+    if not not_pays and not pays:
+        verdict = ""
+    elif not not_pays:
+        verdict = f"{'Each of the four areas' if not empty else join_words(pays)} pays back on its own {within}."
+        if len(pays) > 1 and empty:
+            verdict = f"Each on its own, {join_words(pays)} pay back {within}."
     elif not pays:
         verdict = f"No area pays back on its own {within}."
     else:
         lead, verb = ("On its own", "pays") if len(pays) == 1 else ("Each on its own", "pay")
         verdict = f"{lead}, {join_words(pays)} {verb} back {within}; {join_words(not_pays)} "
         verdict += "does not." if len(not_pays) == 1 else "do not."
+    if empty:
+        verb = "costs and brings" if len(empty) == 1 else "cost and bring"
+        verdict = f"{verdict} {join_words(empty)} {verb} nothing in this case.".strip()
     header: tuple[str, ...] = ("Area", "Goes live", "Investment", "NPV alone", "Payback alone")
     if chances:
         header += ("Chance it pays",)

@@ -292,7 +292,7 @@ def _slide(deck: Any, doc: Document, number: int, title: str) -> Any:
     width = SLIDE_W - 2 * MARGIN
     text_box(slide, [Para(title, bold=True, colour=ACCENT)], MARGIN, 0.4, width, 0.85, 30)
     footer = f"{doc.scenario_name} \u00b7 prepared on {doc.prepared}"
-    page = f"{number} / 5"
+    page = f"{number} / {SLIDES}"
     room = (width - 1.0 - 2 * INSET) * 72
     if text_width(footer, MIN_PT) > room:  # a long name is cut here; slide 1 shows it whole
         while footer and text_width(footer + " \u2026", MIN_PT) > room:
@@ -454,6 +454,10 @@ def _tei(deck: Any, doc: Document) -> None:
     )
     used = table_shape(slide, table, MARGIN, TOP, width, BOTTOM - TOP - 0.6, 16)
     fitted_box(slide, [Para(note, colour=MUTED)], MARGIN, TOP + used + 0.1, width, BOTTOM - TOP - used - 0.1, 14)
+
+
+#: How many slides the deck has: five, then the TEI appendix.
+SLIDES = 6
 
 
 def build_deck(doc: Document) -> bytes:
