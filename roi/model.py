@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 import numpy as np
@@ -78,17 +79,17 @@ class Flows:
     annual_recurring_cost_usd: Array
     ai_annual_spend_usd: Array
 
-    @property
+    @functools.cached_property
     def time_flow_usd(self) -> Array:
         """The engineer-time part of the net flow: time benefits less staff cost and time lines, (draws, months)."""
         return self.time_benefit_usd - self.time_cost_flow_usd
 
-    @property
+    @functools.cached_property
     def time_cost_flow_usd(self) -> Array:
         """The costs that are engineer time (staff, time lines) by month, positive, (draws, months)."""
         return _spread([t for t in self.cost_terms if t.time], self.cost_usd.shape)
 
-    @property
+    @functools.cached_property
     def line_costs_flow_usd(self) -> Array:
         """The cost lines of the user's own by month, positive, (draws, months)."""
         return self._costs("line")
@@ -108,7 +109,7 @@ class Flows:
                     out[t.line] = out.get(t.line, 0.0) + sign * amount * _row(t.pattern, row)
         return out
 
-    @property
+    @functools.cached_property
     def cash_flow_usd(self) -> Array:
         """Money out of and back into the bank: the net flow less its engineer-time part, (draws, months)."""
         return self.net_flow_usd - self.time_flow_usd
@@ -125,17 +126,17 @@ class Flows:
     def _costs(self, kind: str) -> Array:
         return _spread([t for t in self.cost_terms if t.kind == kind], self.cost_usd.shape)
 
-    @property
+    @functools.cached_property
     def one_time_flow_usd(self) -> Array:
         """One-time costs by month, positive, (draws, months)."""
         return self._costs("one_time")
 
-    @property
+    @functools.cached_property
     def staff_flow_usd(self) -> Array:
         """Staff costs by month, positive; 0 when staff is not counted."""
         return self._costs("staff")
 
-    @property
+    @functools.cached_property
     def recurring_flow_usd(self) -> Array:
         """Recurring costs by month, positive."""
         return self._costs("recurring")
@@ -869,8 +870,7 @@ def monthly_table(scenario: Scenario, flows: Flows, row: int = 0) -> pd.DataFram
     names = [*MONTHLY_COLUMNS, *(f"line_{i + 1}_usd" for i in range(len(scenario.lines)))]
     # + 0.0 turns every -0.0 (a cost column of a month with no cost) into 0: no figure is ever -0
     table = pd.DataFrame(np.column_stack([columns[c] for c in names]) + 0.0, columns=names)
-    for whole in ("month", "within_horizon"):
-        table[whole] = table[whole].astype(np.int64)
+    table["month"] = table["month"].astype(np.int64)  # within_horizon stays 1.0 / 0.0: one cast less per evaluate
     return table
 
 
@@ -878,7 +878,14 @@ def evaluate(scenario: Scenario) -> Result:
     """The one entry point: the deterministic (likely) case of a scenario, as a table and a summary."""
     values = likely_values(scenario)
     flows = cash_flows(scenario, with_each_area_alone(values))
-    m = metrics(flows)
+    m = metrics(flows, with_irr=False)  # the areas alone report no IRR: solve for the plan's row alone
+    irr_m, not_unique = finance.irr_search(flows.horizon(flows.net_flow_usd)[:1])
+    m = replace(
+        m,
+        irr_monthly=np.concatenate([irr_m, m.irr_monthly[1:]]),
+        irr_annual=np.concatenate([finance.annualize(irr_m), m.irr_annual[1:]]),
+        irr_not_unique=np.concatenate([not_unique, m.irr_not_unique[1:]]),
+    )
     return Result(
         scenario=scenario, monthly=monthly_table(scenario, flows), summary=summarize(scenario, flows, m, values)
     )
