@@ -373,26 +373,25 @@ def render_pdf(doc: Document) -> bytes:
     png = to_png(memo_chart(doc), width=PDF_CHART_WIDTH, scale=3)
     aspect = _png_aspect(png)
     margin = 12 * mm
-    for size in PDF_SIZES:
-        buffer = BytesIO()
-        pdf = SimpleDocTemplate(
+
+    def document(buffer: BytesIO) -> Any:
+        return SimpleDocTemplate(
             buffer, pagesize=A4, leftMargin=margin, rightMargin=margin, topMargin=margin, bottomMargin=margin,
             title=f"{doc.scenario_name}: delivery investment memo", author="roi memo", subject=doc.title,
             creator="roi memo", invariant=1,
         )  # fmt: skip
+
+    for size in PDF_SIZES:
+        pdf = document(BytesIO())
+        layout = _Pdf(doc, size, png, aspect)
         try:
-            pdf.build(_Pdf(doc, size, png, aspect).story(pdf.width))
+            pdf.build(layout.story(pdf.width))
         except LayoutError:
             continue
         if pdf.page == 1:  # the memo fits its page: build it again with the appendix on the pages after it
             buffer = BytesIO()
-            pdf = SimpleDocTemplate(
-                buffer, pagesize=A4, leftMargin=margin, rightMargin=margin, topMargin=margin, bottomMargin=margin,
-                title=f"{doc.scenario_name}: delivery investment memo", author="roi memo", subject=doc.title,
-                creator="roi memo", invariant=1,
-            )  # fmt: skip
-            layout = _Pdf(doc, size, png, aspect)
-            pdf.build([*layout.story(pdf.width), PageBreak(), *layout.appendix(pdf.width)])
+            pdf = document(buffer)
+            pdf.build([*_Pdf(doc, size, png, aspect).story(pdf.width), PageBreak(), *layout.appendix(pdf.width)])
             return buffer.getvalue()
     raise ValueError("the memo does not fit one A4 page even at the smallest type")
 
