@@ -419,8 +419,7 @@ def _ratio_tile(s: Summary) -> tuple[str, str, str]:
     if ratio is None:
         return label, fmt.ratio(ratio), ""
     low, high = fmt.RATIO_BAND
-    where = "within" if low <= ratio <= high else ("below" if ratio < low else "above")
-    return label, fmt.ratio(ratio), f"{where} one CTO's {low:g}\u2013{high:g}:1"
+    return label, fmt.ratio(ratio), f"{fmt.ratio_position(ratio)} one CTO's {low:g}\u2013{high:g}:1"
 
 
 def tei_table(view: TeiView) -> Table:

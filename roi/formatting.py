@@ -46,16 +46,20 @@ def hurdle(irr_annual: float | None, npv_usd: float, discount_rate: float, not_u
     """
     if irr_annual is None:
         return IRR_NOT_UNIQUE if not_unique else "no IRR: the flows never change sign within the rates searched"
-    positive_below = (npv_usd >= 0) == (discount_rate <= irr_annual)
-    return f"NPV is positive for any hurdle rate {'below' if positive_below else 'above'} {pct(irr_annual)}"
+    return f"NPV is positive for any hurdle rate {_hurdle_side(irr_annual, npv_usd, discount_rate)} {pct(irr_annual)}"
+
+
+def _hurdle_side(irr_annual: float, npv_usd: float, discount_rate: float) -> str:
+    """Which side of its one IRR a plan's NPV is positive: "below" (spend, then gain) or "above"."""
+    return "below" if (npv_usd >= 0) == (discount_rate <= irr_annual) else "above"
 
 
 def hurdle_note(irr_annual: float | None, summary: Any) -> str:
     """The hurdle sentence, short, for a tile under the IRR: "NPV > 0 below a 12.6 % hurdle"."""
     if irr_annual is None:
         return "read NPV" if summary.irr_not_unique else ""
-    positive_below = (summary.npv_usd >= 0) == (summary.discount_rate <= irr_annual)
-    return f"NPV > 0 {'below' if positive_below else 'above'} a {pct(irr_annual)} hurdle"
+    side = _hurdle_side(irr_annual, summary.npv_usd, summary.discount_rate)
+    return f"NPV > 0 {side} a {pct(irr_annual)} hurdle"
 
 
 def by_plan_year(costs_usd: Sequence[float]) -> str:
@@ -137,8 +141,13 @@ def ratio_band(ratio: float | None) -> str:
     if ratio is None:
         return "no AI spend entered"
     low, high = RATIO_BAND
-    where = "within" if low <= ratio <= high else ("below" if ratio < low else "above")
-    return f"{where} the {low:g}:1 to {high:g}:1 of {RATIO_BAND_SOURCE}, compared without staff"
+    return f"{ratio_position(ratio)} the {low:g}:1 to {high:g}:1 of {RATIO_BAND_SOURCE}, compared without staff"
+
+
+def ratio_position(ratio: float) -> str:
+    """Where a ratio without staff sits against the forum post's band: "within", "below" or "above"."""
+    low, high = RATIO_BAND
+    return "within" if low <= ratio <= high else ("below" if ratio < low else "above")
 
 
 #: The word joiner: no line break on either side, no width.

@@ -262,7 +262,7 @@ def _stream_values(scenario: Scenario, v: Callable[[str], Array], n: int) -> Str
         whole = formula(v, hour_usd)
         # the risk adjustment follows the sign of the whole stream, and applies to its time and cash parts alike
         risk = v(f"{name}.risk_adjustment")
-        factor = np.where(whole >= 0, 1 - risk, 1 + risk)
+        factor = risk_factor(whole, risk)
         usd[name] = whole * factor
         if name not in STREAM_HOURS:  # lead time: cash alone
             time_usd[name] = hours[name] = np.zeros(n)
@@ -272,13 +272,14 @@ def _stream_values(scenario: Scenario, v: Callable[[str], Array], n: int) -> Str
         # hours freed are the time benefit computed with every freed hour counted (k = 1), over the rate: the risk
         # adjustment follows the sign of the stream computed that way
         at_full_value = formula(v, rate)
-        hours[name] = np.asarray(raw_hours * np.where(at_full_value >= 0, 1 - risk, 1 + risk), dtype=np.float64)
+        hours[name] = np.asarray(raw_hours * risk_factor(at_full_value, risk), dtype=np.float64)
     return StreamValues(usd, time_usd, hours)
 
 
-def risk_adjusted(stream_usd: Array, risk: Array) -> Array:
-    """A stream after its risk adjustment, which never improves a case: x (1 - r) a gain, x (1 + r) a loss."""
-    return np.asarray(np.where(stream_usd >= 0, stream_usd * (1 - risk), stream_usd * (1 + risk)), dtype=np.float64)
+def risk_factor(stream_usd: Array, risk: Array) -> Array:
+    """What a stream is multiplied by for its risk adjustment, which never improves a case: (1 - r) for a gain,
+    (1 + r) for a loss."""
+    return np.asarray(np.where(stream_usd >= 0, 1 - risk, 1 + risk), dtype=np.float64)
 
 
 def draw_count(values: Values) -> int:
