@@ -274,7 +274,7 @@ def _write_checks(ws: Any, wb: Any, fmt: dict[str, Any], model: ModelRows, lines
             return f'AND(INDEX({cumulative},{row})<0,COUNTIF({after},"<0")=1)'
 
         crossing = f"OR({last_negative(f'MAX({t},1)')},AND({out}={t},{last_negative(f'MIN({t}+1,{months})')}))"
-        never = f"OR(INDEX({cumulative},{months})<0,SUMPRODUCT(--({cumulative}<>0))=0)"
+        never = f'OR(INDEX({cumulative},{months})<0,COUNTIF({cumulative},"<>0")=0)'
         return f'IF(ISNUMBER({out}),IF(COUNTIF({cumulative},"<0")=0,{out}=0,{crossing}),{never})'
 
     def by_area(term: Callable[[str], str]) -> str:

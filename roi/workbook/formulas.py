@@ -101,7 +101,7 @@ def _over_included(template: str) -> str:
 
 def _nothing(rng: str) -> str:
     """TRUE when every flow of the range is 0: nothing is spent or earned within the horizon."""
-    return f"SUMPRODUCT(--({rng}<>0))=0"
+    return f'COUNTIF({rng},"<>0")=0'
 
 
 # Paid back after the last month the cumulative flow is below zero, if it stays >= 0 to the horizon; the crossings
@@ -197,7 +197,7 @@ def _summary_formulas(model: ModelRows, lines: list[Line]) -> dict[str, str]:
             model, "net_flow_usd", "cumulative_discounted_usd", "discounted_payback_candidate"
         ),
         "cumulative_zero_crossings": (
-            f"SUMPRODUCT(--(({rng('cumulative_usd', first + 1)}<0)"
+            f"SUMPRODUCT(1*(({rng('cumulative_usd', first + 1)}<0)"
             f"<>({rng('cumulative_usd', first, model.last - 1)}<0)))"
         ),
         "npv_usd": _pv(model, "net_flow_usd"),
