@@ -33,13 +33,19 @@ from roi.fields import (
     MAX_USD,
     Bounds,
     FieldSpec,
+    Range,
+    Value,
+    WholeValue,
     describe,
     fail,
     format_number,
+    likely,
     number,
+    round_half_up,
+    three_point,
 )
 
-__all__ = ["Bounds", "FieldSpec", "format_number"]
+__all__ = ["Bounds", "FieldSpec", "Range", "format_number", "likely", "round_half_up", "three_point"]
 
 SCHEMA_VERSION = 3
 READABLE_VERSIONS = (1, 2, 3)
@@ -83,56 +89,6 @@ V2_KEYS = (
 )
 #: Keys a schema_version 1 or 2 file may not use (ranged shares and a ranged discount rate are checked apart).
 V3_KEYS = ("team.engineers", "finance.continuing_months", "lines")
-
-
-class Range(BaseModel):
-    """A three-point estimate; deterministic results use `likely`, Monte Carlo samples Beta-PERT."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    low: float
-    likely: float
-    high: float
-
-    @property
-    def mean(self) -> float:
-        """Mean of the Beta-PERT(lambda=4) distribution on this range."""
-        return (self.low + 4 * self.likely + self.high) / 6
-
-
-Value = float | Range
-WholeValue = int | Range
-
-
-def likely(value: Value) -> float:
-    """The deterministic value of an input: `likely` for a range, the number itself otherwise."""
-    return value.likely if isinstance(value, Range) else float(value)
-
-
-def three_point(value: Mapping[str, Any], bounds: Bounds, whole: bool = False) -> Range:
-    """A validated three-point range (low, likely defaulting to the midpoint, high), each within bounds."""
-    unknown = sorted(set(value) - {"low", "likely", "high"})
-    if unknown:
-        raise fail(f"unknown key {unknown[0]!r} in a range; a range has low, likely (optional) and high")
-    missing = [k for k in ("low", "high") if k not in value]
-    if missing:
-        raise fail(f"a range needs low and high; {missing[0]} is missing")
-    low = number(value["low"], bounds, "low")
-    high = number(value["high"], bounds, "high")
-    mid = (low + high) / 2
-    likely = number(value["likely"], bounds, "likely") if "likely" in value else (round_half_up(mid) if whole else mid)
-    if whole and not all(float(x).is_integer() for x in (low, likely, high)):
-        raise fail("low, likely and high must be whole numbers")
-    if not low <= likely <= high:
-        raise fail(
-            "must have low <= likely <= high, got "
-            f"low={format_number(low)}, likely={format_number(likely)}, high={format_number(high)}"
-        )
-    return Range(low=low, likely=likely, high=high)
-
-
-def round_half_up(x: float) -> float:
-    """A whole number of months from a midpoint or a draw: halves go up (2.5 -> 3), the one rule everywhere."""
-    return float(math.floor(x + 0.5))
 
 
 def _flag(spec: FieldSpec, value: Any) -> bool:
