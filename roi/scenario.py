@@ -44,36 +44,40 @@ from roi.fields import (
     round_half_up,
     three_point,
 )
+from roi.vocabulary import (
+    AREA_LABELS,
+    AREAS,
+    DEFAULT_ATTRIBUTION,
+    OPTIONAL_SECTIONS,
+    RANGED_SECTIONS,
+    READABLE_VERSIONS,
+    SCHEMA_VERSION,
+    SECTIONS,
+    STREAM_LABELS,
+    STREAMS,
+)
 
-__all__ = ["Bounds", "FieldSpec", "Range", "format_number", "likely", "round_half_up", "three_point"]
+__all__ = [
+    "AREAS",
+    "AREA_LABELS",
+    "DEFAULT_ATTRIBUTION",
+    "OPTIONAL_SECTIONS",
+    "RANGED_SECTIONS",
+    "READABLE_VERSIONS",
+    "SCHEMA_VERSION",
+    "SECTIONS",
+    "STREAMS",
+    "STREAM_LABELS",
+    "Bounds",
+    "FieldSpec",
+    "Range",
+    "format_number",
+    "likely",
+    "round_half_up",
+    "three_point",
+]
 
-SCHEMA_VERSION = 3
-READABLE_VERSIONS = (1, 2, 3)
-STREAMS = ("merges", "builds", "incidents", "lead_time")
-STREAM_LABELS = {
-    "merges": "Failed merges",
-    "builds": "Build waiting",
-    "incidents": "Incidents",
-    "lead_time": "Lead time",
-}
-AREAS = ("ci_cd", "testing", "deployment", "observability")
-AREA_LABELS = {
-    "ci_cd": "CI/CD pipeline",
-    "testing": "Automated testing",
-    "deployment": "Deployment automation",
-    "observability": "Observability",
-}
-#: Who delivers what when no area's `delivers` names a stream: from what each area of the founding case does.
-DEFAULT_ATTRIBUTION: dict[str, dict[str, float]] = {
-    "merges": {"ci_cd": 1 / 2, "testing": 1 / 2, "deployment": 0.0, "observability": 0.0},
-    "builds": {"ci_cd": 1.0, "testing": 0.0, "deployment": 0.0, "observability": 0.0},
-    "incidents": {"ci_cd": 0.0, "testing": 1 / 3, "deployment": 1 / 3, "observability": 1 / 3},
-    "lead_time": {"ci_cd": 1 / 2, "testing": 0.0, "deployment": 1 / 2, "observability": 0.0},
-}
 SHARE_TOLERANCE = 1e-6
-#: Sections whose numbers may be three-point ranges (docs/method.md).
-OPTIONAL_SECTIONS = ("builds", "incidents", "lead_time")
-RANGED_SECTIONS = ("team", "ai_tools", "merges", "builds", "incidents", "lead_time", "growth", "investments")
 MAX_NAME_CHARS = 200
 MAX_DESCRIPTION_CHARS = 20_000
 #: Keys a schema_version = 1 file may not use, by dotted path ("*" any area).
@@ -1231,7 +1235,7 @@ def dump_scenario(scenario: Scenario) -> str:
         f"name = {toml_value(scenario.name)}",
         f"description = {toml_value(scenario.description)}",
     ]
-    for name in ("team", "ai_tools", "merges", "builds", "incidents", "lead_time", "growth"):
+    for name in SECTIONS:
         section = getattr(scenario, name)
         if section is not None:
             _table(lines, name, section)
