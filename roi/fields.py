@@ -3,7 +3,8 @@
 A `FieldSpec` sits in each scenario field's annotation (`Annotated[Value, FieldSpec(...)]`) and is at once the
 field's validator and its description. `roi.scenario.FIELDS` collects them by dotted path; validation, the app's
 widgets, the workbook's Inputs sheet and names, the documents' labels and the method document's table all read
-them from there, so no bound, label or unit is written twice.
+them from there, so no bound, label or unit is written twice. An input's value is a number or a three-point `Range`
+(`likely` reads either); the range model lives here, beside the validator that builds it.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from pydantic import GetCoreSchemaHandler
+from pydantic import BaseModel, ConfigDict, GetCoreSchemaHandler
 from pydantic_core import PydanticCustomError, core_schema
 
 Kind = Literal["money", "share", "rate", "count", "hours", "minutes", "days", "months", "people", "flag", "text"]
@@ -104,6 +105,56 @@ def number(value: Any, bounds: Bounds, what: str = "") -> float:
     return x
 
 
+class Range(BaseModel):
+    """A three-point estimate; deterministic results use `likely`, Monte Carlo samples Beta-PERT."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    low: float
+    likely: float
+    high: float
+
+    @property
+    def mean(self) -> float:
+        """Mean of the Beta-PERT(lambda=4) distribution on this range."""
+        return (self.low + 4 * self.likely + self.high) / 6
+
+
+Value = float | Range
+WholeValue = int | Range
+
+
+def likely(value: Value) -> float:
+    """The deterministic value of an input: `likely` for a range, the number itself otherwise."""
+    return value.likely if isinstance(value, Range) else float(value)
+
+
+def three_point(value: Mapping[str, Any], bounds: Bounds, whole: bool = False) -> Range:
+    """A validated three-point range (low, likely defaulting to the midpoint, high), each within bounds."""
+    unknown = sorted(set(value) - {"low", "likely", "high"})
+    if unknown:
+        raise fail(f"unknown key {unknown[0]!r} in a range; a range has low, likely (optional) and high")
+    missing = [k for k in ("low", "high") if k not in value]
+    if missing:
+        raise fail(f"a range needs low and high; {missing[0]} is missing")
+    low = number(value["low"], bounds, "low")
+    high = number(value["high"], bounds, "high")
+    mid = (low + high) / 2
+    likely = number(value["likely"], bounds, "likely") if "likely" in value else (round_half_up(mid) if whole else mid)
+    if whole and not all(float(x).is_integer() for x in (low, likely, high)):
+        raise fail("low, likely and high must be whole numbers")
+    if not low <= likely <= high:
+        raise fail(
+            "must have low <= likely <= high, got "
+            f"low={format_number(low)}, likely={format_number(likely)}, high={format_number(high)}"
+        )
+    return Range(low=low, likely=likely, high=high)
+
+
+def round_half_up(x: float) -> float:
+    """A whole number of months from a midpoint or a draw: halves go up (2.5 -> 3), the one rule everywhere."""
+    return float(math.floor(x + 0.5))
+
+
 #: How each kind of input is stepped and shown in the app (step, printf format for number inputs).
 WIDGET = {
     "money": (1000.0, "%.0f"),
@@ -141,8 +192,6 @@ class FieldSpec:
     def validate(self, value: Any) -> Any:
         if self.check is not None:
             return self.check(self, value)
-        from roi.scenario import Range, three_point  # the range model lives with the scenario
-
         if isinstance(value, Range):
             value = value.model_dump()
         if isinstance(value, Mapping):

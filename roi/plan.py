@@ -7,7 +7,6 @@ candidates (in chunks of rows), never a Python loop over them.
 
 from __future__ import annotations
 
-import itertools
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +17,7 @@ from roi import formatting as fmt
 from roi.errors import Problem, RoiError
 from roi.model import Metrics, cash_flows, chunked_metrics, likely_values, metrics
 from roi.scenario import AREA_LABELS, AREAS, STREAM_LABELS, STREAMS, Scenario, likely
+from roi.vocabulary import COMBINATIONS as COMBINATIONS  # its home is the vocabulary; roi.plan.COMBINATIONS kept
 
 DEFAULT_STEP_MONTHS = 3
 DEFAULT_LATEST_MONTH = 24
@@ -55,12 +55,6 @@ class Combination:
 
     def to_json(self) -> dict[str, Any]:
         return {"areas": list(self.areas), **{k: v for k, v in self.__dict__.items() if k != "areas"}}
-
-
-#: Every non-empty set of areas, in a fixed order: one area, then pairs, threes and all four, each in AREAS order.
-COMBINATIONS: tuple[tuple[str, ...], ...] = tuple(
-    combo for size in range(1, len(AREAS) + 1) for combo in itertools.combinations(AREAS, size)
-)
 
 
 def combinations(scenario: Scenario) -> list[Combination]:

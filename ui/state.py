@@ -38,6 +38,7 @@ from roi.scenario import (
     dump_scenario,
     is_optional,
 )
+from roi.vocabulary import SECTIONS as INPUT_SECTIONS
 
 # ------------------------------------------------------------------ keys (the only place a key is spelled)
 
@@ -145,17 +146,7 @@ PARTS = ("low", "likely", "high")
 #: Sections a toggle switches on and off: the optional streams, and failed merges (which only a case of lines alone
 #: may leave out).
 SWITCHED_SECTIONS = ("merges", *OPTIONAL_SECTIONS)
-SECTIONS = (
-    "team",
-    "ai_tools",
-    "merges",
-    "builds",
-    "incidents",
-    "lead_time",
-    "growth",
-    *(f"investments.{a}" for a in AREAS),
-    "finance",
-)
+SECTIONS = (*INPUT_SECTIONS, *(f"investments.{a}" for a in AREAS), "finance")
 
 
 def section_fields(section: str) -> list[str]:

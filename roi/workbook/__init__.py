@@ -24,8 +24,9 @@ import xlsxwriter
 
 from roi.fields import MAX_MONTHS
 from roi.model import Result
-from roi.plan import COMBINATIONS, Phasing
+from roi.plan import Phasing
 from roi.scenario import AREAS
+from roi.vocabulary import COMBINATIONS
 from roi.workbook.analysis import _write_checks, _write_irr, _write_tei
 from roi.workbook.base import (
     NOT_REACHED,

@@ -28,7 +28,6 @@ NOT_REACHED = "not within the horizon"
 UNDEFINED = "n/a"
 #: Every text a figure's cell may show instead of a number (the JSON's null).
 NULL_TEXTS = (NOT_REACHED, UNDEFINED, NOTHING, ROI_NOT_MEANINGFUL, IRR_NOT_UNIQUE)
-SECTIONS = ("team", "ai_tools", "merges", "builds", "incidents", "lead_time", "growth")
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from roi import finance
 from roi.fields import MAX_MONTHS
 from roi.formatting import IRR_NOT_UNIQUE, NOTHING, ROI_NOT_MEANINGFUL
 from roi.model import Result, likely_values
-from roi.plan import COMBINATIONS, Phasing
+from roi.plan import Phasing
 from roi.scenario import (
     AREA_LABELS,
     AREAS,
@@ -20,6 +20,7 @@ from roi.scenario import (
     Scenario,
     likely,
 )
+from roi.vocabulary import COMBINATIONS
 from roi.workbook.base import (
     NOT_REACHED,
     ModelRows,
