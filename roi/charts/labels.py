@@ -35,33 +35,54 @@ def rule_labels(rows: list[dict[str, Any]], first: float, last: float, right_fro
     each rule starts at its own label's row and runs down to the bottom: a label that spans another rule is put
     in a row above where that rule starts, and labels sharing a row never overlap, so no text crosses a line.
     """
+    items = [_beside_rule(row, first, last, right_from) for row in rows]
+    spans = _turn_facing_labels(items, first, last)
+    placed = _label_rows(items, spans, _top_down(spans))
+    out = [{**item, **_at_row(placed[i])} for i, item in enumerate(items)]
+    return pd.DataFrame(out, columns=MARK_COLUMNS)
+
+
+def _beside_rule(row: dict[str, Any], first: float, last: float, right_from: float) -> dict[str, Any]:
+    """The row with its label's width and extent in x units: right of its rule, or left of it past `right_from`
+    of the way across, whichever side fits when only one does."""
     span = (last - first) or 1.0
     per_px = span / ASSUMED_PLOT_PX
-    items = []
-    for row in rows:
-        at = float(row["at"])
-        width = (len(str(row["text"])) * LABEL_CHAR_PX + 10) * per_px
-        left_of_rule = at > first + right_from * span
-        if not _fits(at, width, left_of_rule, first, last) and _fits(at, width, not left_of_rule, first, last):
-            left_of_rule = not left_of_rule
-        rule = bool(row.get("rule", True))
-        items.append({**row, "at": at, "rule": rule, "width": width, **_extent(at, width, left_of_rule)})
-    n = len(items)
+    at = float(row["at"])
+    width = (len(str(row["text"])) * LABEL_CHAR_PX + 10) * per_px
+    left_of_rule = at > first + right_from * span
+    if not _fits(at, width, left_of_rule, first, last) and _fits(at, width, not left_of_rule, first, last):
+        left_of_rule = not left_of_rule
+    rule = bool(row.get("rule", True))
+    return {**row, "at": at, "rule": rule, "width": width, **_extent(at, width, left_of_rule)}
+
+
+def _turn_facing_labels(items: list[dict[str, Any]], first: float, last: float) -> list[list[int]]:
+    """Two labels facing each other, each across the other's rule: turn one round where it still fits (the later
+    one first), until none face or none can turn. The rules each label then spans (`_spanned`)."""
     spans = _spanned(items)
-    # two labels facing each other, each across the other's rule: turn one round where it still fits
-    for _ in range(n):
-        facing = [(i, j) for i in range(n) for j in spans[i] if i in spans[j]]
-        if not facing:
-            break
-        for k in facing[0][::-1]:
-            item = items[k]
-            turned = item["align"] == "left"
-            if _fits(item["at"], item["width"], turned, first, last):
-                item.update(_extent(item["at"], item["width"], turned))
-                break
-        else:
+    for _ in range(len(items)):
+        facing = [(i, j) for i in range(len(items)) for j in spans[i] if i in spans[j]]
+        if not facing or not _turn_one(items, facing[0], first, last):
             break
         spans = _spanned(items)
+    return spans
+
+
+def _turn_one(items: list[dict[str, Any]], pair: tuple[int, int], first: float, last: float) -> bool:
+    """Turn the later label of the pair to the other side of its rule where it fits, else the earlier one."""
+    for k in pair[::-1]:
+        item = items[k]
+        turned = item["align"] == "left"
+        if _fits(item["at"], item["width"], turned, first, last):
+            item.update(_extent(item["at"], item["width"], turned))
+            return True
+    return False
+
+
+def _top_down(spans: list[list[int]]) -> list[int]:
+    """The order labels take rows in: a label after every label that spans its rule; labels still facing each
+    other (no room to turn) keep their order, last."""
+    n = len(spans)
     waiting = [sum(i in spans[k] for k in range(n)) for i in range(n)]
     order: list[int] = []
     ready = [i for i in range(n) if waiting[i] == 0]
@@ -72,7 +93,12 @@ def rule_labels(rows: list[dict[str, Any]], first: float, last: float, right_fro
             waiting[j] -= 1
             if waiting[j] == 0:
                 ready.append(j)
-    order += [i for i in range(n) if i not in order]  # labels still facing (no room to turn): keep their order
+    return order + [i for i in range(n) if i not in order]
+
+
+def _label_rows(items: list[dict[str, Any]], spans: list[list[int]], order: list[int]) -> dict[int, int]:
+    """Each label's row from the top: below the rows of the labels that span its rule, in the first such row where
+    it overlaps no label already there."""
     placed: dict[int, int] = {}
     for i in order:
         r = 1 + max((placed[k] for k in placed if i in spans[k]), default=-1)
@@ -81,12 +107,13 @@ def rule_labels(rows: list[dict[str, Any]], first: float, last: float, right_fro
         ):
             r += 1
         placed[i] = r
-    out = [
-        {**item, "row": placed[i], "y": LABEL_TOP_PX + LABEL_ROW_PX * placed[i],
-         "top": LABEL_TOP_PX + LABEL_ROW_PX * placed[i] - 3}
-        for i, item in enumerate(items)
-    ]  # fmt: skip
-    return pd.DataFrame(out, columns=MARK_COLUMNS)
+    return placed
+
+
+def _at_row(row: int) -> dict[str, Any]:
+    """Where a label in `row` stands (`y`, pixels from the plot's top) and where its rule starts (`top`)."""
+    y = LABEL_TOP_PX + LABEL_ROW_PX * row
+    return {"row": row, "y": y, "top": y - 3}
 
 
 def _extent(at: float, width: float, left_of_rule: bool) -> dict[str, Any]:
