@@ -16,6 +16,7 @@ from roi.charts.theme import (
     THEME,
     USD,
     ZERO,
+    cumulative_tooltip,
     money_axis,
     month_axis,
     month_scale,
@@ -52,11 +53,7 @@ def _cumulative_template(horizon: int, with_cash: bool = True) -> dict[str, Any]
                 legend=alt.Legend(title=None, symbolType="stroke"),
                 sort=series,
             ),
-            tooltip=[
-                alt.Tooltip("series:N", title="Series"),
-                alt.Tooltip("month:Q", title="Month", format="d"),
-                alt.Tooltip("usd:Q", title="Cumulative (USD)", format=USD),
-            ],
+            tooltip=cumulative_tooltip("series:N", "Series"),
         )
     )
     points = (
@@ -183,11 +180,7 @@ def _waste_template(horizon: int, staff_counted: bool) -> dict[str, Any]:
             ),
             # the total drawn wider, so where the plan removes all of it the avoidable line still shows on top
             strokeWidth=alt.StrokeWidth("series:N", scale=alt.Scale(domain=series, range=[4.5, 2.5, 2.5]), legend=None),
-            tooltip=[
-                alt.Tooltip("series:N", title="Series"),
-                alt.Tooltip("month:Q", title="Month", format="d"),
-                alt.Tooltip("usd:Q", title="Cumulative (USD)", format=USD),
-            ],
+            tooltip=cumulative_tooltip("series:N", "Series"),
         )
         .properties(height=280)
     )

@@ -10,7 +10,16 @@ import altair as alt
 import pandas as pd
 
 from roi.charts.spec import ChartSpec
-from roi.charts.theme import USD, ZERO, money_axis, month_axis, month_scale, named_data, themed_template, zero_rule
+from roi.charts.theme import (
+    ZERO,
+    cumulative_tooltip,
+    money_axis,
+    month_axis,
+    month_scale,
+    named_data,
+    themed_template,
+    zero_rule,
+)
 from roi.model import Result
 
 
@@ -29,11 +38,7 @@ def _compare_template(horizon: int) -> dict[str, Any]:
             x=alt.X("month:Q", axis=month_axis(horizon), scale=month_scale(horizon)),
             y=alt.Y("usd:Q", axis=money_axis("Cumulative flow (USD)")),
             color=colour,
-            tooltip=[
-                alt.Tooltip("scenario:N", title="Scenario"),
-                alt.Tooltip("month:Q", title="Month", format="d"),
-                alt.Tooltip("usd:Q", title="Cumulative (USD)", format=USD),
-            ],
+            tooltip=cumulative_tooltip("scenario:N", "Scenario"),
         )
     )
     points = (

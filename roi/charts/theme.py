@@ -191,6 +191,15 @@ def series_colour(domain: Sequence[str], colours: Sequence[str], title: str | No
     )
 
 
+def cumulative_tooltip(line: str, title: str) -> list[Any]:
+    """The tooltip of a line of cumulative flow by month: which line (`line`, a field, named `title`), month, amount."""
+    return [
+        alt.Tooltip(line, title=title),
+        alt.Tooltip("month:Q", title="Month", format="d"),
+        alt.Tooltip("usd:Q", title="Cumulative (USD)", format=USD),
+    ]
+
+
 def zero_rule() -> Any:
     return alt.Chart(named_data("zero")).mark_rule(color=THEME["zero_line"], strokeWidth=1.2).encode(y=alt.Y("usd:Q"))
 
