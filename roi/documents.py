@@ -1,10 +1,12 @@
 """What the CFO documents say: one `Document` that the memo (HTML, Markdown, PDF) and the board slides all lay out.
 
-`build_document` is a pure function of the figures: the evaluated scenario, the Monte Carlo summary
-(`Simulation.summary()`), the phasing under budgets (or None) and the date the document was prepared. Every string
-in a `Document` is written here, in words and units a reader reads ($742,489, 11.77 months, 70.8 %), except
-`scenario_name` and `description`, which are the user's own text: each renderer makes those inert its own way
-(escaped in HTML, backslash-escaped in Markdown, XML-escaped for reportlab, plain runs in PowerPoint).
+`build_document` is a pure function of figures already computed: the evaluated scenario, its `Findings` (the Monte
+Carlo summary, the what-ifs, the TEI view, the tornado, the phasing under budgets or None, the combinations of areas)
+and the date the document was prepared. It runs no model: `findings_for` and `document_for` run what it needs, and a
+page can pass what it has cached. Every string in a `Document` is written here or in `roi.document_parts`, in words
+and units a reader reads ($742,489, 11.77 months, 70.8 %), except `scenario_name` and `description`, which are the
+user's own text: each renderer makes those inert its own way (escaped in HTML, backslash-escaped in Markdown,
+XML-escaped for reportlab, plain runs in PowerPoint).
 """
 
 from __future__ import annotations
@@ -14,9 +16,27 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from roi import finance, plan
+import pandas as pd
+
 from roi import formatting as fmt
-from roi.figures import FIGURES, summary_text
+from roi import plan
+from roi.document_parts import Table as Table  # the documents' tables: the renderers read them from here
+from roi.document_parts import (
+    answer_figures,
+    cash_by_year,
+    costs_by_year_table,
+    cumulative_table,
+    engineer_quarters,
+    join_words,
+    months_cell,
+    shortened,
+    spend_table,
+    tei_table,
+    tile_figures,
+    time_by_year,
+    what_ifs_table,
+    years_table,
+)
 from roi.model import Result, Summary, evaluate
 from roi.plan import Combination, Phasing, best_phasing, combinations, uncosted_benefits
 from roi.scenario import AREA_LABELS, AREAS, STREAM_LABELS, field_label, input_spec, likely, with_values
@@ -27,20 +47,8 @@ if TYPE_CHECKING:
     from roi.charts import ChartSpec
 
 TITLE = "Delivery infrastructure: the business case"
-#: A one-page document holds this much of the scenario's description; the rest stays in the file.
-DESCRIPTION_CHARS = 600
-#: Plan years shown one by one; later ones are summed into one column.
-YEARS_SHOWN = 5
 #: The estimates that move NPV most, as the documents list them.
 TOP_UNCERTAINTIES = 3
-
-
-@dataclass(frozen=True)
-class Table:
-    """A table of text: a header row, then rows. The first column reads as labels, the others as figures."""
-
-    header: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
 
 
 @dataclass(frozen=True)
@@ -110,61 +118,13 @@ class Document:
         return tuple((label, f"{value} ({note})" if note else value) for label, value, note in self.answer)
 
 
-# ---------------------------------------------------------------- small words
-
-
-def join_words(items: Sequence[str]) -> str:
-    """'a', 'a and b', 'a, b and c'."""
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def months_cell(x: float | None, horizon: int) -> str:
-    """A payback for a table cell: 11.77 months, or not within the horizon (said in months)."""
-    return fmt.months(x) if x is not None else f"not within {horizon} months"
-
-
-def _year_label(year: int, last: int | None = None) -> str:
-    if last is not None and last > year:
-        return f"Years {year}\u2013{last}"
-    return "Year 1 (months 0\u201312)" if year == 1 else f"Year {year}"
-
-
-def years_table(costs: Sequence[float], first_label: str = "Cash out") -> Table:
-    """Costs by plan year as one row; years past YEARS_SHOWN summed into one column."""
-    costs = list(costs)
-    header = [""]
-    cells = [first_label]
-    shown = costs if len(costs) <= YEARS_SHOWN + 1 else costs[:YEARS_SHOWN]
-    for i, c in enumerate(shown, start=1):
-        header.append(_year_label(i))
-        cells.append(fmt.money(c))
-    if len(shown) < len(costs):
-        header.append(_year_label(len(shown) + 1, len(costs)))
-        cells.append(fmt.money(sum(costs[len(shown) :])))
-    return Table(tuple(header), (tuple(cells),))
-
-
-def _engineer_quarters(result: Result) -> float:
-    inv = result.scenario.investments
-    return sum(likely(getattr(inv, a).engineer_quarters) for a in AREAS if getattr(inv, a).include)
-
-
-def _short(text: str, limit: int = DESCRIPTION_CHARS) -> str:
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + " \u2026"
-
-
 # ---------------------------------------------------------------- sections
 
 
 def _staff(result: Result, switched: Summary) -> str:
     """Whether staff time is counted, what it is, and what the answer is the other way (`switched`)."""
     s, sc = result.summary, result.scenario
-    quarters = _engineer_quarters(result)
+    quarters = engineer_quarters(result)
     if s.staff_cost_usd == 0:
         return "Staff time: no engineer-quarters are entered for the work, so no engineer time is priced in."
     rate = fmt.money(likely(sc.team.loaded_hourly_rate))
@@ -234,7 +194,7 @@ def _decision(result: Result, phasing: Phasing | None, combinations: Sequence[Co
     s = result.summary
     # said only when the plan has engineer-quarters to count or leave out
     staff = "" if s.staff_cost_usd == 0 else f" Staff time is {'counted' if s.include_staff_cost else 'not counted'}."
-    cash, time = _cash_by_year(result), _time_by_year(result)
+    cash, time = cash_by_year(result), time_by_year(result)
     better = _better_combination(s, combinations)
     if phasing is None:
         if s.nothing_within_horizon:
@@ -275,7 +235,7 @@ def _decision(result: Result, phasing: Phasing | None, combinations: Sequence[Co
 
 def _ask(result: Result) -> str:
     s = result.summary
-    quarters = _engineer_quarters(result)
+    quarters = engineer_quarters(result)
     if s.staff_cost_usd == 0:
         staff = ""
     elif s.include_staff_cost:
@@ -299,143 +259,6 @@ def _ask(result: Result) -> str:
         f"{fmt.money(s.upfront_investment_usd)} of investment: {fmt.money(s.one_time_cost_usd)} of infrastructure "
         f"and tools{staff}{recurring}.{when}"
     )
-
-
-def _spend(result: Result) -> Table:
-    inv = result.scenario.investments
-    rows = []
-    for a in AREAS:
-        i = getattr(inv, a)
-        label = AREA_LABELS[a] + ("" if i.include else " (left out)")
-        quarters = f"{likely(i.engineer_quarters):g}"
-        rows.append((label, fmt.money(likely(i.one_time)), quarters, fmt.money(likely(i.annual_recurring))))
-    return Table(("Area", "One-time", "Engineer-quarters", "Per year"), tuple(rows))
-
-
-def _all_costs(result: Result) -> Any:
-    m = result.horizon_monthly
-    return -(m["one_time_usd"] + m["staff_usd"] + m["recurring_usd"] + m["line_costs_usd"]).to_numpy(dtype=float)
-
-
-def _time_by_year(result: Result) -> list[float]:
-    """The costs that are engineer time (staff, time lines) by plan year."""
-    time = -result.horizon_monthly["time_cost_usd"].to_numpy(dtype=float)
-    return [float(x) for x in finance.by_plan_year(time)]
-
-
-def _cash_by_year(result: Result) -> list[float]:
-    """The costs that are cash (tools, licences, recurring, cash lines) by plan year: engineer time left out."""
-    cash = _all_costs(result) + result.horizon_monthly["time_cost_usd"].to_numpy(dtype=float)
-    return [float(x) for x in finance.by_plan_year(cash)]
-
-
-def costs_by_year_table(result: Result) -> Table:
-    """Costs by plan year in two rows: cash out, and existing engineers' time (when there is any)."""
-    cash = years_table(_cash_by_year(result), "Cash out")
-    time = _time_by_year(result)
-    if not any(time):
-        return cash
-    return Table(cash.header, (*cash.rows, *years_table(time, "Staff time").rows))
-
-
-def _ratio(s: Summary) -> tuple[str, str, str]:
-    if s.include_staff_cost and s.staff_cost_usd:
-        label, value = FIGURES["delivery_to_ai_ratio_incl_staff"].label, s.delivery_to_ai_ratio_incl_staff
-    else:
-        label, value = FIGURES["delivery_to_ai_ratio"].label, s.delivery_to_ai_ratio
-    if value is None or s.delivery_to_ai_ratio is None:
-        return label, fmt.ratio(value), ""
-    # the forum post's band leaves staff out: the ratio without staff is the one compared with it
-    basis = "" if value == s.delivery_to_ai_ratio else f"without staff {fmt.ratio(s.delivery_to_ai_ratio)}, "
-    return label, fmt.ratio(value), basis + fmt.ratio_band(s.delivery_to_ai_ratio)
-
-
-def freed_time(s: Summary) -> str:
-    """The engineer time the plan frees, in hours and engineers' worth (and of the team, with a head count)."""
-    text = (
-        f"{s.engineer_hours_freed_per_month:,.0f} engineer hours a month at full ramp, "
-        f"{s.engineers_freed:,.1f} engineers' worth"
-    )
-    if s.share_of_team_freed is not None:
-        text += f", {fmt.pct(s.share_of_team_freed)} of the team"
-    return text
-
-
-def _answer(s: Summary, expected_npv: float | None = None) -> tuple[tuple[str, str, str], ...]:
-    npv_note = "" if expected_npv is None else f"expected {fmt.money(expected_npv)} over the ranges"
-    rows = [
-        (FIGURES["payback_months"].label, summary_text("payback_months", s), ""),
-        (FIGURES["discounted_payback_months"].label, summary_text("discounted_payback_months", s), ""),
-        (f"NPV over {s.horizon_months} months", fmt.money(s.npv_usd), npv_note),
-    ]
-    if s.continuing_months:
-        rows.append(
-            (
-                f"With the {s.continuing_months} months after the horizon",
-                fmt.money(s.npv_with_continuing_value_usd),
-                f"those months add {fmt.money(s.continuing_value_usd)}",
-            )
-        )
-    rows += [
-        (FIGURES["cash_npv_usd"].label, fmt.money(s.cash_npv_usd), "engineer time left out"),
-        ("Engineer time freed", freed_time(s), ""),
-        (FIGURES["irr_annual"].label, summary_text("irr_annual", s), ""),
-        (FIGURES["roi"].label, summary_text("roi", s), "NPV per dollar of cost"),
-        _ratio(s),
-    ]
-    return tuple(rows)
-
-
-def _tiles(
-    s: Summary, answer: tuple[tuple[str, str, str], ...], expected_npv: float | None
-) -> tuple[tuple[str, str, str], ...]:
-    """The six figures of the answer a slide has room for: payback, NPV (with the months after the horizon, when the
-    case has them), cash NPV, engineer time freed, IRR and the spend ratio."""
-    rows = {label: (label, value, note) for label, value, note in answer}
-    npv = rows[f"NPV over {s.horizon_months} months"]
-    notes = []
-    if expected_npv is not None:
-        notes.append(f"expected {fmt.brief_money(expected_npv)}")
-    if s.continuing_months:
-        notes.append(f"{fmt.brief_money(s.npv_with_continuing_value_usd)} with {s.continuing_months} more months")
-    npv = (npv[0], npv[1], "; ".join(notes))
-    freed = f"{s.engineers_freed:,.1f} engineers"
-    hours = f"{s.engineer_hours_freed_per_month:,.0f} hours a month"
-    return (
-        rows[FIGURES["payback_months"].label],
-        npv,
-        ("Cash NPV", fmt.money(s.cash_npv_usd), "engineer time left out"),
-        ("Engineer time freed", freed, hours),
-        (FIGURES["irr_annual"].label, summary_text("irr_annual", s, brief=True), fmt.hurdle_note(s.irr_annual, s)),
-        _ratio_tile(s),
-    )
-
-
-def _ratio_tile(s: Summary) -> tuple[str, str, str]:
-    """The spend ratio for a slide's tile, on the basis of the forum post's band (without staff) so like is compared
-    with like, and a one-line note on where it sits."""
-    ratio = s.delivery_to_ai_ratio
-    label = "Delivery-to-AI without staff"
-    if ratio is None:
-        return label, fmt.ratio(ratio), ""
-    low, high = fmt.RATIO_BAND
-    return label, fmt.ratio(ratio), f"{fmt.ratio_position(ratio)} one CTO's {low:g}\u2013{high:g}:1"
-
-
-def tei_table(view: TeiView) -> Table:
-    """The TEI appendix: benefits by stream and line, costs by area and line, totals and net, by TEI year."""
-    shown = min(view.years, YEARS_SHOWN)
-    header = ["", "Initial", *(f"Year {n}" for n in range(1, shown + 1))]
-    if view.years > shown:
-        header.append(f"Years {shown + 1}\u2013{view.years}")
-    header += ["Total", "Present value"]
-    rows = []
-    for r in view.rows:
-        years = [fmt.money(x) for x in r.by_year[: shown + 1]]
-        if view.years > shown:
-            years.append(fmt.money(sum(r.by_year[shown + 1 :])))
-        rows.append((r.label, *years, fmt.money(r.total), fmt.money(r.present_value)))
-    return Table(tuple(header), tuple(rows))
 
 
 def _odds(odds: Mapping[str, Any], horizon: int) -> Odds:
@@ -565,10 +388,10 @@ def _assumptions(result: Result) -> list[str]:
     return out
 
 
-def _uncertainties(result: Result) -> list[str]:
-    table = tornado(result.scenario)
+def _uncertainties(sensitivity: pd.DataFrame) -> list[str]:
+    """The estimates that move NPV most (the tornado's widest swings): their ranges and the NPVs at their ends."""
     out = []
-    for r in table.head(TOP_UNCERTAINTIES).to_dict("records"):
+    for r in sensitivity.head(TOP_UNCERTAINTIES).to_dict("records"):
         if not r["npv_swing_usd"]:
             continue
         path = str(r["input"])
@@ -579,20 +402,6 @@ def _uncertainties(result: Result) -> list[str]:
             f"NPV {fmt.money(low)} to {fmt.money(high)}."
         )
     return out
-
-
-def _what_ifs(cases: Sequence[tuple[str, Summary]]) -> Table:
-    rows = tuple(
-        (
-            label,
-            fmt.money(s.upfront_investment_usd),
-            months_cell(s.payback_months, s.horizon_months),
-            fmt.money(s.npv_usd),
-            fmt.pct(s.roi),
-        )
-        for label, s in cases
-    )
-    return Table(("Case", "Investment", "Payback", "NPV", "ROI"), rows)
 
 
 def variants(result: Result) -> list[tuple[str, Summary]]:
@@ -617,52 +426,73 @@ def variants(result: Result) -> list[tuple[str, Summary]]:
     return out
 
 
-def _cumulative(result: Result) -> Table:
-    table = result.monthly
-    last = len(table) - 1
-    rows = []
-    for m in sorted({*range(0, len(table), 3), last}):
-        row = table.iloc[m]
-        rows.append(
-            (str(m), fmt.money(float(row["cumulative_usd"])), fmt.money(float(row["cumulative_discounted_usd"])))
-        )
-    return Table(("Month", "Cumulative", "Discounted"), tuple(rows))
-
-
 # ---------------------------------------------------------------- the document
+
+
+@dataclass(frozen=True, eq=False)
+class Findings:
+    """What a document reports beside the case itself, each computed by a model run before the document is arranged
+    (by `findings_for`, or from what a page has cached): `build_document` only arranges them."""
+
+    odds: Mapping[str, Any]  # `Simulation.summary()` of the scenario
+    what_ifs: tuple[tuple[str, Summary], ...]  # `variants(result)`: as entered, staff switched, lower targets
+    tei: TeiView  # `tei_view(result)`
+    sensitivity: pd.DataFrame  # `tornado(result.scenario)`: NPV at each ranged input's low and high, widest first
+    uncosted: tuple[str, ...]  # `plan.uncosted_benefits(result.scenario)`: areas credited with benefit at no cost
+    phasing: Phasing | None = None  # `plan.best_phasing` under the budgets, or None
+    combinations: tuple[Combination, ...] = ()  # `plan.combinations`, so the decision can name one beating the plan
+
+
+def findings_for(
+    result: Result, odds: Mapping[str, Any], phasing: Phasing | None = None, combos: Sequence[Combination] = ()
+) -> Findings:
+    """The findings of a case whose Monte Carlo summary, phasing and combinations are at hand: the what-ifs, the TEI
+    view, the tornado and the check for areas that earn at no cost are run here."""
+    sc = result.scenario
+    what_ifs, sensitivity = tuple(variants(result)), tornado(sc)
+    return Findings(odds, what_ifs, tei_view(result), sensitivity, tuple(uncosted_benefits(sc)), phasing, tuple(combos))
 
 
 def build_document(
     result: Result,
-    odds: Mapping[str, Any],
+    findings: Findings | Mapping[str, Any],
     phasing: Phasing | None = None,
     prepared_on: date | None = None,
     combos: Sequence[Combination] = (),
 ) -> Document:
-    """The content of the memo and the slides: a pure function of the figures (today's date when none is given).
+    """The content of the memo and the slides, arranged from `result` and its `findings` (today's date when
+    `prepared_on` is None): a pure function of its arguments that runs no model.
 
-    `odds` is `Simulation.summary()` of the scenario; `phasing` is `plan.best_phasing` under the budgets, or None;
-    `combos` the combinations of areas (`plan.combinations`), so the decision can name one that beats the plan.
+    The older form, the simulation's summary in place of the findings with `phasing` and `combos` beside it, is
+    kept for roi/cli.py: it runs the rest of the findings first (`findings_for`), and can go once the CLI calls
+    `document_for`.
     """
+    if not isinstance(findings, Findings):
+        return _arranged(result, findings_for(result, findings, phasing, combos), prepared_on)
+    if phasing is not None or combos:
+        raise TypeError("build_document: the phasing and the combinations come in the findings")
+    return _arranged(result, findings, prepared_on)
+
+
+def _arranged(result: Result, findings: Findings, prepared_on: date | None) -> Document:
     from roi.charts import cumulative_chart  # altair loads only when a document is made
 
     sc, s = result.scenario, result.summary
+    odds, phasing, tei, cases = findings.odds, findings.phasing, findings.tei, findings.what_ifs
     areas, verdict = _areas(s, phasing, odds)
     expected_npv = odds.get("mean_npv_usd") if odds.get("ranged_inputs") else None
-    tei = tei_view(result)
     tei_short, tei_rows = brief(tei)
-    answer = _answer(s, expected_npv)
-    cases = variants(result)  # as entered, staff switched, lower targets
+    answer = answer_figures(s, expected_npv)
     note = fmt.crossings_note(s.cumulative_zero_crossings, s.payback_months)
-    warnings = ([note] if note else []) + uncosted_benefits(sc)
+    warnings = ([note] if note else []) + list(findings.uncosted)
     return Document(
         title=TITLE,
         scenario_name=sc.name,
-        description=_short(sc.description),
+        description=shortened(sc.description),
         prepared_on=prepared_on or date.today(),
-        decision=_decision(result, phasing, combos),
+        decision=_decision(result, phasing, findings.combinations),
         ask=_ask(result),
-        spend=_spend(result),
+        spend=spend_table(result),
         cash_by_year=costs_by_year_table(result),
         peak_funding=(
             f"Peak funding {fmt.money(s.peak_funding_usd)}: the deepest the cumulative flow goes before it pays back, "
@@ -670,7 +500,7 @@ def build_document(
         ),
         peak_funding_amount=fmt.money(s.peak_funding_usd),
         answer=answer,
-        tiles=_tiles(s, answer, expected_npv),
+        tiles=tile_figures(s, answer, expected_npv),
         answer_note=(
             f"Over {s.horizon_months} months, discounted at {fmt.pct(likely(sc.finance.annual_discount_rate))} a "
             "year. Doing "
@@ -681,12 +511,12 @@ def build_document(
         areas_verdict=verdict,
         phasing=_phasing(result, phasing) if phasing is not None else None,
         assumptions=tuple(_assumptions(result)),
-        uncertainties=tuple(_uncertainties(result)),
+        uncertainties=tuple(_uncertainties(findings.sensitivity)),
         warnings=tuple(warnings),
         staff=_staff(result, cases[1][1]),
-        what_ifs=_what_ifs(cases),
+        what_ifs=what_ifs_table(cases),
         method=fmt.METHOD,
-        cumulative=_cumulative(result),
+        cumulative=cumulative_table(result),
         chart=cumulative_chart(result),
         payback_months=s.payback_months,
         tei=tei_table(tei),
@@ -715,7 +545,9 @@ def document_for(
     seed: int = 0,
     prepared_on: date | None = None,
 ) -> Document:
-    """The document with its inputs computed: the seeded Monte Carlo and, with budgets, the best phasing."""
+    """The document with its findings computed: the seeded Monte Carlo, with budgets the best phasing, and the
+    combinations of areas (`findings_for` runs the rest)."""
     odds = simulate(result.scenario, draws, seed).summary()
     phasing = best_phasing(result.scenario, list(budgets)) if budgets else None
-    return build_document(result, odds, phasing, prepared_on, combinations(result.scenario))
+    findings = findings_for(result, odds, phasing, combinations(result.scenario))
+    return build_document(result, findings, prepared_on=prepared_on)

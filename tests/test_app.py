@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import pytest
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
-from roi import evaluate
+from roi import documents, evaluate, plan, uncertainty
+from roi.documents import build_document, findings_for
+from roi.exports import MEMOS
 from roi.scenario import FIELDS, dump_scenario, load_scenario
 from tests.conftest import ROOT, SCENARIOS
+from ui import cache, state
 from ui import format as short
-from ui import state
 from ui.sidebar import limits
 
 APP = str(ROOT / "app.py")
@@ -272,6 +276,51 @@ def test_share_view_offers_the_downloads():
         "One-page memo (PDF)",
         "Board slides (PPTX)",
     ]
+
+
+def test_a_memo_download_reuses_the_pages_cached_simulation(monkeypatch):
+    """The memo reads the simulation the page has cached for the Uncertainty tab's draws and seed: a click runs no
+    Monte Carlo of its own, and the memo's odds are the ones the page shows (the memo a fresh run at those draws and
+    that seed writes, byte for byte)."""
+    files: dict[str, Callable[[], object]] = {}  # the download buttons' deferred files by name: calling one is a click
+    register = MediaFileManager.add_deferred
+
+    def keep(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
+        files[str(file_name)] = data_callable
+        return register(self, data_callable, mimetype, coordinates, file_name, **kwargs)
+
+    runs: list[tuple[object, ...]] = []
+    simulate = uncertainty.simulate
+
+    def counted(*args, **kwargs):
+        runs.append(args[1:])
+        return simulate(*args, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", keep)
+    monkeypatch.setattr(uncertainty, "simulate", counted)
+    monkeypatch.setattr(documents, "simulate", counted)  # document_for's, which the page must not reach
+    for cached in (cache.simulated, cache.odds, cache.download_bytes):
+        cached.clear()
+    at = start()
+    at.session_state["view"] = "Uncertainty"
+    at.run()
+    at.select_slider(key=state.MC_DRAWS).set_value(1_000).run()
+    at.number_input(key=state.MC_SEED).set_value(7).run()
+    shown = {m.label: m.value for m in at.main.metric}["NPV above zero"]
+    at.session_state["view"] = "Share and download"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert (1_000, 7) in runs  # the page's own simulation, cached
+    before = len(runs)
+    memo = next(make for name, make in files.items() if name.endswith("-memo.html"))()
+    assert len(runs) == before, runs[before:]  # the click ran no simulation
+    scenario = load_scenario(ROOT / "scenarios" / "forum-post.toml")
+    odds = simulate(scenario, 1_000, 7).summary()
+    assert shown == f"{odds['prob_npv_positive'] * 100:.0f} %"
+    result = evaluate(scenario)
+    expected = MEMOS[".html"](build_document(result, findings_for(result, odds, None, plan.combinations(scenario))))
+    assert memo == expected
+    assert b"1,000 draws" in expected and b"seed 7" in expected
 
 
 def test_ci_baseline_upload_evidence_and_apply():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+from dataclasses import fields as dataclass_fields
 from dataclasses import replace
 from datetime import date
 from io import BytesIO
@@ -14,8 +15,9 @@ from pypdf import PdfReader
 from roi import evaluate, load_scenario
 from roi import formatting as fmt
 from roi.cli import app
-from roi.documents import Document, build_document, document_for, variants
+from roi.documents import Document, build_document, document_for, findings_for, variants
 from roi.memo import md_text, memo_html, memo_markdown, render_html, render_markdown, render_pdf
+from roi.plan import best_phasing, combinations
 from roi.scenario import AREAS, with_values
 from roi.uncertainty import simulate
 from tests.conftest import FORUM, ROOT, SCENARIOS, require_program
@@ -427,10 +429,72 @@ def test_memo_states_its_method_and_cites_no_file(forum):
 
 def test_the_document_is_a_pure_function_of_its_inputs():
     result = evaluate(load_scenario(FORUM))
-    odds = simulate(result.scenario, 500, 3).summary()
-    one, two = build_document(result, odds, None, DAY), build_document(result, odds, None, DAY)
+    findings = findings_for(result, simulate(result.scenario, 500, 3).summary())
+    one, two = build_document(result, findings, prepared_on=DAY), build_document(result, findings, prepared_on=DAY)
     assert render_markdown(one) == render_markdown(two)
     assert memo_markdown(result, prepared_on=DAY) == render_markdown(document_for(result, prepared_on=DAY))
+
+
+def fields(doc: Document) -> dict[str, object]:
+    """A document's fields, its chart as its Vega-Lite JSON (a ChartSpec's DataFrames do not compare with ==)."""
+    out: dict[str, object] = {f.name: getattr(doc, f.name) for f in dataclass_fields(doc)}
+    out["chart"] = doc.chart.to_json_dict()
+    return out
+
+
+def test_building_a_document_runs_no_model(monkeypatch):
+    """Given its findings, build_document only arranges them: with every model run made to fail, it returns the
+    document document_for computes, field for field (with and without budgets)."""
+    result = evaluate(load_scenario(REALISTIC))
+    for budgets in (None, [500_000]):
+        expected = document_for(result, budgets, draws=300, seed=5, prepared_on=DAY)
+        odds = simulate(result.scenario, 300, 5).summary()
+        phasing = best_phasing(result.scenario, budgets) if budgets else None
+        found = findings_for(result, odds, phasing, combinations(result.scenario))
+        with monkeypatch.context() as patched:
+
+            def no_model(*args: object, **kwargs: object) -> None:
+                raise AssertionError("build_document ran a model")
+
+            for target in MODEL_RUNS:
+                patched.setattr(target, no_model)
+            doc = build_document(result, found, prepared_on=DAY)
+            with pytest.raises(AssertionError, match="ran a model"):  # the patches do stop a model run
+                document_for(result, budgets, draws=300, seed=5, prepared_on=DAY)
+        assert fields(doc) == fields(expected)
+
+
+#: Every way into the model documents.py has: evaluating, simulating, the tornado, the flows, the planner.
+MODEL_RUNS = [
+    "roi.model.evaluate",
+    "roi.model.cash_flows",
+    "roi.tei.cash_flows",
+    "roi.tei.tei_view",
+    "roi.uncertainty.simulate",
+    "roi.uncertainty.tornado",
+    "roi.plan.combinations",
+    "roi.plan.best_phasing",
+    "roi.plan.cash_flows",
+    "roi.documents.uncosted_benefits",
+    "roi.documents.evaluate",
+    "roi.documents.simulate",
+    "roi.documents.tornado",
+    "roi.documents.tei_view",
+    "roi.documents.variants",
+    "roi.documents.findings_for",
+    "roi.documents.combinations",
+    "roi.documents.best_phasing",
+]
+
+
+def test_the_old_call_of_build_document_still_reads_the_same():
+    """roi/cli.py's form (the simulation's summary, the phasing, the combinations) computes the rest and gives the
+    same document as the findings do."""
+    result = evaluate(load_scenario(FORUM))
+    odds = simulate(result.scenario, 300, 5).summary()
+    combos = combinations(result.scenario)
+    old = build_document(result, odds, None, DAY, combos)
+    assert fields(old) == fields(build_document(result, findings_for(result, odds, None, combos), prepared_on=DAY))
 
 
 DECISIONS = [

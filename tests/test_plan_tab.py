@@ -58,7 +58,7 @@ def test_without_budgets_the_downloads_carry_none(recorded):
     at = start()
     at.session_state[state.VIEW] = "Share and download"
     at.run()
-    assert all(p.args[2:] in ((), ((),)) for p in recorded if p.args[1] != "csv")
+    assert all(p.args[2:3] in ((), ((),)) for p in recorded if p.args[1] != "csv")  # budgets, then draws and seed
     assert "phased to fit" not in {p.args[1]: p for p in recorded}[".html"]().decode()
 
 

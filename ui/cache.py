@@ -10,7 +10,7 @@ import streamlit as st
 
 from roi import charts, plan, uncertainty
 from roi import ci_import as ci
-from roi.documents import document_for
+from roi.documents import Findings, build_document, findings_for
 from roi.errors import RoiError
 from roi.exports import MEMOS, SLIDES, monthly_csv, workbook_xlsx
 from roi.model import Result, evaluate
@@ -73,17 +73,28 @@ def uncosted_benefits(toml_text: str) -> list[str]:
     return plan.uncosted_benefits(loads_scenario(toml_text))
 
 
+def findings(toml_text: str, budgets: tuple[float, ...], draws: int, seed: int) -> Findings:
+    """What the memo and the slides report beside the case, from the page's cached runs: the simulation summary at
+    `draws` and `seed` (the odds the page shows), the combinations and, with budgets, the best phasing. The what-ifs,
+    the TEI view and the tornado are run by `findings_for`."""
+    phasing = best_phasing(toml_text, budgets) if budgets else None
+    return findings_for(evaluated(toml_text), odds(toml_text, draws, seed), phasing, combinations(toml_text))
+
+
 @st.cache_data(max_entries=16, show_spinner=False)
-def download_bytes(toml_text: str, kind: str, budgets: tuple[float, ...] = ()) -> bytes:
+def download_bytes(
+    toml_text: str, kind: str, budgets: tuple[float, ...] = (), draws: int = uncertainty.DEFAULT_DRAWS, seed: int = 0
+) -> bytes:
     """A download built when clicked: csv, xlsx, or a memo or slides suffix (.html, .pdf, .pptx); with the Plan tab's
-    yearly budgets, the memo, slides and workbook carry them and the best phasing within them."""
+    yearly budgets, the memo, slides and workbook carry them and the best phasing within them. The memo and slides
+    read the simulation the page has cached for `draws` and `seed` (the Uncertainty tab's), so a click reruns none."""
     result = evaluated(toml_text)
     if kind == "csv":
         return monthly_csv(result)
     if kind == "xlsx":
         return workbook_xlsx(result, best_phasing(toml_text, budgets) if budgets else None)
     builder = {**MEMOS, **SLIDES}[kind]
-    return builder(document_for(result, list(budgets) or None))
+    return builder(build_document(result, findings(toml_text, budgets, draws, seed)))
 
 
 @st.cache_data(max_entries=8, show_spinner="Reading the CI history...")

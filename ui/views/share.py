@@ -9,6 +9,7 @@ import streamlit as st
 
 from ui import cache, state
 from ui.state import PageState
+from ui.views.common import simulation_settings
 from ui.views.plan import budgets_in_force
 
 PDF = "application/pdf"
@@ -33,17 +34,20 @@ def view(page: PageState) -> None:
     # ... not found" and no file. Nothing in the file depends on the click, so nothing needs the rerun.
     text = page.toml_text
     caps = budgets_in_force(page.scenario.finance.horizon_months)  # the Plan tab's: the documents carry its phasing
+    draws, seed = simulation_settings()  # the Uncertainty tab's: the documents' odds are the ones the page shows
+
+    def document(kind: str) -> Callable[[], bytes]:
+        """The memo or the slides, from the page's cached simulation, combinations and phasing."""
+        return partial(cache.download_bytes, text, kind, caps, draws, seed)
+
     buttons: list[tuple[str, str | Callable[[], bytes], str, str, str]] = [
         ("Scenario (TOML)", text, f"{stem}.toml", "application/toml", state.DL_TOML),
         ("Monthly cash flow (CSV)", partial(cache.download_bytes, text, "csv"), f"{stem}.csv", "text/csv",
          state.DL_CSV),
         ("CFO workbook (XLSX)", partial(cache.download_bytes, text, "xlsx", caps), f"{stem}.xlsx", XLSX, state.DL_XLSX),
-        ("One-page memo (HTML)", partial(cache.download_bytes, text, ".html", caps), f"{stem}-memo.html", "text/html",
-         state.DL_MEMO),
-        ("One-page memo (PDF)", partial(cache.download_bytes, text, ".pdf", caps), f"{stem}-memo.pdf", PDF,
-         state.DL_PDF),
-        ("Board slides (PPTX)", partial(cache.download_bytes, text, ".pptx", caps), f"{stem}-slides.pptx", PPTX,
-         state.DL_SLIDES),
+        ("One-page memo (HTML)", document(".html"), f"{stem}-memo.html", "text/html", state.DL_MEMO),
+        ("One-page memo (PDF)", document(".pdf"), f"{stem}-memo.pdf", PDF, state.DL_PDF),
+        ("Board slides (PPTX)", document(".pptx"), f"{stem}-slides.pptx", PPTX, state.DL_SLIDES),
     ]  # fmt: skip
     for row in (buttons[:3], buttons[3:]):
         for column, (label, data, file_name, mime, key) in zip(st.columns(3), row, strict=True):
