@@ -193,7 +193,9 @@ def _write_document(
     except RoiError as exc:
         fail(exc)
     odds = _simulate(scenario, draws, seed).summary()
-    content = build(documents.build_document(evaluate(scenario), odds, phasing, combos=plan.combinations(scenario)))
+    result = evaluate(scenario)
+    findings = documents.findings_for(result, odds, phasing, plan.combinations(scenario))
+    content = build(documents.build_document(result, findings))
     save(output, content)
     typer.echo(f"wrote {output} ({len(content):,} bytes)")
 

@@ -453,28 +453,9 @@ def findings_for(
     return Findings(odds, what_ifs, tei_view(result), sensitivity, tuple(uncosted_benefits(sc)), phasing, tuple(combos))
 
 
-def build_document(
-    result: Result,
-    findings: Findings | Mapping[str, Any],
-    phasing: Phasing | None = None,
-    prepared_on: date | None = None,
-    combos: Sequence[Combination] = (),
-) -> Document:
+def build_document(result: Result, findings: Findings, prepared_on: date | None = None) -> Document:
     """The content of the memo and the slides, arranged from `result` and its `findings` (today's date when
-    `prepared_on` is None): a pure function of its arguments that runs no model.
-
-    The older form, the simulation's summary in place of the findings with `phasing` and `combos` beside it, is
-    kept for roi/cli.py: it runs the rest of the findings first (`findings_for`), and can go once the CLI calls
-    `document_for`.
-    """
-    if not isinstance(findings, Findings):
-        return _arranged(result, findings_for(result, findings, phasing, combos), prepared_on)
-    if phasing is not None or combos:
-        raise TypeError("build_document: the phasing and the combinations come in the findings")
-    return _arranged(result, findings, prepared_on)
-
-
-def _arranged(result: Result, findings: Findings, prepared_on: date | None) -> Document:
+    `prepared_on` is None): a pure function of its arguments that runs no model."""
     from roi.charts import cumulative_chart  # altair loads only when a document is made
 
     sc, s = result.scenario, result.summary

@@ -12,9 +12,7 @@ MAX_LINES = 600
 #: Modules already over the limit that are being split elsewhere, with the line count they may not grow past.
 #: Delete an entry when its module is split.
 OVER_LIMIT = {
-    "roi/charts.py": 1141,
     "roi/model.py": 892,
-    "roi/documents.py": 721,
     "ui/state.py": 604,
 }
 

@@ -487,16 +487,6 @@ MODEL_RUNS = [
 ]
 
 
-def test_the_old_call_of_build_document_still_reads_the_same():
-    """roi/cli.py's form (the simulation's summary, the phasing, the combinations) computes the rest and gives the
-    same document as the findings do."""
-    result = evaluate(load_scenario(FORUM))
-    odds = simulate(result.scenario, 300, 5).summary()
-    combos = combinations(result.scenario)
-    old = build_document(result, odds, None, DAY, combos)
-    assert fields(old) == fields(build_document(result, findings_for(result, odds, None, combos), prepared_on=DAY))
-
-
 DECISIONS = [
     # (what the case is, --set overrides, how the decision opens, what it never says)
     (
