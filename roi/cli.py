@@ -41,7 +41,7 @@ app = typer.Typer(
     help="Payback, NPV, IRR and ROI of delivery-infrastructure spend, from a scenario TOML file.",
 )
 
-FileArg = Annotated[Path, typer.Argument(help="Scenario file (TOML, format v1 or v2).", show_default=False)]
+FileArg = Annotated[Path, typer.Argument(help="Scenario file (TOML, format v1, v2 or v3).", show_default=False)]
 SetOpt = Annotated[
     list[str] | None,
     typer.Option("--set", help="Override KEY=VALUE; KEY dotted (merges.fix_hours), VALUE a TOML value. Repeatable."),

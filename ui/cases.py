@@ -10,6 +10,7 @@ import streamlit as st
 from roi import ci_import as ci
 from roi.errors import RoiError
 from roi.scenario import Scenario, loads_scenario, scenario_from_dict
+from roi.vocabulary import SCHEMA_VERSION
 from ui import cache, state
 from ui.text import cut
 
@@ -85,7 +86,7 @@ def ci_case(content: bytes, name: str, branch: str) -> tuple[Scenario, list[str]
         raise ValueError(f"{name}: larger than {MAX_CI_UPLOAD_MB} MB ({len(content):,} bytes)")
     baseline = cache.ci_baseline(content, name, branch or "main", "", "", "")
     data = ci.starter_scenario(baseline, rounded=True)
-    data["schema_version"] = 3
+    data["schema_version"] = SCHEMA_VERSION
     scenario = scenario_from_dict(data, source=name)
     return scenario, [*baseline.warnings(), *ci.assumed_after(data)]
 
