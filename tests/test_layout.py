@@ -12,7 +12,6 @@ MAX_LINES = 600
 #: Modules already over the limit that are being split elsewhere, with the line count they may not grow past.
 #: Delete an entry when its module is split.
 OVER_LIMIT = {
-    "roi/model.py": 892,
     "ui/state.py": 604,
 }
 
