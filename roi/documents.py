@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from roi import formatting as fmt
+from roi import inputs as vk
 from roi import plan
 from roi.document_parts import Table as Table  # the documents' tables: the renderers read them from here
 from roi.document_parts import (
@@ -410,7 +411,7 @@ def variants(result: Result) -> list[tuple[str, Summary]]:
     out = [("As entered", result.summary)]
     staff = not scenario.finance.include_staff_cost
     label = "With staff cost counted" if staff else "Without staff cost"
-    out.append((label, evaluate(with_values(scenario, {"finance.include_staff_cost": staff})).summary))
+    out.append((label, evaluate(with_values(scenario, {vk.INCLUDE_STAFF_COST: staff})).summary))
     if scenario.merges is None:
         return out
     before, after = likely(scenario.merges.success_rate_before), likely(scenario.merges.success_rate_after)
@@ -421,7 +422,7 @@ def variants(result: Result) -> list[tuple[str, Summary]]:
             before + (after - before) / 2: f"halfway from today's {fmt.pct(before)} to the plan's {fmt.pct(after)}",
         }
         for target in sorted(why, reverse=True):
-            changed = with_values(scenario, {"merges.success_rate_after": target})
+            changed = with_values(scenario, {vk.SUCCESS_RATE_AFTER: target})
             out.append((f"Target success rate {fmt.pct(target)} ({why[target]})", evaluate(changed).summary))
     return out
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from roi import files
 from roi import formatting as fmt
+from roi import inputs as vk
 from roi.errors import Problem, RoiError
 from roi.figures import FIGURES, summary_text
 from roi.model import Result, Summary, evaluate
@@ -161,10 +162,10 @@ def plan_spend(scenario: Scenario, target_ratio: float) -> SpendPlan | None:
         inv = getattr(scenario.investments, a)
         if total > 0:
             k = budget / total
-            changes[f"investments.{a}.one_time"] = likely(inv.one_time) * k
-            changes[f"investments.{a}.annual_recurring"] = likely(inv.annual_recurring) * k
+            changes[vk.one_time(a)] = likely(inv.one_time) * k
+            changes[vk.annual_recurring(a)] = likely(inv.annual_recurring) * k
         else:
-            changes[f"investments.{a}.one_time"] = budget * shares[a]
+            changes[vk.one_time(a)] = budget * shares[a]
     planned = with_values(scenario, changes)
     return SpendPlan(target_ratio, budget, {a: budget * shares[a] for a in AREAS}, planned, evaluate(planned).summary)
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from roi import inputs as vk
 from roi import streams
 from roi.scenario import AREAS, STREAMS, Range, Scenario, likely
 
@@ -26,11 +27,11 @@ def likely_values(scenario: Scenario) -> dict[str, float]:
     values = {p: likely(v) for p, v in scenario.numeric_inputs().items()}
     attribution = scenario.attribution()
     for area in AREAS:
-        values[f"investments.{area}.include"] = 1.0 if getattr(scenario.investments, area).include else 0.0
+        values[vk.include(area)] = 1.0 if getattr(scenario.investments, area).include else 0.0
         for stream in STREAMS:
-            values[f"investments.{area}.delivers.{stream}"] = attribution[area][stream]
-    values["finance.cost_risk_adjustment"] = scenario.finance.cost_risk_adjustment
-    values["lines.plan"] = 1.0  # the lines of the plan as a whole count (0 in the rows of each area alone)
+            values[vk.delivers(area, stream)] = attribution[area][stream]
+    values[vk.COST_RISK_ADJUSTMENT] = scenario.finance.cost_risk_adjustment
+    values[vk.LINES_PLAN] = 1.0  # the lines of the plan as a whole count (0 in the rows of each area alone)
     return values
 
 
@@ -197,43 +198,43 @@ def row_of(table: Array, row: int) -> Array:
 
 #: Each stream's formula, wired to its inputs by path. `hour_usd` is the value of a freed engineer-hour: the loaded
 #: rate times the share of freed time recaptured.
-STREAM_FORMULAS: dict[str, Callable[[Callable[[str], Array], Array], Array]] = {
+STREAM_FORMULAS: dict[str, Callable[[Callable[[vk.ValueKey], Array], Array], Array]] = {
     "merges": lambda v, hour_usd: streams.merges_usd(
-        v("merges.merges_per_month"), v("merges.success_rate_before"), v("merges.success_rate_after"),
-        v("merges.fix_hours"), hour_usd,
+        v(vk.MERGES_PER_MONTH), v(vk.SUCCESS_RATE_BEFORE), v(vk.SUCCESS_RATE_AFTER),
+        v(vk.FIX_HOURS), hour_usd,
     ),
     "builds": lambda v, hour_usd: streams.builds_usd(
-        v("builds.builds_per_month"), v("builds.build_minutes_before"), v("builds.build_minutes_after"),
-        v("builds.blocked_fraction"), hour_usd,
+        v(vk.BUILDS_PER_MONTH), v(vk.BUILD_MINUTES_BEFORE), v(vk.BUILD_MINUTES_AFTER),
+        v(vk.BLOCKED_FRACTION), hour_usd,
     ),
     "incidents": lambda v, hour_usd: streams.incidents_usd(
-        v("incidents.deploys_per_month_before"), v("incidents.deploys_per_month_after"),
-        v("incidents.change_failure_rate_before"), v("incidents.change_failure_rate_after"),
-        v("incidents.mttr_hours_before"), v("incidents.mttr_hours_after"), v("incidents.responders_per_incident"),
-        v("incidents.downtime_cost_per_hour"), hour_usd,
+        v(vk.DEPLOYS_BEFORE), v(vk.DEPLOYS_AFTER),
+        v(vk.CHANGE_FAILURE_RATE_BEFORE), v(vk.CHANGE_FAILURE_RATE_AFTER),
+        v(vk.MTTR_HOURS_BEFORE), v(vk.MTTR_HOURS_AFTER), v(vk.RESPONDERS_PER_INCIDENT),
+        v(vk.DOWNTIME_COST_PER_HOUR), hour_usd,
     ),
     "lead_time": lambda v, hour_usd: streams.lead_time_usd(
-        v("lead_time.changes_per_month"), v("lead_time.lead_time_days_before"), v("lead_time.lead_time_days_after"),
-        v("lead_time.cost_of_delay_per_change_day"),
+        v(vk.CHANGES_PER_MONTH), v(vk.LEAD_TIME_DAYS_BEFORE), v(vk.LEAD_TIME_DAYS_AFTER),
+        v(vk.COST_OF_DELAY_PER_CHANGE_DAY),
     ),
 }  # fmt: skip
 
 
 #: Each stream's engineer hours freed a month (before recapture and risk): the part of it that is engineer time.
 #: Lead time is cash alone (the value of changes reaching customers sooner).
-STREAM_HOURS: dict[str, Callable[[Callable[[str], Array]], Array]] = {
+STREAM_HOURS: dict[str, Callable[[Callable[[vk.ValueKey], Array]], Array]] = {
     "merges": lambda v: streams.merges_usd(
-        v("merges.merges_per_month"), v("merges.success_rate_before"), v("merges.success_rate_after"),
-        v("merges.fix_hours"), 1.0,
+        v(vk.MERGES_PER_MONTH), v(vk.SUCCESS_RATE_BEFORE), v(vk.SUCCESS_RATE_AFTER),
+        v(vk.FIX_HOURS), 1.0,
     ),
     "builds": lambda v: streams.builds_usd(
-        v("builds.builds_per_month"), v("builds.build_minutes_before"), v("builds.build_minutes_after"),
-        v("builds.blocked_fraction"), 1.0,
+        v(vk.BUILDS_PER_MONTH), v(vk.BUILD_MINUTES_BEFORE), v(vk.BUILD_MINUTES_AFTER),
+        v(vk.BLOCKED_FRACTION), 1.0,
     ),
     "incidents": lambda v: streams.incidents_usd(
-        v("incidents.deploys_per_month_before"), v("incidents.deploys_per_month_after"),
-        v("incidents.change_failure_rate_before"), v("incidents.change_failure_rate_after"),
-        v("incidents.mttr_hours_before"), v("incidents.mttr_hours_after"), v("incidents.responders_per_incident"),
+        v(vk.DEPLOYS_BEFORE), v(vk.DEPLOYS_AFTER),
+        v(vk.CHANGE_FAILURE_RATE_BEFORE), v(vk.CHANGE_FAILURE_RATE_AFTER),
+        v(vk.MTTR_HOURS_BEFORE), v(vk.MTTR_HOURS_AFTER), v(vk.RESPONDERS_PER_INCIDENT),
         0.0, 1.0,
     ),
 }  # fmt: skip
@@ -249,9 +250,9 @@ class StreamValues:
     hours: dict[str, Array]
 
 
-def _stream_values(scenario: Scenario, v: Callable[[str], Array], n: int) -> StreamValues:
-    rate = v("team.loaded_hourly_rate")
-    hour_usd = rate * v("team.engineer_time_recapture")
+def _stream_values(scenario: Scenario, v: Callable[[vk.ValueKey], Array], n: int) -> StreamValues:
+    rate = v(vk.LOADED_HOURLY_RATE)
+    hour_usd = rate * v(vk.ENGINEER_TIME_RECAPTURE)
     usd, time_usd, hours = {}, {}, {}
     for name, formula in STREAM_FORMULAS.items():
         if getattr(scenario, name) is None:
@@ -259,7 +260,7 @@ def _stream_values(scenario: Scenario, v: Callable[[str], Array], n: int) -> Str
             continue
         whole = formula(v, hour_usd)
         # the risk adjustment follows the sign of the whole stream, and applies to its time and cash parts alike
-        risk = v(f"{name}.risk_adjustment")
+        risk = v(vk.risk_adjustment(name))
         factor = risk_factor(whole, risk)
         usd[name] = whole * factor
         if name not in STREAM_HOURS:  # lead time: cash alone
@@ -300,27 +301,27 @@ def cash_flows(scenario: Scenario, values: Values | None = None) -> Flows:
 
     seen: dict[str, Array] = {}
 
-    def v(path: str) -> Array:
+    def v(path: vk.ValueKey) -> Array:
         if path not in seen:
             x = np.asarray(values[path], dtype=np.float64)
             seen[path] = x if x.shape == (n,) else np.full(n, float(x.reshape(-1)[0]))
         return seen[path]
 
-    def col(path: str) -> Array:
+    def col(path: vk.ValueKey) -> Array:
         """An input as a column: (draws, 1), or (1, 1) when every draw shares it."""
         return np.asarray(values[path], dtype=np.float64).reshape(-1, 1)
 
     horizon = scenario.finance.horizon_months
     months = np.arange(horizon + scenario.finance.continuing_months + 1, dtype=np.float64)
     row = months[None, :]
-    ramp = col("finance.ramp_months")
-    growth_rate = col("growth.volume_growth_per_year")
+    ramp = col(vk.RAMP_MONTHS)
+    growth_rate = col(vk.GROWTH_PER_YEAR)
     growth = np.exp(np.log1p(growth_rate) * ((row - 1) / 12))
 
     full = _stream_values(scenario, v, n)
     shares = _shares(scenario, col)
-    risk = 1 + v("finance.cost_risk_adjustment")
-    rate = v("team.loaded_hourly_rate")
+    risk = 1 + v(vk.COST_RISK_ADJUSTMENT)
+    rate = v(vk.LOADED_HOURLY_RATE)
     staff_counted = scenario.finance.include_staff_cost
     live: dict[str, Array] = {}
     area_benefit: dict[str, Array] = {}
@@ -328,9 +329,8 @@ def cash_flows(scenario: Scenario, values: Values | None = None) -> Flows:
     terms: list[CostTerm] = []
     totals = {"one_time": np.zeros(n), "staff": np.zeros(n), "recurring": np.zeros(n)}
     for area in AREAS:
-        key = f"investments.{area}"
-        included = col(f"{key}.include")
-        start, build = col(f"{key}.start_month"), col(f"{key}.build_months")
+        included = col(vk.include(area))
+        start, build = col(vk.start_month(area)), col(vk.build_months(area))
         go_live = start + build
         since = row - go_live
         ramped = np.where(ramp > 0, np.minimum(1.0, since / np.where(ramp > 0, ramp, 1.0)), 1.0)
@@ -338,17 +338,17 @@ def cash_flows(scenario: Scenario, values: Values | None = None) -> Flows:
         area_share = {s: shares[f"{area}.{s}"].reshape(-1) for s in STREAMS}
         area_benefit[area] = sum((full.usd[s] * area_share[s] for s in STREAMS), np.zeros(n))
         area_time[area] = sum((full.time_usd[s] * area_share[s] for s in STREAMS), np.zeros(n))
-        scale = v(f"{key}.include") * risk
+        scale = v(vk.include(area)) * risk
         # a build that runs over (a drawn build time above the planned one) costs staff in proportion
         planned = likely(getattr(scenario.investments, area).build_months)
-        overrun = v(f"{key}.build_months") / planned if planned > 0 else 1.0
-        one_time = scale * v(f"{key}.one_time")
+        overrun = v(vk.build_months(area)) / planned if planned > 0 else 1.0
+        one_time = scale * v(vk.one_time(area))
         staff = (
             scale
             * overrun
-            * streams.staff_cost_usd(v(f"{key}.engineer_quarters"), v("team.hours_per_engineer_quarter"), rate)
+            * streams.staff_cost_usd(v(vk.engineer_quarters(area)), v(vk.HOURS_PER_ENGINEER_QUARTER), rate)
         )
-        recurring = scale * v(f"{key}.annual_recurring")
+        recurring = scale * v(vk.annual_recurring(area))
         totals["one_time"] += one_time
         totals["staff"] += staff
         totals["recurring"] += recurring
@@ -358,7 +358,7 @@ def cash_flows(scenario: Scenario, values: Values | None = None) -> Flows:
             terms.append(CostTerm("staff", staff, spread, area, time=True))
         terms.append(CostTerm("recurring", recurring / 12, (row >= start + 1).astype(np.float64), area))
 
-    plan = col("lines.plan") if "lines.plan" in values else np.ones((1, 1))
+    plan = col(vk.LINES_PLAN) if vk.LINES_PLAN in values else np.ones((1, 1))
     benefit_terms = _line_terms(scenario, v, col, live, row, risk, plan, terms)
     shape = (n, months.size)
     # sum over streams of S_s x sum over areas of live_a x w_as = sum over areas of live_a x (the area's benefit)
@@ -371,7 +371,7 @@ def cash_flows(scenario: Scenario, values: Values | None = None) -> Flows:
     return Flows(
         months=months,
         horizon_months=horizon,
-        annual_discount_rate=col("finance.annual_discount_rate"),
+        annual_discount_rate=col(vk.ANNUAL_DISCOUNT_RATE),
         growth_factor=growth,
         live_share=live,
         share_delivered=shares,
@@ -390,19 +390,19 @@ def cash_flows(scenario: Scenario, values: Values | None = None) -> Flows:
         failed_merges_per_month=(
             np.zeros(n)
             if scenario.merges is None
-            else streams.failed_merges_per_month(v("merges.merges_per_month"), v("merges.success_rate_before"))
+            else streams.failed_merges_per_month(v(vk.MERGES_PER_MONTH), v(vk.SUCCESS_RATE_BEFORE))
         ),
         one_time_cost_usd=totals["one_time"],
         staff_cost_usd=totals["staff"],
         annual_recurring_cost_usd=totals["recurring"],
-        ai_annual_spend_usd=v("ai_tools.annual_spend"),
+        ai_annual_spend_usd=v(vk.AI_ANNUAL_SPEND),
     )
 
 
 def _line_terms(
     scenario: Scenario,
-    v: Callable[[str], Array],
-    col: Callable[[str], Array],
+    v: Callable[[vk.ValueKey], Array],
+    col: Callable[[vk.ValueKey], Array],
     live: dict[str, Array],
     row: Array,
     cost_risk: Array,
@@ -417,16 +417,16 @@ def _line_terms(
     """
     benefits: list[CostTerm] = []
     for i, line in enumerate(scenario.lines):
-        gate = col(f"investments.{line.area}.include") if line.area else plan
+        gate = col(vk.include(line.area)) if line.area else plan
         if line.per_month is not None:
-            amount = v(f"lines.{i}.per_month")
+            amount = v(vk.line_per_month(i))
             pattern = live[line.area] if line.area else plan * (row >= 1)
         else:
             years = np.zeros(row.shape[-1])
             for year, x in enumerate(line.by_year or []):
                 if 12 * year < years.size:
                     years[12 * year] = x
-            amount = np.ones_like(v("team.loaded_hourly_rate"))
+            amount = np.ones_like(v(vk.LOADED_HOURLY_RATE))
             pattern = gate * years[None, :]
         r = line.risk_adjustment
         if line.is_benefit:
@@ -438,21 +438,21 @@ def _line_terms(
     return benefits
 
 
-def _waste(scenario: Scenario, v: Callable[[str], Array], n: int) -> Array:
+def _waste(scenario: Scenario, v: Callable[[vk.ValueKey], Array], n: int) -> Array:
     if scenario.merges is None:
         return np.zeros(n)
     return streams.baseline_waste_usd(
-        v("merges.merges_per_month"),
-        v("merges.success_rate_before"),
-        v("merges.fix_hours"),
-        v("team.loaded_hourly_rate"),
+        v(vk.MERGES_PER_MONTH),
+        v(vk.SUCCESS_RATE_BEFORE),
+        v(vk.FIX_HOURS),
+        v(vk.LOADED_HOURLY_RATE),
     )
 
 
-def _shares(scenario: Scenario, col: Callable[[str], Array]) -> dict[str, Array]:
+def _shares(scenario: Scenario, col: Callable[[vk.ValueKey], Array]) -> dict[str, Array]:
     """Each area's share of each stream, (draws or 1, 1); for a stream with a ranged share, divided by the stream's
     sum of shares in each draw (the likely shares sum to 1, so the likely case is unchanged)."""
-    out = {f"{a}.{s}": col(f"investments.{a}.delivers.{s}") for a in AREAS for s in STREAMS}
+    out = {f"{a}.{s}": col(vk.delivers(a, s)) for a in AREAS for s in STREAMS}
     for stream in ranged_share_streams(scenario):
         total = sum((out[f"{a}.{stream}"] for a in AREAS), np.zeros((1, 1)))
         safe = np.where(total > 0, total, 1.0)

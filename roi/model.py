@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from roi import finance
+from roi import inputs as vk
 from roi.flows import (
     Array,
     Flows,
@@ -169,8 +170,8 @@ def with_each_area_alone(values: Mapping[str, Any]) -> dict[str, Any]:
     out = dict(values)
     for i, area in enumerate(AREAS):
         alone = np.eye(len(AREAS))[i]
-        out[f"investments.{area}.include"] = np.concatenate([[float(values[f"investments.{area}.include"])], alone])
-    out["lines.plan"] = np.array([1.0, 0.0, 0.0, 0.0, 0.0])  # a line of the whole plan counts in no area alone
+        out[vk.include(area)] = np.concatenate([[float(values[vk.include(area)])], alone])
+    out[vk.LINES_PLAN] = np.array([1.0, 0.0, 0.0, 0.0, 0.0])  # a line of the whole plan counts in no area alone
     return out
 
 
@@ -179,7 +180,7 @@ def summarize(scenario: Scenario, flows: Flows, m: Metrics, values: Mapping[str,
 
     Month-1 figures at full ramp, for the included areas; each area's figures are its own flows.
     """
-    live = {a: float(values[f"investments.{a}.include"]) for a in AREAS}
+    live = {a: float(values[vk.include(a)]) for a in AREAS}
 
     def delivered(table: dict[str, Array], stream: str, areas: Mapping[str, float]) -> float:
         return float(table[stream][0]) * sum(
@@ -196,8 +197,7 @@ def summarize(scenario: Scenario, flows: Flows, m: Metrics, values: Mapping[str,
     areas = {
         area: AreaSummary(
             included=bool(live[area]),
-            go_live_month=float(values[f"investments.{area}.start_month"])
-            + float(values[f"investments.{area}.build_months"]),
+            go_live_month=float(values[vk.start_month(area)]) + float(values[vk.build_months(area)]),
             investment_usd=float(upfront[i]),
             npv_usd=float(m.npv_usd[i]),
             payback_months=_opt(m.payback_months[i]),

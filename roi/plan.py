@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from roi import formatting as fmt
+from roi import inputs as vk
 from roi.errors import Problem, RoiError
 from roi.model import Metrics, cash_flows, chunked_metrics, likely_values, metrics
 from roi.scenario import AREA_LABELS, AREAS, STREAM_LABELS, STREAMS, Scenario, likely
@@ -62,7 +63,7 @@ def combinations(scenario: Scenario) -> list[Combination]:
     subsets = list(COMBINATIONS)
     values: dict[str, Any] = dict(likely_values(scenario))
     for area in AREAS:
-        values[f"investments.{area}.include"] = np.array([1.0 if area in s else 0.0 for s in subsets])
+        values[vk.include(area)] = np.array([1.0 if area in s else 0.0 for s in subsets])
     flows = cash_flows(scenario, values)
     m = metrics(flows)
     upfront = flows.one_time_cost_usd + (flows.staff_cost_usd if scenario.finance.include_staff_cost else 0.0)
@@ -126,9 +127,7 @@ class Phasing:
 
     def go_live_months(self, scenario: Scenario) -> dict[str, float | None]:
         build = likely_values(scenario)
-        return {
-            a: None if s is None else s + build[f"investments.{a}.build_months"] for a, s in self.start_months.items()
-        }
+        return {a: None if s is None else s + build[vk.build_months(a)] for a, s in self.start_months.items()}
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -167,8 +166,8 @@ def candidate_values(scenario: Scenario, step: int, latest: int) -> tuple[dict[s
     values: dict[str, Any] = dict(likely_values(scenario))
     for i, area in enumerate(AREAS):
         funded = ~np.isnan(starts[:, i])
-        values[f"investments.{area}.include"] = funded.astype(float)
-        values[f"investments.{area}.start_month"] = np.where(funded, starts[:, i], 0.0)
+        values[vk.include(area)] = funded.astype(float)
+        values[vk.start_month(area)] = np.where(funded, starts[:, i], 0.0)
     return values, starts
 
 
@@ -273,7 +272,7 @@ def uncosted_benefits(scenario: Scenario) -> list[str]:
         if not inv.include or any(likely(x) > 0 for x in (inv.one_time, inv.annual_recurring, inv.engineer_quarters)):
             continue
         for stream in STREAMS:
-            share = values[f"investments.{area}.delivers.{stream}"]
+            share = values[vk.delivers(area, stream)]
             if share > 0 and float(flows.full_stream_usd[stream][0]) != 0:
                 out.append(
                     f"{AREA_LABELS[area]} is credited with {fmt.whole_pct(share)} of the "

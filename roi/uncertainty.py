@@ -17,6 +17,7 @@ import pandas as pd
 from numpy.typing import NDArray
 from scipy import optimize, special
 
+from roi import inputs as vk
 from roi.fields import Bounds
 from roi.model import Metrics, area_npvs, cash_flows, chunked_metrics, flow_chunks, likely_values, metrics
 from roi.scenario import AREAS, Correlated, Range, Scenario, correlation_matrix, field_bounds, input_spec
@@ -26,11 +27,11 @@ PERT_LAMBDA = 4.0
 DEFAULT_DRAWS = 10_000
 PAYBACK_MONTHS = (12, 18, 24)
 BREAK_EVEN_INPUTS = (
-    "merges.fix_hours",
-    "merges.merges_per_month",
-    "merges.success_rate_after",
-    "team.loaded_hourly_rate",
-    "finance.annual_discount_rate",  # its NPV break-even is the hurdle rate at which NPV turns negative
+    vk.FIX_HOURS,
+    vk.MERGES_PER_MONTH,
+    vk.SUCCESS_RATE_AFTER,
+    vk.LOADED_HOURLY_RATE,
+    vk.ANNUAL_DISCOUNT_RATE,  # its NPV break-even is the hurdle rate at which NPV turns negative
 )
 
 
@@ -489,7 +490,7 @@ def area_npv_draws(simulation: Simulation) -> dict[str, Array]:
     """
     values = dict(simulation.inputs)
     for area in AREAS:
-        values[f"investments.{area}.include"] = 1.0  # every area's own flows, whatever the plan funds
+        values[vk.include(area)] = 1.0  # every area's own flows, whatever the plan funds
     out = {area: np.empty(simulation.draws) for area in AREAS}
     for rows, flows in flow_chunks(simulation.scenario, values, simulation.draws):
         for area, npv in area_npvs(flows).items():

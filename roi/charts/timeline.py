@@ -8,6 +8,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from roi import inputs as vk
 from roi.charts.spec import TIMELINE_LABEL_WIDTH, ChartSpec
 from roi.charts.theme import THEME, USD, money_axis, month_axis, month_scale, named_data, themed_template
 from roi.model import Result, likely_values
@@ -30,13 +31,12 @@ def plan_phases(result: Result) -> tuple[pd.DataFrame, pd.DataFrame]:
     ramp = likely(scenario.finance.ramp_months)
     rows, unfunded = [], []
     for area in AREAS:
-        key = f"investments.{area}"
         label = AREA_LABELS[area]
-        if not values[f"{key}.include"]:
+        if not values[vk.include(area)]:
             unfunded.append({"area": label, "x": 0.0, "text": NOT_FUNDED})
             continue
-        start = float(values[f"{key}.start_month"])
-        live = start + float(values[f"{key}.build_months"])
+        start = float(values[vk.start_month(area)])
+        live = start + float(values[vk.build_months(area)])
         for phase, a, b in ((BUILD, start, live), (RAMP, live, live + ramp), (FULL, live + ramp, horizon)):
             a, b = min(a, horizon), min(b, horizon)
             if b > a:

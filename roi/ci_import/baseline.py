@@ -7,6 +7,7 @@ from typing import Any
 
 import pandas as pd
 
+from roi import inputs as vk
 from roi.ci_import.figures import (
     STILL_RED,
     Figure,
@@ -63,14 +64,14 @@ class Baseline:
     def values(self) -> dict[str, float]:
         """Scenario fields this baseline sets, by dotted path, as written to a scenario (ten significant digits)."""
         out = {
-            "merges.merges_per_month": self.merges_per_month,
-            "merges.success_rate_before": self.success_rate_before,
-            "builds.builds_per_month": self.builds_per_month,
+            vk.MERGES_PER_MONTH: self.merges_per_month,
+            vk.SUCCESS_RATE_BEFORE: self.success_rate_before,
+            vk.BUILDS_PER_MONTH: self.builds_per_month,
         }
         if self.build_minutes_before is not None:
-            out["builds.build_minutes_before"] = self.build_minutes_before
+            out[vk.BUILD_MINUTES_BEFORE] = self.build_minutes_before
         if self.deploys_per_month is not None:
-            out["incidents.deploys_per_month_before"] = self.deploys_per_month
+            out[vk.DEPLOYS_BEFORE] = self.deploys_per_month
         return {path: _measured(value) for path, value in out.items()}
 
     def warnings(self) -> list[str]:
@@ -136,12 +137,12 @@ MIN_BRANCH_RUNS = 50
 
 
 #: Decimals each measured figure is rounded to where a person reads it (a share: 3, a tenth of a percent).
-DECIMALS = {
-    "merges.merges_per_month": 0,
-    "merges.success_rate_before": 3,
-    "builds.builds_per_month": 0,
-    "builds.build_minutes_before": 1,
-    "incidents.deploys_per_month_before": 1,
+DECIMALS: dict[str, int] = {
+    vk.MERGES_PER_MONTH: 0,
+    vk.SUCCESS_RATE_BEFORE: 3,
+    vk.BUILDS_PER_MONTH: 0,
+    vk.BUILD_MINUTES_BEFORE: 1,
+    vk.DEPLOYS_BEFORE: 1,
 }
 
 

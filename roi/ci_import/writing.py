@@ -16,6 +16,7 @@ import tomlkit
 import tomlkit.exceptions
 
 from roi import formatting as fmt
+from roi import inputs as vk
 from roi.ci_import.baseline import Baseline
 from roi.errors import Problem, ScenarioError
 from roi.scenario import FIELDS, MAX_NAME_CHARS, Scenario, field_label, likely, parse_toml, scenario_from_dict
@@ -32,7 +33,7 @@ def starter_scenario(baseline: Baseline, *, rounded: bool = False) -> dict[str, 
     """A new scenario around a measured baseline; the non-measured inputs are starting assumptions, said so. Rounded
     as a reader writes the figures (`Baseline.rounded_values`) when asked."""
     values = baseline.rounded_values() if rounded else baseline.values()
-    before = values["merges.success_rate_before"]
+    before = values[vk.SUCCESS_RATE_BEFORE]
     prefix = "Baseline from CI history ("
     data: dict[str, Any] = {
         "schema_version": 1,
@@ -46,16 +47,16 @@ def starter_scenario(baseline: Baseline, *, rounded: bool = False) -> dict[str, 
         ),
         "team": {"loaded_hourly_rate": 150},
         "merges": {
-            "merges_per_month": values["merges.merges_per_month"],
+            "merges_per_month": values[vk.MERGES_PER_MONTH],
             "success_rate_before": before,
             "success_rate_after": max(before, 0.94),
             "fix_hours": {"low": 2, "likely": 3, "high": 4},
         },
     }
-    if "builds.build_minutes_before" in values:
-        minutes = values["builds.build_minutes_before"]
+    if vk.BUILD_MINUTES_BEFORE in values:
+        minutes = values[vk.BUILD_MINUTES_BEFORE]
         data["builds"] = {
-            "builds_per_month": values["builds.builds_per_month"],
+            "builds_per_month": values[vk.BUILDS_PER_MONTH],
             "build_minutes_before": minutes,
             "build_minutes_after": min(minutes, 10),
             "blocked_fraction": 0.2,
@@ -72,13 +73,13 @@ def _shown(old: Any) -> str:
 
 
 #: Each measured "before" and the plan's "after" beside it: a CI history measures today, never the plan's target.
-AFTER_OF = {
-    "merges.success_rate_before": "merges.success_rate_after",
-    "builds.build_minutes_before": "builds.build_minutes_after",
-    "incidents.deploys_per_month_before": "incidents.deploys_per_month_after",
+AFTER_OF: dict[str, str] = {
+    vk.SUCCESS_RATE_BEFORE: vk.SUCCESS_RATE_AFTER,
+    vk.BUILD_MINUTES_BEFORE: vk.BUILD_MINUTES_AFTER,
+    vk.DEPLOYS_BEFORE: vk.DEPLOYS_AFTER,
 }
 #: What a new case around a CI history assumes beside the measured figures: each is the user's to replace.
-ASSUMED = ("team.loaded_hourly_rate", "merges.fix_hours", *AFTER_OF.values(), "builds.blocked_fraction")
+ASSUMED = (vk.LOADED_HOURLY_RATE, vk.FIX_HOURS, *AFTER_OF.values(), vk.BLOCKED_FRACTION)
 
 
 def _at(data: Mapping[str, Any], path: str) -> Any:
@@ -151,7 +152,7 @@ def no_improvement(scenario: Scenario, measured: Iterable[str]) -> list[str]:
     paths = set(measured)
     warnings = []
     m, b, i = scenario.merges, scenario.builds, scenario.incidents
-    if "merges.success_rate_before" in paths and m is not None:
+    if vk.SUCCESS_RATE_BEFORE in paths and m is not None:
         before, after = likely(m.success_rate_before), likely(m.success_rate_after)
         if before >= after:
             warnings.append(
@@ -160,7 +161,7 @@ def no_improvement(scenario: Scenario, measured: Iterable[str]) -> list[str]:
                 "(merges.success_rate_after). The plan shows no saving from fewer failed merges; that benefit is "
                 "zero or negative until the target is revised."
             )
-    if b is not None and "builds.build_minutes_before" in paths:
+    if b is not None and vk.BUILD_MINUTES_BEFORE in paths:
         before, after = likely(b.build_minutes_before), likely(b.build_minutes_after)
         if before <= after:
             warnings.append(
@@ -169,7 +170,7 @@ def no_improvement(scenario: Scenario, measured: Iterable[str]) -> list[str]:
                 "investment (builds.build_minutes_after). The plan shows no time saved waiting for builds; that "
                 "benefit is zero or negative until the target is revised."
             )
-    if i is not None and "incidents.deploys_per_month_before" in paths:
+    if i is not None and vk.DEPLOYS_BEFORE in paths:
         before, after = likely(i.deploys_per_month_before), likely(i.deploys_per_month_after)
         if before >= after:
             warnings.append(

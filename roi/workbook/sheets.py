@@ -7,6 +7,7 @@ from typing import Any
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from roi import finance
+from roi import inputs as vk
 from roi.fields import MAX_MONTHS
 from roi.formatting import IRR_NOT_UNIQUE, NOTHING, ROI_NOT_MEANINGFUL
 from roi.model import Result, likely_values
@@ -82,7 +83,7 @@ def _write_inputs(ws: Any, wb: Any, fmt: dict[str, Any], scenario: Scenario) -> 
             ws.write_number(r, 3, item.low, fmt[muted])
             ws.write_number(r, 4, item.high, fmt[muted])
         note = item.note
-        if item.path == "finance.horizon_months":
+        if item.path == vk.HORIZON_MONTHS:
             note += " The Model sheet has one row per month, so re-export to change the horizon."
         ws.write_string(r, 5, note, fmt["note_beside_number"])
         # spreadsheets do not grow a row for wrapped text on opening: give it the lines it needs
@@ -365,8 +366,8 @@ def _write_plan(
         # (formula, style, cached value, the name the cell defines or None), columns B onwards
         cells: list[tuple[str, str, Any, str | None]] = [
             (f"{out}_included", "flag", area.included, None),
-            (f"{p}_start_month", "count", inputs[f"investments.{a}.start_month"], None),
-            (f"{p}_build_months", "count", inputs[f"investments.{a}.build_months"], None),
+            (f"{p}_start_month", "count", inputs[vk.start_month(a)], None),
+            (f"{p}_build_months", "count", inputs[vk.build_months(a)], None),
             (f"{out}_go_live_month", "count", area.go_live_month, None),
             *((formulas[k], "usd", costs[k], f"area_{a}_{k}") for k in ("one_time_usd", "staff_cost_usd")),
             (formulas["annual_recurring_usd"], "usd", costs["annual_recurring_usd"], f"area_{a}_annual_recurring_usd"),
