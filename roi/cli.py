@@ -20,7 +20,7 @@ from roi.cli_text import area_rows, echo_table, line_rows, phasing_lines, summar
 from roi.errors import RoiError
 from roi.exports import EXPORTERS, MEMOS, SLIDES, builder_for
 from roi.fields import MAX_USD
-from roi.figures import FIGURES
+from roi.figures import AREA_FIGURES, FIGURES
 from roi.model import Result, Summary, evaluate
 from roi.scenario import (
     AREA_LABELS,
@@ -491,7 +491,12 @@ def plan_command(
     typer.echo("")
     typer.echo("Every combination of areas, with the file's schedule, best NPV first:")
     later = scenario.finance.continuing_months
-    rows = [["Areas", "Cost in year 1", "Investment", "NPV", "Payback", "IRR", "ROI"]]
+    label = {
+        key: FIGURES[key].label for key in ("first_year_cost_usd", "npv_usd", "payback_months", "irr_annual", "roi")
+    }
+    investment = AREA_FIGURES["investment_usd"].label  # one-time, and staff when counted, as each area's above
+    rows = [["Areas", label["first_year_cost_usd"], investment, *(label[k] for k in ("npv_usd", "payback_months"))]]
+    rows[0] += [label["irr_annual"], label["roi"]]
     if later:
         rows[0].insert(4, f"NPV with {later} more months")
     for c in combos:

@@ -77,6 +77,12 @@ class Flows:
     staff_cost_usd: Array  # of the included areas, cost risk in, counted in the flows or not
     annual_recurring_cost_usd: Array
     ai_annual_spend_usd: Array
+    staff_counted: bool  # the finance section's include_staff_cost: staff is in the flows and in the investment
+
+    @property
+    def upfront_investment_usd(self) -> Array:
+        """The investment: the one-time costs, and the staff cost when it is counted, (draws,)."""
+        return self.one_time_cost_usd + (self.staff_cost_usd if self.staff_counted else 0.0)
 
     @functools.cached_property
     def time_flow_usd(self) -> Array:
@@ -396,6 +402,7 @@ def cash_flows(scenario: Scenario, values: Values | None = None) -> Flows:
         staff_cost_usd=totals["staff"],
         annual_recurring_cost_usd=totals["recurring"],
         ai_annual_spend_usd=v(vk.AI_ANNUAL_SPEND),
+        staff_counted=staff_counted,
     )
 
 

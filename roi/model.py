@@ -193,7 +193,7 @@ def summarize(scenario: Scenario, flows: Flows, m: Metrics, values: Mapping[str,
     engineer_month_hours = likely(per_engineer) / 3
     engineers_freed = hours / engineer_month_hours if engineer_month_hours > 0 else 0.0
     staff_counted = scenario.finance.include_staff_cost
-    upfront = flows.one_time_cost_usd + (flows.staff_cost_usd if staff_counted else 0.0)
+    upfront = flows.upfront_investment_usd
     areas = {
         area: AreaSummary(
             included=bool(live[area]),

@@ -66,7 +66,7 @@ def combinations(scenario: Scenario) -> list[Combination]:
         values[vk.include(area)] = np.array([1.0 if area in s else 0.0 for s in subsets])
     flows = cash_flows(scenario, values)
     m = metrics(flows)
-    upfront = flows.one_time_cost_usd + (flows.staff_cost_usd if scenario.finance.include_staff_cost else 0.0)
+    upfront = flows.upfront_investment_usd
     rows = [
         Combination(
             areas=subset,

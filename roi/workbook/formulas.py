@@ -99,6 +99,11 @@ def _over_included(template: str) -> str:
     return "+".join(_included(a, template.format(a=a)) for a in AREAS)
 
 
+def upfront(one_time: str, staff: str) -> str:
+    """The investment (roi.flows.Flows.upfront_investment_usd): the one-time cost, and staff when it is counted."""
+    return f"{one_time}+IF(in_finance_include_staff_cost,{staff},0)"
+
+
 def _nothing(rng: str) -> str:
     """TRUE when every flow of the range is 0: nothing is spent or earned within the horizon."""
     return f'COUNTIF({rng},"<>0")=0'
@@ -180,7 +185,7 @@ def _summary_formulas(model: ModelRows, lines: list[Line]) -> dict[str, str]:
         "monthly_benefit_usd": "+".join(f"out_benefit_by_stream_usd_{s}" for s in STREAMS),
         "one_time_cost_usd": _over_included("area_{a}_one_time_usd"),
         "staff_cost_usd": _over_included("area_{a}_staff_cost_usd"),
-        "upfront_investment_usd": "out_one_time_cost_usd+IF(in_finance_include_staff_cost,out_staff_cost_usd,0)",
+        "upfront_investment_usd": upfront("out_one_time_cost_usd", "out_staff_cost_usd"),
         "annual_recurring_cost_usd": _over_included("area_{a}_annual_recurring_usd"),
         "monthly_discount_rate": "(1+in_finance_annual_discount_rate)^(1/12)-1",
         "discount_rate": "in_finance_annual_discount_rate",
@@ -237,7 +242,7 @@ def _area_formulas(model: ModelRows, area: str) -> dict[str, str]:
     return {
         "included": f"{p}_include",
         "go_live_month": f"{p}_start_month+{p}_build_months",
-        "investment_usd": f"area_{area}_one_time_usd+IF(in_finance_include_staff_cost,area_{area}_staff_cost_usd,0)",
+        "investment_usd": upfront(f"area_{area}_one_time_usd", f"area_{area}_staff_cost_usd"),
         "npv_usd": _pv(model, f"{area}_net_flow_usd"),
         "payback_months": _payback(
             model, f"{area}_net_flow_usd", f"{area}_cumulative_usd", f"{area}_payback_candidate"
