@@ -156,10 +156,3 @@ def line_per_month(index: int) -> ValueKey:
 
 #: Not a field: 1 where the plan's own lines count (the plan's row), 0 in the rows of each area alone.
 LINES_PLAN = ValueKey("lines.plan")
-
-
-def is_value_key(path: str) -> bool:
-    """Whether `path` names a number the engine reads: a field of the registry, a line's amount, or LINES_PLAN."""
-    parts = path.split(".")
-    line = len(parts) == 3 and parts[0] == "lines" and parts[1].isdigit() and parts[2] == "per_month"
-    return path in FIELDS or line or path == LINES_PLAN

@@ -11,14 +11,12 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
-from datetime import date
 from io import BytesIO
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape as xml_escape
 
 from roi import formatting as fmt
-from roi.documents import Document, Table, document_for
-from roi.model import Result
+from roi.documents import Document, Table
 
 if TYPE_CHECKING:
     from roi.charts import ChartSpec
@@ -403,16 +401,6 @@ def _png_aspect(png: bytes) -> float:
 
 
 # ---------------------------------------------------------------- from a result
-
-
-def memo_html(result: Result, budgets: Sequence[float] | None = None, prepared_on: date | None = None) -> str:
-    """The HTML memo of a result, with the default seeded odds (and the phasing under budgets, if any)."""
-    return render_html(document_for(result, budgets, prepared_on=prepared_on))
-
-
-def memo_markdown(result: Result, budgets: Sequence[float] | None = None, prepared_on: date | None = None) -> str:
-    """The Markdown memo of a result, with the default seeded odds (and the phasing under budgets, if any)."""
-    return render_markdown(document_for(result, budgets, prepared_on=prepared_on))
 
 
 def _pdf_text(text: str) -> str:

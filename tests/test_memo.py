@@ -16,7 +16,7 @@ from roi import evaluate, load_scenario
 from roi import formatting as fmt
 from roi.cli import app
 from roi.documents import Document, build_document, document_for, findings_for, variants
-from roi.memo import md_text, memo_html, memo_markdown, render_html, render_markdown, render_pdf
+from roi.memo import md_text, render_html, render_markdown, render_pdf
 from roi.plan import best_phasing, combinations
 from roi.scenario import AREAS, with_values
 from roi.uncertainty import simulate
@@ -203,7 +203,7 @@ def test_the_memo_chart_has_round_ticks(forum):
 
 
 def test_html_memo_is_self_contained():
-    page = memo_html(evaluate(load_scenario(SCENARIOS[0])))
+    page = render_html(document_for(evaluate(load_scenario(SCENARIOS[0]))))
     assert "<script" not in page
     assert not re.search(r"""(src|href)\s*=\s*["']?https?:""", page)
     assert "<link" not in page
@@ -382,12 +382,12 @@ def print_to_pdf(tmp_path, page: str) -> int:
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
 def test_memo_prints_to_one_pdf_page(tmp_path, path):
     # one page of memo, then its TEI appendix on a page of its own
-    assert print_to_pdf(tmp_path, memo_html(evaluate(load_scenario(path)))) == 2
+    assert print_to_pdf(tmp_path, render_html(document_for(evaluate(load_scenario(path))))) == 2
 
 
 @pytest.mark.browser
 def test_memo_with_a_budget_prints_to_one_pdf_page(tmp_path):
-    assert print_to_pdf(tmp_path, memo_html(evaluate(load_scenario(REALISTIC)), [500_000])) == 2
+    assert print_to_pdf(tmp_path, render_html(document_for(evaluate(load_scenario(REALISTIC)), [500_000]))) == 2
 
 
 # ---------------------------------------------------------------- caveats
@@ -432,7 +432,6 @@ def test_the_document_is_a_pure_function_of_its_inputs():
     findings = findings_for(result, simulate(result.scenario, 500, 3).summary())
     one, two = build_document(result, findings, prepared_on=DAY), build_document(result, findings, prepared_on=DAY)
     assert render_markdown(one) == render_markdown(two)
-    assert memo_markdown(result, prepared_on=DAY) == render_markdown(document_for(result, prepared_on=DAY))
 
 
 def fields(doc: Document) -> dict[str, object]:
