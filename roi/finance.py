@@ -14,7 +14,11 @@ Array = NDArray[np.float64]
 
 
 def monthly_rate(annual_rate: ArrayLike) -> Array:
-    """The monthly rate that compounds to the annual one: (1 + r)^(1/12) - 1 (per draw when the rate is ranged)."""
+    """The monthly rate that compounds to the annual one: (1 + r)^(1/12) - 1 (per draw when the rate is ranged).
+
+    >>> round(float(monthly_rate(0.10)), 6)  # 10 % a year
+    0.007974
+    """
     return np.asarray((1 + np.asarray(annual_rate, dtype=np.float64)) ** (1 / 12) - 1, dtype=np.float64)
 
 
@@ -39,6 +43,11 @@ def npv(rate: ArrayLike, flows: ArrayLike) -> Array:
     """Net present value, as numpy_financial.npv: sum of flows / (1 + rate)^m from m = 0.
 
     `rate` is one rate, or a column (draws, 1) with one rate per row of flows.
+
+    >>> round(float(npv(0.01, [-100, 60, 60])), 4)  # -100 + 60 / 1.01 + 60 / 1.01^2
+    18.2237
+    >>> npv([[0.0], [0.01]], [[-100, 60, 60], [-100, 60, 60]]).round(4).tolist()  # one rate per row
+    [20.0, 18.2237]
     """
     values = np.asarray(flows, dtype=np.float64)
     factors = discount_factors(rate, values.shape[-1])
@@ -55,6 +64,11 @@ def payback_months(flows: ArrayLike, cumulative: ArrayLike | None = None) -> Arr
     cumulative flow is < 0: inf when L is the horizon, else L + (-cumulative(L)) / flow(L + 1). A cumulative flow
     that crosses zero and sinks again has not paid back at its first crossing, and a plan with no outlay whose
     flows turn negative never pays back.
+
+    >>> round(float(payback_months([-100, 60, 60])), 4)  # cumulative -100, -40, 20: 1 + 40 / 60
+    1.6667
+    >>> payback_months([[-100, 10, 10], [0, 0, 0]]).tolist()  # never; nothing spent or earned
+    [inf, nan]
     """
     values = np.asarray(flows, dtype=np.float64)
     cumulative = np.cumsum(values, axis=-1) if cumulative is None else np.asarray(cumulative, dtype=np.float64)
@@ -243,7 +257,11 @@ def irr_search(flows: ArrayLike, *, tol: float = 1e-12, max_iter: int = 200) -> 
 
 
 def irr(flows: ArrayLike) -> Array:
-    """Monthly internal rate of return, NaN where there is none or more than one (`irr_search`)."""
+    """Monthly internal rate of return, NaN where there is none or more than one (`irr_search`).
+
+    >>> round(float(irr([-100, 60, 60])), 6)  # 60 x^2 + 60 x - 100 = 0 with x = 1 / (1 + r)
+    0.130662
+    """
     return irr_search(flows)[0]
 
 
@@ -252,7 +270,11 @@ ROI_MIN_COST_USD = 1.0
 
 
 def roi(npv_usd: ArrayLike, pv_costs_usd: ArrayLike) -> Array:
-    """NPV per dollar of present-valued cost; NaN (not meaningful) when the present value of costs is under $1."""
+    """NPV per dollar of present-valued cost; NaN (not meaningful) when the present value of costs is under $1.
+
+    >>> roi([50, 50], [200, 0.5]).tolist()
+    [0.25, nan]
+    """
     cost = np.asarray(pv_costs_usd, dtype=np.float64)
     meaningful = cost >= ROI_MIN_COST_USD
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
