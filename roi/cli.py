@@ -483,8 +483,10 @@ def plan_command(
             }
         )
         return
-    typer.echo(f"{scenario.name}: {scenario.finance.horizon_months}-month horizon, staff cost "
-               f"{'counted' if scenario.finance.include_staff_cost else 'not counted'}")  # fmt: skip
+    typer.echo(
+        f"{scenario.name}: {scenario.finance.horizon_months}-month horizon, staff cost "
+        f"{'counted' if scenario.finance.include_staff_cost else 'not counted'}"
+    )
     typer.echo("")
     typer.echo("Each area alone (its own costs and benefits, as if it were the only one funded):")
     echo_table(area_rows(result.summary))

@@ -198,9 +198,13 @@ def _kpi(key: str, now: Summary, then: Summary, note: str | None = None, *, brie
     a, b = getattr(now, key), getattr(then, key)
     shown = _shown(key, now, brief=brief)
     return Kpi(
-        figure.label, shown, figure.change(a, b, brief=brief), figure.lower_is_better, note or figure.help or None,
+        figure.label,
+        shown,
+        figure.change(a, b, brief=brief),
+        figure.lower_is_better,
+        note or figure.help or None,
         _caption(key, now),
-    )  # fmt: skip
+    )
 
 
 #: Figures read through roi.figures.summary_text, which says their edge cases in words.
@@ -343,14 +347,22 @@ def how_computed(key: str, result: Result) -> str:
     s, sc = result.summary, result.scenario
     table = result.horizon_monthly
     if key == "payback_months":
-        return _payback_formula(table, "net_flow_usd", "cumulative_usd", "cumulative flow (cash and engineer time)",
-                                s.payback_months, s)  # fmt: skip
+        return _payback_formula(
+            table, "net_flow_usd", "cumulative_usd", "cumulative flow (cash and engineer time)", s.payback_months, s
+        )
     if key == "discounted_payback_months":
-        return _payback_formula(table, "discounted_flow_usd", "cumulative_discounted_usd",
-                                "discounted cumulative flow", s.discounted_payback_months, s)  # fmt: skip
+        return _payback_formula(
+            table,
+            "discounted_flow_usd",
+            "cumulative_discounted_usd",
+            "discounted cumulative flow",
+            s.discounted_payback_months,
+            s,
+        )
     if key == "cash_payback_months":
-        return _payback_formula(table, "cash_flow_usd", "cumulative_cash_usd", "cumulative cash flow",
-                                s.cash_payback_months, s)  # fmt: skip
+        return _payback_formula(
+            table, "cash_flow_usd", "cumulative_cash_usd", "cumulative cash flow", s.cash_payback_months, s
+        )
     if key == "npv_usd":
         return (
             f"NPV = sum of flow(t) / (1 + r)^t, with {_rate_words(s)}.\n\n"
@@ -415,9 +427,13 @@ def how_computed(key: str, result: Result) -> str:
         year = table[table["month"] <= 12]
         parts = [
             (name, -float(year[column].sum()))
-            for name, column in (("one-time", "one_time_usd"), ("staff time", "staff_usd"),
-                                 ("recurring", "recurring_usd"), ("lines of your own", "line_costs_usd"))
-        ]  # fmt: skip
+            for name, column in (
+                ("one-time", "one_time_usd"),
+                ("staff time", "staff_usd"),
+                ("recurring", "recurring_usd"),
+                ("lines of your own", "line_costs_usd"),
+            )
+        ]
         shown = " + ".join(f"{name} {fmt.money(x)}" for name, x in parts if abs(x) >= 0.5) or "$0"
         return f"Every cost in months 0 to 12: {shown} = {fmt.money(s.first_year_cost_usd)}."
     if key == "staff_cost_usd":

@@ -206,44 +206,68 @@ def row_of(table: Array, row: int) -> Array:
 #: rate times the share of freed time recaptured.
 STREAM_FORMULAS: dict[str, Callable[[Callable[[vk.ValueKey], Array], Array], Array]] = {
     "merges": lambda v, hour_usd: streams.merges_usd(
-        v(vk.MERGES_PER_MONTH), v(vk.SUCCESS_RATE_BEFORE), v(vk.SUCCESS_RATE_AFTER),
-        v(vk.FIX_HOURS), hour_usd,
+        v(vk.MERGES_PER_MONTH),
+        v(vk.SUCCESS_RATE_BEFORE),
+        v(vk.SUCCESS_RATE_AFTER),
+        v(vk.FIX_HOURS),
+        hour_usd,
     ),
     "builds": lambda v, hour_usd: streams.builds_usd(
-        v(vk.BUILDS_PER_MONTH), v(vk.BUILD_MINUTES_BEFORE), v(vk.BUILD_MINUTES_AFTER),
-        v(vk.BLOCKED_FRACTION), hour_usd,
+        v(vk.BUILDS_PER_MONTH),
+        v(vk.BUILD_MINUTES_BEFORE),
+        v(vk.BUILD_MINUTES_AFTER),
+        v(vk.BLOCKED_FRACTION),
+        hour_usd,
     ),
     "incidents": lambda v, hour_usd: streams.incidents_usd(
-        v(vk.DEPLOYS_BEFORE), v(vk.DEPLOYS_AFTER),
-        v(vk.CHANGE_FAILURE_RATE_BEFORE), v(vk.CHANGE_FAILURE_RATE_AFTER),
-        v(vk.MTTR_HOURS_BEFORE), v(vk.MTTR_HOURS_AFTER), v(vk.RESPONDERS_PER_INCIDENT),
-        v(vk.DOWNTIME_COST_PER_HOUR), hour_usd,
+        v(vk.DEPLOYS_BEFORE),
+        v(vk.DEPLOYS_AFTER),
+        v(vk.CHANGE_FAILURE_RATE_BEFORE),
+        v(vk.CHANGE_FAILURE_RATE_AFTER),
+        v(vk.MTTR_HOURS_BEFORE),
+        v(vk.MTTR_HOURS_AFTER),
+        v(vk.RESPONDERS_PER_INCIDENT),
+        v(vk.DOWNTIME_COST_PER_HOUR),
+        hour_usd,
     ),
     "lead_time": lambda v, hour_usd: streams.lead_time_usd(
-        v(vk.CHANGES_PER_MONTH), v(vk.LEAD_TIME_DAYS_BEFORE), v(vk.LEAD_TIME_DAYS_AFTER),
+        v(vk.CHANGES_PER_MONTH),
+        v(vk.LEAD_TIME_DAYS_BEFORE),
+        v(vk.LEAD_TIME_DAYS_AFTER),
         v(vk.COST_OF_DELAY_PER_CHANGE_DAY),
     ),
-}  # fmt: skip
+}
 
 
 #: Each stream's engineer hours freed a month (before recapture and risk): the part of it that is engineer time.
 #: Lead time is cash alone (the value of changes reaching customers sooner).
 STREAM_HOURS: dict[str, Callable[[Callable[[vk.ValueKey], Array]], Array]] = {
     "merges": lambda v: streams.merges_usd(
-        v(vk.MERGES_PER_MONTH), v(vk.SUCCESS_RATE_BEFORE), v(vk.SUCCESS_RATE_AFTER),
-        v(vk.FIX_HOURS), 1.0,
+        v(vk.MERGES_PER_MONTH),
+        v(vk.SUCCESS_RATE_BEFORE),
+        v(vk.SUCCESS_RATE_AFTER),
+        v(vk.FIX_HOURS),
+        1.0,
     ),
     "builds": lambda v: streams.builds_usd(
-        v(vk.BUILDS_PER_MONTH), v(vk.BUILD_MINUTES_BEFORE), v(vk.BUILD_MINUTES_AFTER),
-        v(vk.BLOCKED_FRACTION), 1.0,
+        v(vk.BUILDS_PER_MONTH),
+        v(vk.BUILD_MINUTES_BEFORE),
+        v(vk.BUILD_MINUTES_AFTER),
+        v(vk.BLOCKED_FRACTION),
+        1.0,
     ),
     "incidents": lambda v: streams.incidents_usd(
-        v(vk.DEPLOYS_BEFORE), v(vk.DEPLOYS_AFTER),
-        v(vk.CHANGE_FAILURE_RATE_BEFORE), v(vk.CHANGE_FAILURE_RATE_AFTER),
-        v(vk.MTTR_HOURS_BEFORE), v(vk.MTTR_HOURS_AFTER), v(vk.RESPONDERS_PER_INCIDENT),
-        0.0, 1.0,
+        v(vk.DEPLOYS_BEFORE),
+        v(vk.DEPLOYS_AFTER),
+        v(vk.CHANGE_FAILURE_RATE_BEFORE),
+        v(vk.CHANGE_FAILURE_RATE_AFTER),
+        v(vk.MTTR_HOURS_BEFORE),
+        v(vk.MTTR_HOURS_AFTER),
+        v(vk.RESPONDERS_PER_INCIDENT),
+        0.0,
+        1.0,
     ),
-}  # fmt: skip
+}
 
 
 @dataclass(frozen=True)

@@ -153,8 +153,13 @@ def render_markdown(doc: Document) -> str:
     lines += ["## Which areas pay back", "", doc.areas_verdict, "", *_md_table(doc.areas)]
     if doc.phasing is not None:
         p = doc.phasing
-        lines += [f"### Recommended phasing within {p.caps}", "", f"{p.sentence} NPV **{p.npv}**, payback "
-                  f"**{p.payback}**.", "", *_md_table(p.cost_by_year)]  # fmt: skip
+        lines += [
+            f"### Recommended phasing within {p.caps}",
+            "",
+            f"{p.sentence} NPV **{p.npv}**, payback **{p.payback}**.",
+            "",
+            *_md_table(p.cost_by_year),
+        ]
     lines += ["## Cumulative flow, cash and engineer time", "", *_md_table(doc.cumulative)]
     lines += ["## The assumptions that matter", "", *(f"- {a}" for a in doc.assumptions), ""]
     lines += ["### Staff time", "", doc.staff, "", "## How the answer changes", "", *_md_table(doc.what_ifs)]
@@ -193,16 +198,30 @@ class _Pdf:
         self.num = ParagraphStyle("num", parent=self.body, alignment=TA_RIGHT)
         self.bold = ParagraphStyle("bold", parent=self.body, fontName="Helvetica-Bold")
         self.bold_num = ParagraphStyle("boldnum", parent=self.num, fontName="Helvetica-Bold")
-        self.small = ParagraphStyle("small", parent=self.body, fontSize=size * 0.9, leading=lead * 0.9,
-                                    textColor=colors.HexColor("#555555"))  # fmt: skip
+        self.small = ParagraphStyle(
+            "small", parent=self.body, fontSize=size * 0.9, leading=lead * 0.9, textColor=colors.HexColor("#555555")
+        )
         self.warn = ParagraphStyle("warn", parent=self.bold, textColor=colors.HexColor("#8a4b00"))
         self.h1 = ParagraphStyle("h1", parent=self.bold, fontSize=size * 1.75, leading=size * 2.1)
-        self.h2 = ParagraphStyle("h2", parent=self.bold, fontSize=size * 1.2, leading=size * 1.45,
-                                 textColor=colors.HexColor("#1f3f66"), spaceBefore=size * 0.6, spaceAfter=size * 0.2)  # fmt: skip
+        self.h2 = ParagraphStyle(
+            "h2",
+            parent=self.bold,
+            fontSize=size * 1.2,
+            leading=size * 1.45,
+            textColor=colors.HexColor("#1f3f66"),
+            spaceBefore=size * 0.6,
+            spaceAfter=size * 0.2,
+        )
         self.h3 = ParagraphStyle("h3", parent=self.bold, spaceBefore=size * 0.4)
-        self.decision = ParagraphStyle("decision", parent=self.body, backColor=colors.HexColor("#eef3fa"),
-                                       borderColor=colors.HexColor("#1f5fa8"), borderPadding=(3, 4, 3, 4),
-                                       spaceBefore=size * 0.6, spaceAfter=size * 0.6)  # fmt: skip
+        self.decision = ParagraphStyle(
+            "decision",
+            parent=self.body,
+            backColor=colors.HexColor("#eef3fa"),
+            borderColor=colors.HexColor("#1f5fa8"),
+            borderPadding=(3, 4, 3, 4),
+            spaceBefore=size * 0.6,
+            spaceAfter=size * 0.6,
+        )
         self.bullet = ParagraphStyle("bullet", parent=self.body, leftIndent=size, bulletIndent=0)
 
     def p(self, text: str, style: Any = None) -> Any:
@@ -213,8 +232,13 @@ class _Pdf:
     def heading(self, text: str) -> list[Any]:
         from reportlab.platypus import HRFlowable
 
-        line = HRFlowable(width="100%", thickness=0.5, color=self.colors.HexColor("#bbbbbb"), spaceBefore=0,
-                          spaceAfter=self.size * 0.25)  # fmt: skip
+        line = HRFlowable(
+            width="100%",
+            thickness=0.5,
+            color=self.colors.HexColor("#bbbbbb"),
+            spaceBefore=0,
+            spaceAfter=self.size * 0.25,
+        )
         return [self.p(text, self.h2), line]
 
     def bullets(self, items: Sequence[str], style: Any = None) -> list[Any]:
@@ -236,12 +260,18 @@ class _Pdf:
         t = RlTable(rows, colWidths=self.widths(table, width, figure_style.fontName))
         t.spaceBefore, t.spaceAfter = self.size * 0.2, self.size * 0.35
         grey = self.colors.HexColor("#dddddd")
-        t.setStyle(TableStyle([
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("LINEBELOW", (0, 0), (-1, -1), 0.4, grey),
-            ("LEFTPADDING", (0, 0), (-1, -1), PAD), ("RIGHTPADDING", (0, 0), (-1, -1), PAD),
-            ("TOPPADDING", (0, 0), (-1, -1), 0.8), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.2),
-        ]))  # fmt: skip
+        t.setStyle(
+            TableStyle(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LINEBELOW", (0, 0), (-1, -1), 0.4, grey),
+                    ("LEFTPADDING", (0, 0), (-1, -1), PAD),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), PAD),
+                    ("TOPPADDING", (0, 0), (-1, -1), 0.8),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 1.2),
+                ]
+            )
+        )
         return t
 
     def widths(self, table: Table, width: float, figure_font: str) -> list[float]:
@@ -283,12 +313,19 @@ class _Pdf:
 
         gap = 12.0
         t = RlTable([[left, right]], colWidths=[width / 2] * 2)
-        t.setStyle(TableStyle([
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("LEFTPADDING", (0, 0), (0, -1), 0), ("RIGHTPADDING", (0, 0), (0, -1), gap / 2),
-            ("LEFTPADDING", (1, 0), (1, -1), gap / 2), ("RIGHTPADDING", (1, 0), (1, -1), 0),
-            ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
-        ]))  # fmt: skip
+        t.setStyle(
+            TableStyle(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (0, 0), (0, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (0, -1), gap / 2),
+                    ("LEFTPADDING", (1, 0), (1, -1), gap / 2),
+                    ("RIGHTPADDING", (1, 0), (1, -1), 0),
+                    ("TOPPADDING", (0, 0), (-1, -1), 0),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+                ]
+            )
+        )
         return t
 
     def story(self, width: float) -> list[Any]:
@@ -374,10 +411,18 @@ def render_pdf(doc: Document) -> bytes:
 
     def document(buffer: BytesIO) -> Any:
         return SimpleDocTemplate(
-            buffer, pagesize=A4, leftMargin=margin, rightMargin=margin, topMargin=margin, bottomMargin=margin,
-            title=f"{doc.scenario_name}: delivery investment memo", author="roi memo", subject=doc.title,
-            creator="roi memo", invariant=1,
-        )  # fmt: skip
+            buffer,
+            pagesize=A4,
+            leftMargin=margin,
+            rightMargin=margin,
+            topMargin=margin,
+            bottomMargin=margin,
+            title=f"{doc.scenario_name}: delivery investment memo",
+            author="roi memo",
+            subject=doc.title,
+            creator="roi memo",
+            invariant=1,
+        )
 
     for size in PDF_SIZES:
         pdf = document(BytesIO())

@@ -214,8 +214,9 @@ def summarize(scenario: Scenario, flows: Flows, m: Metrics, values: Mapping[str,
         for i, area in enumerate(AREAS, start=1)
     }
     engineers = scenario.team.engineers
-    factors = flows.horizon(finance.discount_factors(finance.monthly_rate(row_of(flows.annual_discount_rate, 0)[0]),
-                                                     flows.months.size))  # fmt: skip
+    factors = flows.horizon(
+        finance.discount_factors(finance.monthly_rate(row_of(flows.annual_discount_rate, 0)[0]), flows.months.size)
+    )
     line_rows = flows.line_rows_usd() if scenario.lines else {}
     lines = [
         {

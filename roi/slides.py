@@ -136,8 +136,9 @@ def fit_size(paras: Sequence[Para], width_in: float, height_in: float, largest: 
     return None
 
 
-def fit_list(head: Sequence[Para], items: Sequence[Para], width_in: float, height_in: float,
-             largest: float) -> tuple[list[Para], float]:  # fmt: skip
+def fit_list(
+    head: Sequence[Para], items: Sequence[Para], width_in: float, height_in: float, largest: float
+) -> tuple[list[Para], float]:
     """Paragraphs that fit the box: all of them at the largest size that fits, or as many items as fit at 14 pt
     followed by a line saying how many more the memo has."""
     paras = [*head, *items]
@@ -174,8 +175,16 @@ def _run(paragraph: Any, text: str, size: float, bold: bool = False, colour: RGB
     font.color.rgb = colour
 
 
-def text_box(slide: Any, paras: Sequence[Para], left: float, top: float, width: float, height: float,
-             size: float, align: Any = PP_ALIGN.LEFT) -> Any:  # fmt: skip
+def text_box(
+    slide: Any,
+    paras: Sequence[Para],
+    left: float,
+    top: float,
+    width: float,
+    height: float,
+    size: float,
+    align: Any = PP_ALIGN.LEFT,
+) -> Any:
     """A text box holding the paragraphs at `size` points (each scaled by its own factor)."""
     shape = _box(slide, left, top, width, height)
     frame = shape.text_frame
@@ -189,8 +198,9 @@ def text_box(slide: Any, paras: Sequence[Para], left: float, top: float, width: 
     return shape
 
 
-def fitted_box(slide: Any, paras: Sequence[Para], left: float, top: float, width: float, height: float,
-               largest: float) -> float:  # fmt: skip
+def fitted_box(
+    slide: Any, paras: Sequence[Para], left: float, top: float, width: float, height: float, largest: float
+) -> float:
     """A text box, as tall as its text, whose type is as large as fits in `height` (at most `largest`); returns the
     box's height, inches."""
     size = fit_size(paras, width, height, largest)
@@ -259,8 +269,9 @@ def _table_height(lines: Sequence[int], size: float) -> float:
     return sum(n * size * LINE + CELL_PAD_PT for n in lines)
 
 
-def table_shape(slide: Any, table: Table, left: float, top: float, width: float, height: float,
-                largest: float = 18.0) -> float:  # fmt: skip
+def table_shape(
+    slide: Any, table: Table, left: float, top: float, width: float, height: float, largest: float = 18.0
+) -> float:
     """A table, type as large as fits (no figure wraps); returns its height in inches."""
     size, widths, lines = table_layout(table, width, height, largest)
     heights = [(n * size * LINE + CELL_PAD_PT) / 72 for n in lines]
@@ -313,8 +324,9 @@ def _panel(slide: Any, left: float, top: float, width: float, height: float) -> 
     shape.shadow.inherit = False
 
 
-def _figure_tile(slide: Any, label: str, value: str, note: str, left: float, top: float, width: float,
-                 height: float) -> None:  # fmt: skip
+def _figure_tile(
+    slide: Any, label: str, value: str, note: str, left: float, top: float, width: float, height: float
+) -> None:
     """One big figure: its label above, the figure as large as fits, a note below."""
     _panel(slide, left, top, width, height)
     inner = width - 0.2
@@ -392,8 +404,9 @@ def _cash(deck: Any, doc: Document) -> None:
     notes = [Para(doc.peak_funding), Para(f"{payback[0]}: {payback[1]}.", bold=True)]
     fitted_box(slide, notes, MARGIN, TOP + used + 0.15, left_w, BOTTOM - TOP - used - 0.15, 18)
     spec = doc.chart
-    png = to_png(ChartSpec({**spec.template, "height": CHART_PLOT_HEIGHT}, spec.datasets, spec.message),
-                 width=CHART_PX, scale=3)  # fmt: skip
+    png = to_png(
+        ChartSpec({**spec.template, "height": CHART_PLOT_HEIGHT}, spec.datasets, spec.message), width=CHART_PX, scale=3
+    )
     aspect = int.from_bytes(png[20:24], "big") / int.from_bytes(png[16:20], "big")
     box_w, box_h = SLIDE_W - 2 * MARGIN - left_w - 0.3, BOTTOM - TOP
     w = min(box_w, box_h / aspect)
@@ -414,8 +427,10 @@ def _areas(deck: Any, doc: Document) -> None:
     if doc.phasing is None:
         return
     p = doc.phasing
-    years = "; ".join(f"{h.split(' (')[0].lower()} {c}" for h, c in
-                      zip(p.cost_by_year.header[1:], p.cost_by_year.rows[0][1:], strict=True))  # fmt: skip
+    years = "; ".join(
+        f"{h.split(' (')[0].lower()} {c}"
+        for h, c in zip(p.cost_by_year.header[1:], p.cost_by_year.rows[0][1:], strict=True)
+    )
     paras = [
         Para(f"Recommended phasing within {p.caps}", bold=True, colour=ACCENT),
         Para(p.sentence),
@@ -438,8 +453,12 @@ def _risks(deck: Any, doc: Document) -> None:
         risks += [Para("The estimates that move NPV most across their ranges:")]
         risks += [Para(u, bullet=True) for u in doc.uncertainties]
     else:
-        risks += [Para("No input is given as a range, so there is no spread to report: the figures are certain "
-                       "given the inputs.")]  # fmt: skip
+        risks += [
+            Para(
+                "No input is given as a range, so there is no spread to report: the figures are certain "
+                "given the inputs."
+            )
+        ]
     kept, size = fit_list([Para("The risks", bold=True, colour=ACCENT)], risks, half, height, 18)
     text_box(slide, kept, MARGIN + half + 0.4, TOP, half, height, size)
 

@@ -225,8 +225,17 @@ def simulate(scenario: Scenario, draws: int = DEFAULT_DRAWS, seed: int = 0) -> S
 def tornado(scenario: Scenario) -> pd.DataFrame:
     """For each ranged input: NPV and payback at its low and its high, others at likely, largest NPV swing first."""
     ranged = scenario.ranged_inputs()
-    columns = ["input", "low", "likely", "high", "npv_low_usd", "npv_high_usd", "payback_low_months",
-               "payback_high_months", "npv_swing_usd"]  # fmt: skip
+    columns = [
+        "input",
+        "low",
+        "likely",
+        "high",
+        "npv_low_usd",
+        "npv_high_usd",
+        "payback_low_months",
+        "payback_high_months",
+        "npv_swing_usd",
+    ]
     if not ranged:
         return pd.DataFrame(columns=columns)
     paths = sorted(ranged)

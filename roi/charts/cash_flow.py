@@ -90,12 +90,21 @@ def cumulative_chart(result: Result) -> ChartSpec:
     )
     rows = []
     if summary.payback_months is not None:
-        rows.append({"at": summary.payback_months, "text": f"Payback {summary.payback_months:.1f} months",
-                     "colour": THEME["cash"]})  # fmt: skip
+        rows.append(
+            {
+                "at": summary.payback_months,
+                "text": f"Payback {summary.payback_months:.1f} months",
+                "colour": THEME["cash"],
+            }
+        )
     if summary.discounted_payback_months is not None:
-        rows.append({"at": summary.discounted_payback_months,
-                     "text": f"Discounted payback {summary.discounted_payback_months:.1f} months",
-                     "colour": THEME["discounted"]})  # fmt: skip
+        rows.append(
+            {
+                "at": summary.discounted_payback_months,
+                "text": f"Discounted payback {summary.discounted_payback_months:.1f} months",
+                "colour": THEME["discounted"],
+            }
+        )
     missing = [
         name
         for name, at in (("Payback", summary.payback_months), ("Discounted payback", summary.discounted_payback_months))

@@ -66,10 +66,13 @@ def compare_chart(results: Mapping[str, Result]) -> ChartSpec:
         for name, r in results.items()
     ]
     paybacks = pd.DataFrame(
-        [{"scenario": n, "month": r.summary.payback_months} for n, r in results.items()
-         if r.summary.payback_months is not None],
+        [
+            {"scenario": n, "month": r.summary.payback_months}
+            for n, r in results.items()
+            if r.summary.payback_months is not None
+        ],
         columns=["scenario", "month"],
-    )  # fmt: skip
+    )
     horizon = max((int(r.summary.horizon_months) for r in results.values()), default=36)
     compare = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["month", "usd", "scenario"])
     return ChartSpec(_compare_template(horizon), {"compare": compare, "zero": ZERO, "paybacks": paybacks})

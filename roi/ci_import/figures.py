@@ -51,9 +51,14 @@ def success_rate_before(s: Selected) -> Figure[float]:
     seen = s.merges["outcome"].value_counts()
     counts = {
         name: int(seen.get(outcome, 0))
-        for name, outcome in [("succeeded", "success"), ("failed", "failure"), ("cancelled", "cancelled"),
-                              ("skipped", "skipped"), ("not_completed", "not_completed")]
-    }  # fmt: skip
+        for name, outcome in [
+            ("succeeded", "success"),
+            ("failed", "failure"),
+            ("cancelled", "cancelled"),
+            ("skipped", "skipped"),
+            ("not_completed", "not_completed"),
+        ]
+    }
     succeeded, failed = counts["succeeded"], counts["failed"]
     if succeeded + failed == 0:
         runs = f"push runs on {s.scope.branch!r} in the window"

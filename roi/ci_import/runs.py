@@ -33,16 +33,36 @@ NO_RUNS = "no runs to import"
 
 # Every provider's words for how a run ended, to one vocabulary.
 OUTCOMES = {
-    "success": "success", "succeeded": "success", "passed": "success", "pass": "success", "ok": "success",
-    "failure": "failure", "failed": "failure", "fail": "failure", "error": "failure", "errored": "failure",
-    "timed_out": "failure", "startup_failure": "failure",
-    "cancelled": "cancelled", "canceled": "cancelled",
-    "skipped": "skipped", "neutral": "skipped", "stale": "skipped",
-    "action_required": "not_completed", "in_progress": "not_completed", "queued": "not_completed",
-    "requested": "not_completed", "waiting": "not_completed", "pending": "not_completed", "running": "not_completed",
-    "created": "not_completed", "manual": "not_completed", "scheduled": "not_completed", "preparing": "not_completed",
+    "success": "success",
+    "succeeded": "success",
+    "passed": "success",
+    "pass": "success",
+    "ok": "success",
+    "failure": "failure",
+    "failed": "failure",
+    "fail": "failure",
+    "error": "failure",
+    "errored": "failure",
+    "timed_out": "failure",
+    "startup_failure": "failure",
+    "cancelled": "cancelled",
+    "canceled": "cancelled",
+    "skipped": "skipped",
+    "neutral": "skipped",
+    "stale": "skipped",
+    "action_required": "not_completed",
+    "in_progress": "not_completed",
+    "queued": "not_completed",
+    "requested": "not_completed",
+    "waiting": "not_completed",
+    "pending": "not_completed",
+    "running": "not_completed",
+    "created": "not_completed",
+    "manual": "not_completed",
+    "scheduled": "not_completed",
+    "preparing": "not_completed",
     "waiting_for_resource": "not_completed",
-}  # fmt: skip
+}
 
 
 @dataclass(frozen=True)

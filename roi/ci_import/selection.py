@@ -48,8 +48,10 @@ class Window:
 
     def evidence(self) -> list[str]:
         span = f"{self.start:%Y-%m-%d %H:%M} to {self.end:%Y-%m-%d %H:%M} UTC"
-        return [f"Window: {span} ({self.days:.1f} days = {self.months:.2f} months); {self.runs_in:,} runs in it, "
-                f"{self.runs_outside:,} outside it not counted."]  # fmt: skip
+        return [
+            f"Window: {span} ({self.days:.1f} days = {self.months:.2f} months); {self.runs_in:,} runs in it, "
+            f"{self.runs_outside:,} outside it not counted."
+        ]
 
 
 @dataclass(frozen=True)
@@ -74,8 +76,10 @@ class Scope:
         ]
         if self.other_workflows:
             others = ", ".join(f"{name or '(unnamed)'} ({n:,})" for name, n in self.other_workflows.items())
-            lines.append(f"Build workflow: {self.ci_workflow!r}; runs of other workflows on the branch not counted, "
-                         f"so a merge is not counted twice: {others}.")  # fmt: skip
+            lines.append(
+                f"Build workflow: {self.ci_workflow!r}; runs of other workflows on the branch not counted, "
+                f"so a merge is not counted twice: {others}."
+            )
         return lines
 
 
@@ -117,8 +121,10 @@ def select(runs: Runs, options: Options) -> Selected:
         ci_name = str(per_workflow.index[0])
         merges = push[push["workflow"] == ci_name]
         if len(per_workflow) > 1:
-            notes.append(f"The build workflow was taken to be the one with most push runs ({ci_name!r}); "
-                         "name another with --workflow.")  # fmt: skip
+            notes.append(
+                f"The build workflow was taken to be the one with most push runs ({ci_name!r}); "
+                "name another with --workflow."
+            )
     chosen = set(merges["workflow"].unique())
     others = {str(k): int(v) for k, v in per_workflow.items() if k not in chosen}
     scope = Scope(branch, len(on_branch), len(push), ci_name, others, tuple(notes))

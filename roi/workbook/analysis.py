@@ -86,18 +86,38 @@ def _write_irr(ws: Any, wb: Any, fmt: dict[str, Any], model: ModelRows, flows: n
     found = (crossings == 1 and zeros == 0) or (crossings == 0 and zeros == 1)
     solved = c["steps"][-1][2] if crossings == 1 else (float(c["grid"][int(np.argmax(c["zeros"]))]) if zeros else 0.0)
     header_rows = [
-        ("x low: ln(smallest normal number) / (H + 1)", "irr_x_low", f"={log_tiny!r}/(out_horizon_months+1)", lo_x,
-         "factor"),
-        ("x high: the lower of ln(1001) and ln(largest number) / (H + 1)", "irr_x_high",
-         f"=MIN(LN(1001),{log_max!r}/(out_horizon_months+1))", hi_x, "factor"),
+        (
+            "x low: ln(smallest normal number) / (H + 1)",
+            "irr_x_low",
+            f"={log_tiny!r}/(out_horizon_months+1)",
+            lo_x,
+            "factor",
+        ),
+        (
+            "x high: the lower of ln(1001) and ln(largest number) / (H + 1)",
+            "irr_x_high",
+            f"=MIN(LN(1001),{log_max!r}/(out_horizon_months+1))",
+            hi_x,
+            "factor",
+        ),
         ("Grid intervals where NPV changes sign", "irr_crossings", f"=SUM({gcross})", crossings, "count"),
         ("Grid points where NPV is exactly 0", "irr_zeros", f"=SUM({gzero})", zeros, "count"),
         ("Rates that zero NPV on the grid", "irr_roots", "=irr_crossings+irr_zeros", crossings + zeros, "count"),
-        ("Exactly one rate zeroes NPV on the grid", "irr_found",
-         "=OR(AND(irr_crossings=1,irr_zeros=0),AND(irr_crossings=0,irr_zeros=1))", found, "flag"),
-        ("x of the IRR", "irr_x_solved",
-         f"=IF(irr_crossings=1,D{13 + IRR_STEPS},IFERROR(INDEX({gx},MATCH(1,{gzero},0)),0))", solved, "factor"),
-    ]  # fmt: skip
+        (
+            "Exactly one rate zeroes NPV on the grid",
+            "irr_found",
+            "=OR(AND(irr_crossings=1,irr_zeros=0),AND(irr_crossings=0,irr_zeros=1))",
+            found,
+            "flag",
+        ),
+        (
+            "x of the IRR",
+            "irr_x_solved",
+            f"=IF(irr_crossings=1,D{13 + IRR_STEPS},IFERROR(INDEX({gx},MATCH(1,{gzero},0)),0))",
+            solved,
+            "factor",
+        ),
+    ]
     for r, (label, name, formula, value, style) in enumerate(header_rows, start=4):
         ws.write_string(r, 0, label, fmt["bold"])
         ws.write_formula(r, 1, formula, fmt[style], _cached(value))
@@ -113,8 +133,9 @@ def _write_irr(ws: Any, wb: Any, fmt: dict[str, Any], model: ModelRows, flows: n
         x, f_cell = f"I{row + 1}", f"J{row + 1}"
         nxt = f"J{row + 2}"
         ws.write_formula(row, 7, f"={j}", fmt["count"], j)
-        ws.write_formula(row, 8, f"=irr_x_low+{j}*(irr_x_high-irr_x_low)/{IRR_GRID - 1}", fmt["factor"],
-                         float(c["grid"][j]))  # fmt: skip
+        ws.write_formula(
+            row, 8, f"=irr_x_low+{j}*(irr_x_high-irr_x_low)/{IRR_GRID - 1}", fmt["factor"], float(c["grid"][j])
+        )
         ws.write_formula(row, 9, "=" + scaled.format(net=net, months=months, x=x), fmt["sci"], float(c["f"][j]))
         cross = f"=IF(SIGN({f_cell})*SIGN({nxt})<0,1,0)" if j < IRR_GRID - 1 else "=0"
         ws.write_formula(row, 10, cross, fmt["count"], c["cross"][j])

@@ -337,29 +337,29 @@ def _model_row(row: int, first: int, columns: tuple[str, ...], lines: list[Line]
         live = k["live_if_funded"]
         formulas[f"live_{a}"] = _included(a, live)
         time_lines = lines_of(a, True, True) + lines_of(a, False, True)
-        formulas.update({
-            f"{a}_live_if_funded": (
-                f"IF({m}<={go_live},0,IF(in_finance_ramp_months=0,1,MIN(1,({m}-{go_live})/in_finance_ramp_months)))"
-            ),
-            f"{a}_benefit_usd": f"{live}*{g}*out_area_{a}_monthly_benefit_usd",
-            f"{a}_lines_benefit_usd": "+".join(lines_of(a, True)) or "0",
-            f"{a}_one_time_usd": f"IF({m}={start},-area_{a}_one_time_usd,0)",
-            f"{a}_staff_usd": (
-                f"IF(in_finance_include_staff_cost,IF({build}=0,IF({m}={start},-area_{a}_staff_cost_usd,0),"
-                f"IF(AND({m}>{start},{m}<={start}+{build}),-area_{a}_staff_cost_usd/{build},0)),0)"
-            ),
-            f"{a}_recurring_usd": f"IF({m}>={start}+1,-area_{a}_annual_recurring_usd/12,0)",
-            f"{a}_line_costs_usd": "+".join(lines_of(a, False)) or "0",
-            f"{a}_net_flow_usd": f"SUM({k['benefit_usd']}:{k['line_costs_usd']})",
-            f"{a}_time_flow_usd": "+".join(
-                [f"{live}*{g}*area_{a}_time_benefit_usd", k["staff_usd"], *time_lines]
-            ),
-            f"{a}_cash_flow_usd": f"{k['net_flow_usd']}-{k['time_flow_usd']}",
-            f"{a}_cumulative_usd": _cumulative(c, prev, f"{a}_cumulative_usd", f"{a}_net_flow_usd"),
-            f"{a}_cumulative_cash_usd": _cumulative(c, prev, f"{a}_cumulative_cash_usd", f"{a}_cash_flow_usd"),
-            f"{a}_payback_candidate": _candidate(c, prev, f"{a}_cumulative_usd", f"{a}_net_flow_usd"),
-            f"{a}_cash_payback_candidate": _candidate(c, prev, f"{a}_cumulative_cash_usd", f"{a}_cash_flow_usd"),
-        })  # fmt: skip
+        formulas.update(
+            {
+                f"{a}_live_if_funded": (
+                    f"IF({m}<={go_live},0,IF(in_finance_ramp_months=0,1,MIN(1,({m}-{go_live})/in_finance_ramp_months)))"
+                ),
+                f"{a}_benefit_usd": f"{live}*{g}*out_area_{a}_monthly_benefit_usd",
+                f"{a}_lines_benefit_usd": "+".join(lines_of(a, True)) or "0",
+                f"{a}_one_time_usd": f"IF({m}={start},-area_{a}_one_time_usd,0)",
+                f"{a}_staff_usd": (
+                    f"IF(in_finance_include_staff_cost,IF({build}=0,IF({m}={start},-area_{a}_staff_cost_usd,0),"
+                    f"IF(AND({m}>{start},{m}<={start}+{build}),-area_{a}_staff_cost_usd/{build},0)),0)"
+                ),
+                f"{a}_recurring_usd": f"IF({m}>={start}+1,-area_{a}_annual_recurring_usd/12,0)",
+                f"{a}_line_costs_usd": "+".join(lines_of(a, False)) or "0",
+                f"{a}_net_flow_usd": f"SUM({k['benefit_usd']}:{k['line_costs_usd']})",
+                f"{a}_time_flow_usd": "+".join([f"{live}*{g}*area_{a}_time_benefit_usd", k["staff_usd"], *time_lines]),
+                f"{a}_cash_flow_usd": f"{k['net_flow_usd']}-{k['time_flow_usd']}",
+                f"{a}_cumulative_usd": _cumulative(c, prev, f"{a}_cumulative_usd", f"{a}_net_flow_usd"),
+                f"{a}_cumulative_cash_usd": _cumulative(c, prev, f"{a}_cumulative_cash_usd", f"{a}_cash_flow_usd"),
+                f"{a}_payback_candidate": _candidate(c, prev, f"{a}_cumulative_usd", f"{a}_net_flow_usd"),
+                f"{a}_cash_payback_candidate": _candidate(c, prev, f"{a}_cumulative_cash_usd", f"{a}_cash_flow_usd"),
+            }
+        )
     for s in STREAMS:
         shares = "+".join(f"{c[f'live_{a}']}*in_investments_{a}_delivers_{s}" for a in AREAS)
         formulas[f"{s}_usd"] = f"stream_{s}_full_usd*{g}*({shares})"

@@ -108,8 +108,12 @@ def _no_minus_zero(pattern: str, half: str, red: bool = False) -> str:
 def _formats(wb: Any) -> dict[str, Any]:
     add = wb.add_format
     input_style = {
-        "bg_color": "#FFF2CC", "font_color": "#1F3A93", "border": 1, "border_color": "#BFBFBF", "valign": "top"
-    }  # fmt: skip
+        "bg_color": "#FFF2CC",
+        "font_color": "#1F3A93",
+        "border": 1,
+        "border_color": "#BFBFBF",
+        "valign": "top",
+    }
     return {
         "title": add({"bold": True, "font_size": 14}),
         "bold": add({"bold": True}),

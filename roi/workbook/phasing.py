@@ -18,8 +18,9 @@ def _write_phasing(ws: Any, fmt: dict[str, Any], phasing: Phasing, result: Resul
     last row written."""
     from roi.plan import stretch_note
 
-    ws.write_string(top, 0, "Phasing under the yearly budgets (as found by the search; values, not formulas)",
-                    fmt["bold"])  # fmt: skip
+    ws.write_string(
+        top, 0, "Phasing under the yearly budgets (as found by the search; values, not formulas)", fmt["bold"]
+    )
     r = top + 1
     for year, cap in enumerate(phasing.budgets_usd, start=1):
         ws.write_string(r, 0, f"Budget, plan year {year} (USD)")

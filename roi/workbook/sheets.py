@@ -103,8 +103,16 @@ def _write_line_inputs(ws: Any, wb: Any, fmt: dict[str, Any], lines: list[Line],
     its name, type, nature and area plain text. Returns the last row and column it uses."""
     years = max((len(line.by_year or []) for line in lines), default=0)
     ws.write_string(top, 0, "Lines of your own: amounts and risk adjustments are inputs", fmt["bold"])
-    header = ["Line", "Amount per month (USD)", "Benefit or cost", "Cash or time", "Area", "Risk adjustment",
-              "Scenario key", *(("Initial (USD)" if n == 0 else f"Year {n} (USD)") for n in range(years))]  # fmt: skip
+    header = [
+        "Line",
+        "Amount per month (USD)",
+        "Benefit or cost",
+        "Cash or time",
+        "Area",
+        "Risk adjustment",
+        "Scenario key",
+        *(("Initial (USD)" if n == 0 else f"Year {n} (USD)") for n in range(years)),
+    ]
     for c, h in enumerate(header):
         ws.write_string(top + 1, c, h, fmt["header"])
     ws.set_row(top + 1, 30)
@@ -334,9 +342,14 @@ _AREA_LAYOUT = (
 
 
 def _write_plan(
-    ws: Any, wb: Any, fmt: dict[str, Any], model: ModelRows, result: Result, cached: _Cached,
+    ws: Any,
+    wb: Any,
+    fmt: dict[str, Any],
+    model: ModelRows,
+    result: Result,
+    cached: _Cached,
     phasing: Phasing | None = None,
-) -> PrintSetup:  # fmt: skip
+) -> PrintSetup:
     """Each area alone (its costs, from its own Model columns) and every combination of areas, by additivity."""
     summary, inputs, lines = result.summary, likely_values(result.scenario), list(result.scenario.lines)
     _widths(ws, [44, 12, 12, 12, 12, 14, 14, 14, 14, 14, 14, 14, 14, len(NOT_REACHED) + 1, 10])
@@ -349,12 +362,22 @@ def _write_plan(
     )
     ws.write_string(2, 0, "Payback and IRR do not add up: the Summary sheet has them for the funded plan.")
     header = [
-        "Area", "Funded in the plan", "Start month", "Months to go live", "Go-live month",
-        "One-time cost, with cost risk (USD)", "Staff cost, counted or not (USD)", "Recurring cost per year (USD)",
-        "Investment: one-time plus counted staff (USD)", "Benefit per month at full ramp (USD)",
-        "Year-1 cost, months 0 to 12 (USD)", "PV of costs (USD)", "NPV alone (USD)", "Payback alone (months)",
+        "Area",
+        "Funded in the plan",
+        "Start month",
+        "Months to go live",
+        "Go-live month",
+        "One-time cost, with cost risk (USD)",
+        "Staff cost, counted or not (USD)",
+        "Recurring cost per year (USD)",
+        "Investment: one-time plus counted staff (USD)",
+        "Benefit per month at full ramp (USD)",
+        "Year-1 cost, months 0 to 12 (USD)",
+        "PV of costs (USD)",
+        "NPV alone (USD)",
+        "Payback alone (months)",
         "ROI alone",
-    ]  # fmt: skip
+    ]
     top = 3
     ws.set_row(top, 60)
     for i, h in enumerate(header):
@@ -388,9 +411,14 @@ def _write_plan(
     ws.write_string(top - 1, 0, "Every combination of areas, funded together as planned", fmt["bold"])
     ws.set_row(top, 60)
     combo_header = [
-        "Areas funded", "The plan on the Inputs sheet", "Investment: one-time plus counted staff (USD)",
-        "Year-1 cost, months 0 to 12 (USD)", "PV of costs (USD)", "NPV (USD)", "ROI",
-    ]  # fmt: skip
+        "Areas funded",
+        "The plan on the Inputs sheet",
+        "Investment: one-time plus counted staff (USD)",
+        "Year-1 cost, months 0 to 12 (USD)",
+        "PV of costs (USD)",
+        "NPV (USD)",
+        "ROI",
+    ]
     for i, h in enumerate(combo_header):
         ws.write_string(top, i, h, fmt["header"])
     funded = tuple(a for a in AREAS if summary.areas[a].included)
@@ -398,9 +426,13 @@ def _write_plan(
     helpers = [
         ("plan_lines_npv_usd", "NPV of the lines of the plan as a whole (USD)", _plan_lines_pv(model, lines), plan_npv),
         ("plan_lines_pv_costs_usd", "PV of their costs (USD)", _plan_lines_cost(model, lines, False), plan_pv_costs),
-        ("plan_lines_first_year_cost_usd", "Their year-1 cost (USD)", _plan_lines_cost(model, lines, True),
-         plan_year_one),
-    ]  # fmt: skip
+        (
+            "plan_lines_first_year_cost_usd",
+            "Their year-1 cost (USD)",
+            _plan_lines_cost(model, lines, True),
+            plan_year_one,
+        ),
+    ]
     for k, (name, label, formula, value) in enumerate(helpers):
         r = top + 2 + len(COMBINATIONS) + k
         ws.write_string(r, 0, label)
