@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -35,9 +37,65 @@ def start(params: dict[str, str] | None = None, *, open_sections: bool = True) -
     return at
 
 
+@dataclass
+class Tile:
+    """A headline tile as the page's HTML shows it."""
+
+    row: str
+    label: str
+    value: str = ""
+    delta: str = ""  # with its arrow, "" when unchanged
+    tone: str = ""  # the change's colour: "good" (green), "bad" (red), "none"
+    direction: str = ""  # the arrow: "up", "down", "none"
+    caption: str = ""
+    help: str = ""
+    how: str = ""  # the "Formula" disclosure's text
+
+
+class _Tiles(HTMLParser):
+    PARTS = ("roi-value", "roi-delta", "roi-caption", "roi-how")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tiles: list[Tile] = []
+        self.row = ""
+        self.stack: list[str] = []  # the class of every open element
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        cls = a.get("class", "")
+        self.stack.append(cls)
+        if cls == "roi-row":
+            self.row = a["data-row"]
+        elif cls == "roi-tile":
+            self.tiles.append(Tile(self.row, a["data-label"]))
+        elif cls == "roi-help":
+            self.tiles[-1].help = a["title"]
+        elif cls == "roi-delta":
+            self.tiles[-1].tone, self.tiles[-1].direction = a["data-tone"], a["data-direction"]
+
+    def handle_endtag(self, tag: str) -> None:
+        self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        part = next((c for c in reversed(self.stack) if c in self.PARTS), None)
+        if part and self.tiles:
+            name = part.removeprefix("roi-")
+            setattr(self.tiles[-1], name, getattr(self.tiles[-1], name) + data)
+
+
+def headline(at: AppTest) -> dict[str, Tile]:
+    """Every headline tile by label (the ask, the answer, cash apart from engineer time)."""
+    parser = _Tiles()
+    for element in at.main.html:
+        parser.feed(element.value)
+    return {t.label: t for t in parser.tiles}
+
+
 def kpis(at: AppTest) -> dict[str, str]:
-    """The headline tiles by label; the delivery-to-AI tile under one name, with or without staff."""
-    tiles = {m.label: m.value for m in at.main.metric[:9]}
+    """The ask's and the answer's tiles by label; the delivery-to-AI tile under one name, with or without staff."""
+    tiles = {t.label: t.value for t in headline(at).values() if t.row in ("ask", "answer")}
+    assert len(tiles) == 9, tiles
     return {k.replace(" (with staff)", ""): v for k, v in tiles.items()}
 
 
@@ -503,12 +561,13 @@ def test_uncosted_benefit_is_warned():
 def test_the_ask_and_the_ratio_count_staff_when_staff_is_counted():
     at = start()
     at.toggle(key="w:finance.include_staff_cost").set_value(True).run()
-    shown = {m.label: m for m in at.main.metric[:9]}
+    shown = headline(at)
     assert shown["Staff time, counted"].value == "$624K"
     assert shown["Investment (one-time + staff)"].value == "$1.07M"
     ratio = shown["Delivery : AI (with staff)"]
     assert ratio.value == "5.37 : 1"  # ($450K + $624K) / $200K
-    assert "Delivery-to-AI spend ratio: 2.25 : 1" in ratio.proto.help and "with staff: 5.37 : 1" in ratio.proto.help
+    assert "Delivery-to-AI spend ratio: 2.25 : 1" in ratio.help and "with staff: 5.37 : 1" in ratio.help
+    assert "Delivery-to-AI spend ratio: 2.25 : 1" in ratio.how  # the help is in the disclosure too (no hover on touch)
 
 
 CRAFTED = "**URGENT** [x](http://evil) <b>bold</b>"
@@ -637,22 +696,41 @@ def test_the_headline_says_which_way_each_figure_moved():
     at.number_input(key="w:merges.fix_hours:high").set_value(4.0).run()
     now = evaluate(load_scenario(ROOT / "scenarios" / "forum-post.toml", ["merges.fix_hours=4"])).summary
     then = evaluate(load_scenario(ROOT / "scenarios" / "forum-post.toml")).summary
-    tiles = {m.label: m for m in at.main.metric[:9]}
+    tiles = headline(at)
 
-    def colour(label: str) -> str:
-        return str(tiles[label].proto).split("color: ")[1].split()[0]
+    def change(label: str) -> tuple[str, str]:
+        return tiles[label].direction, tiles[label].tone
 
-    assert tiles["Payback"].delta == "-" + short.months(then.payback_months - now.payback_months)  # -2.9 mo
-    assert tiles["NPV"].delta == "+" + short.money(now.npv_usd - then.npv_usd)  # +$397K
-    assert tiles["IRR (annual)"].delta.startswith("+") and tiles["ROI"].delta.startswith("+")
-    assert {label: colour(label) for label in ("Payback", "Discounted payback", "NPV", "IRR (annual)", "ROI")} == {
-        "Payback": "GREEN",  # lower is better: a fall is good news
-        "Discounted payback": "GREEN",
-        "NPV": "GREEN",
-        "IRR (annual)": "GREEN",
-        "ROI": "GREEN",
+    assert tiles["Payback"].delta == "\u2193 -" + short.months(then.payback_months - now.payback_months)  # -2.9 mo
+    assert tiles["NPV"].delta == "\u2191 +" + short.money(now.npv_usd - then.npv_usd)  # +$397K
+    assert tiles["IRR (annual)"].delta.startswith("\u2191 +") and tiles["ROI"].delta.startswith("\u2191 +")
+    assert {label: change(label) for label in ("Payback", "Discounted payback", "NPV", "IRR (annual)", "ROI")} == {
+        "Payback": ("down", "good"),  # lower is better: a fall is good news, in green
+        "Discounted payback": ("down", "good"),
+        "NPV": ("up", "good"),
+        "IRR (annual)": ("up", "good"),
+        "ROI": ("up", "good"),
     }
     assert not tiles["Investment (one-time + staff)"].delta  # unchanged: no delta at all
+
+
+def test_the_ask_says_a_dearer_plan_is_bad_news():
+    # $100K more of one-time cost: the investment and year 1 rise, shown as bad news (red); payback is later.
+    at = start()
+    at.text_input(key="w:investments.ci_cd.one_time").set_value("300,000").run()
+    tiles = headline(at)
+    then = evaluate(load_scenario(ROOT / "scenarios" / "forum-post.toml")).summary
+    now = evaluate(load_scenario(ROOT / "scenarios" / "forum-post.toml", ["investments.ci_cd.one_time=300000"])).summary
+    for label, key in (
+        ("Investment (one-time + staff)", "upfront_investment_usd"),
+        ("Cost in year 1", "first_year_cost_usd"),
+    ):
+        up = "+" + short.money(getattr(now, key) - getattr(then, key))
+        assert (tiles[label].value, tiles[label].delta) == (short.money(getattr(now, key)), "\u2191 " + up), label
+        assert (tiles[label].direction, tiles[label].tone) == ("up", "bad"), label  # lower is better: a rise is red
+    assert (tiles["Payback"].direction, tiles["Payback"].tone) == ("up", "bad")
+    assert (tiles["NPV"].direction, tiles["NPV"].tone) == ("down", "bad")
+    assert not tiles["Staff time, not counted"].delta
 
 
 # ------------------------------------------------------------------ lines of your own
@@ -705,11 +783,13 @@ def test_a_line_changes_the_figures_and_a_bad_one_is_named():
 
 
 def tiles(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.main.metric}
+    return {label: t.value for label, t in headline(at).items()}
 
 
 def shown_text(at: AppTest) -> str:
-    return "\n".join(plain(m.value) for m in at.main.markdown) + "\n".join(plain(c.value) for c in at.main.caption)
+    """The tiles' captions and formulas, and the page's Markdown and captions, as a reader reads them."""
+    words = [f"{t.caption}\n{t.how}" for t in headline(at).values()]
+    return "\n".join([*words, *(plain(m.value) for m in at.main.markdown), *(plain(c.value) for c in at.main.caption)])
 
 
 def test_every_headline_figure_is_the_models_and_opens_its_formula():

@@ -136,14 +136,17 @@ def open_page(browser, url: str, viewport: dict[str, int] | None = None):
     page.runs = ScriptRuns(page)
     page.goto(url, wait_until="domcontentloaded")
     page.runs.wait_settled()
-    page.get_by_test_id("stMetricValue").first.wait_for(timeout=60_000)
+    page.locator(TILE_VALUE).first.wait_for(timeout=60_000)
     return page
 
 
+#: A headline tile's figure (ui/headline.py draws the tiles as HTML).
+TILE_VALUE = ".roi-tile .roi-value"
+
+
 def kpi(page, label: str) -> str:
-    exact = page.get_by_test_id("stMetricLabel").get_by_text(label, exact=True)  # "Payback", not "Discounted payback"
-    metric = page.get_by_test_id("stMetric").filter(has=exact).first
-    return metric.get_by_test_id("stMetricValue").inner_text().strip()
+    """The figure of the headline tile labelled exactly `label` ("Payback", not "Discounted payback")."""
+    return page.locator(f'.roi-tile[data-label="{label}"] .roi-value').first.inner_text().strip()
 
 
 def test_page_loads_without_exception(browser, server, tmp_path):
@@ -253,7 +256,7 @@ def test_every_download_click_gets_its_file(browser, server, server_dir):
 # ------------------------------------------------------------------ what a CFO sees at 1280 x 800
 
 #: Headline tiles whose text does not fit: any element of a metric wider inside than its box (an ellipsis).
-CUT_TILES = """() => [...document.querySelectorAll('[data-testid=stMetric], [data-testid=stMetric] *')]
+CUT_TILES = """() => [...document.querySelectorAll('.roi-tile, .roi-tile *')]
     .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.innerText)"""
 
 #: Every chart's axis and legend labels: none repeated within an axis or across a chart's legends, none cut.
@@ -295,7 +298,7 @@ def open_tab(page, name: str) -> None:
 def test_nothing_is_cut_off_at_1280_px(browser, server, stem):
     page = open_page(browser, f"{server}/?scenario={stem}", LAPTOP)
     page.wait_for_timeout(1500)
-    values = page.get_by_test_id("stMetricValue").all_inner_texts()
+    values = page.locator(TILE_VALUE).all_inner_texts()
     assert len(values) >= 11, values  # the ask, the answer, cash apart from engineer time
     assert page.evaluate(CUT_TILES) == []
     problems = []

@@ -20,6 +20,7 @@ from roi import loads_scenario
 from tests.conftest import ROOT
 from tests.test_browser import (
     TABS,
+    TILE_VALUE,
     ScriptRuns,
     browser,
     download,
@@ -46,7 +47,7 @@ def test_nothing_leaves_the_machine_when_the_page_loads(browser, server):
     page.runs = ScriptRuns(page)
     page.goto(server, wait_until="domcontentloaded")
     page.runs.wait_settled()
-    page.get_by_test_id("stMetricValue").first.wait_for(timeout=60_000)
+    page.locator(TILE_VALUE).first.wait_for(timeout=60_000)
     page.wait_for_timeout(1500)  # the icon and fonts load after the first run
     icons = page.evaluate("() => [...document.querySelectorAll('link[rel*=icon]')].map(l => l.href)")
     assert icons and all(i.startswith(server + "/") for i in icons), icons
