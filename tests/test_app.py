@@ -13,7 +13,7 @@ from roi import evaluate
 from roi.scenario import FIELDS, dump_scenario, load_scenario
 from tests.conftest import ROOT, SCENARIOS
 from ui import format as short
-from ui import state
+from ui import lines, state
 from ui.sidebar import limits
 
 APP = str(ROOT / "app.py")
@@ -745,8 +745,8 @@ def test_lines_are_edited_added_and_removed_in_a_table():
     ]  # fmt: skip
     ss = {state.LINES_BASE: base, state.LINES_VERSION: 2}
     assert state.lines_from_widgets(ss) == base
-    frame = state.lines_frame(base)
-    c = state.LINE_COLUMNS
+    frame = lines.lines_frame(base)
+    c = lines.LINE_COLUMNS
     assert frame[c["area"]].tolist() == ["CI/CD pipeline", ""]
     assert frame[c["by_year"]].tolist() == ["", "10000, 24000"]
     assert frame[c["risk_adjustment"]].tolist() == [10.0, 0.0]
@@ -755,10 +755,10 @@ def test_lines_are_edited_added_and_removed_in_a_table():
         "added_rows": [{c["name"]: "Contractor", c["type"]: "cost", c["nature"]: "time", c["per_month"]: 3000.0}],
         "deleted_rows": [],
     }
-    lines = state.lines_from_widgets(ss)
-    assert lines[0] == base[0]  # untouched: its range kept
-    assert lines[1]["by_year"] == [10000.0, 30000.0, 30000.0]
-    assert lines[2] == {"name": "Contractor", "type": "cost", "nature": "time", "per_month": 3000.0}
+    got = state.lines_from_widgets(ss)
+    assert got[0] == base[0]  # untouched: its range kept
+    assert got[1]["by_year"] == [10000.0, 30000.0, 30000.0]
+    assert got[2] == {"name": "Contractor", "type": "cost", "nature": "time", "per_month": 3000.0}
     ss[state.lines_key(2)] = {"edited_rows": {}, "added_rows": [], "deleted_rows": [0]}
     assert state.lines_from_widgets(ss) == [base[1]]
 
@@ -766,7 +766,7 @@ def test_lines_are_edited_added_and_removed_in_a_table():
 def test_a_line_changes_the_figures_and_a_bad_one_is_named():
     at = start({"scenario": "tei-salesloft"})
     npv = kpis(at)["NPV"]
-    c = state.LINE_COLUMNS
+    c = lines.LINE_COLUMNS
     key = state.lines_key(int(at.session_state[state.LINES_VERSION]))
     at.session_state[key] = {"edited_rows": {1: {c["by_year"]: "60000 700000 700000 700000"}}, "added_rows": [],
                              "deleted_rows": []}  # fmt: skip

@@ -22,7 +22,7 @@ from roi.scenario import (
     loads_scenario,
     section_label,
 )
-from ui import cache, cases, hints, state
+from ui import cache, cases, hints, lines, state
 from ui.state import spec
 from ui.text import literal
 
@@ -293,18 +293,18 @@ def lines_editor(problems: list[str]) -> None:
         "Benefits or costs of your own, in cash or engineer time: USD a month (from month 1, or from the area's "
         "go-live), or USD by plan year (Initial at month 0, then Year 1, 2, ...). Add a row at the bottom."
     )
-    c = state.LINE_COLUMNS
+    c = lines.LINE_COLUMNS
     config = {
         c["name"]: st.column_config.TextColumn(max_chars=200, required=True),
         c["type"]: st.column_config.SelectboxColumn(options=["benefit", "cost"], required=True),
         c["nature"]: st.column_config.SelectboxColumn(options=["cash", "time"], required=True),
-        c["area"]: st.column_config.SelectboxColumn(options=list(state.AREA_CHOICES)),
+        c["area"]: st.column_config.SelectboxColumn(options=list(lines.AREA_CHOICES)),
         c["per_month"]: st.column_config.NumberColumn(min_value=0.0, max_value=1e10, step=100.0, format="%,.0f"),
         c["by_year"]: st.column_config.TextColumn(max_chars=600),
         c["risk_adjustment"]: st.column_config.NumberColumn(min_value=0.0, max_value=500.0, step=1.0, format="%.0f %%"),
     }
     st.data_editor(
-        state.lines_frame(ss.get(state.LINES_BASE, [])), key=state.lines_key(int(ss.get(state.LINES_VERSION, 0))),
+        lines.lines_frame(ss.get(state.LINES_BASE, [])), key=state.lines_key(int(ss.get(state.LINES_VERSION, 0))),
         hide_index=True, num_rows="dynamic", column_config=config,
     )  # fmt: skip
     for line in problems:
