@@ -39,7 +39,7 @@ STYLE = """<style>
 .roi-how { margin-top: 0.4rem; font-size: 0.875rem; }
 .roi-how summary { cursor: pointer; width: fit-content; padding: 0.15rem 0.6rem; border-radius: 0.5rem;
                    border: 1px solid rgba(128, 128, 128, 0.4); }
-.roi-how p { margin: 0.4rem 0 0 0; line-height: 1.4; overflow-wrap: anywhere; }
+.roi-how p { margin: 0.4rem 0 0 0; font-size: 0.875rem; line-height: 1.4; overflow-wrap: anywhere; }
 </style>"""
 
 
