@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from roi import evaluate
-from roi.scenario import FIELDS, dump_scenario, load_scenario
+from roi.scenario import FIELDS, dump_scenario, load_scenario, loads_scenario
 from tests.conftest import ROOT, SCENARIOS
 from ui import format as short
 from ui import lines, state
@@ -30,8 +30,8 @@ def start(params: dict[str, str] | None = None, *, open_sections: bool = True) -
     for key, value in (params or {}).items():
         at.query_params[key] = value
     if open_sections:
-        for section in state.SECTIONS:
-            at.session_state[state.section_open_key(section)] = True
+        for key in (*map(state.section_open_key, state.SECTIONS), state.WORDS_OPEN, state.UNCERTAINTY_OPEN):
+            at.session_state[key] = True
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
@@ -643,6 +643,18 @@ def test_budgets_survive_a_visit_to_another_tab():
 
 
 # ------------------------------------------------------------------ lazy sections
+
+
+def test_the_name_and_the_ranges_setting_are_kept_while_their_sections_are_closed():
+    at = start()
+    at.text_input(key=state.NAME).set_value("Acme platform case")
+    at.radio(key=state.RANGES_ARE).set_value("p10_p90").run()
+    at.session_state[state.WORDS_OPEN] = at.session_state[state.UNCERTAINTY_OPEN] = False
+    at.run()
+    at.run()
+    assert not [w for w in at.sidebar.text_input if w.key == state.NAME] and not at.sidebar.radio  # not drawn
+    held = loads_scenario(at.session_state[state.GOOD_TOML])
+    assert (held.name, held.uncertainty.ranges_are) == ("Acme platform case", "p10_p90")  # and still in force
 
 
 def test_only_open_sections_draw_their_widgets_and_closed_ones_keep_their_values(baseline):

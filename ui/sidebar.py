@@ -316,7 +316,7 @@ def uncertainty_inputs() -> None:
     field = spec("uncertainty.ranges_are")
     st.radio(
         field.label, RANGES_ARE, key=state.RANGES_ARE, help=field.help,
-        format_func=lambda r: RANGES_ARE_WORDS.get(r, r),
+        format_func=lambda r: RANGES_ARE_WORDS.get(r, r), persist_state=PERSIST,
     )  # fmt: skip
     groups = ss[state.CORRELATED]
     if groups:
@@ -380,10 +380,15 @@ def inputs(problems: list[str]) -> None:
     """Every input, by section; a stream's shares that do not sum to 1 are said beside the areas' shares."""
     ss = st.session_state
     delivers = [p for p in problems if "delivers" in p]
-    with st.expander("Name and description"):
-        st.text_input(spec("name").label, key=state.NAME, max_chars=200, help=spec("name").help)
-        st.text_area(spec("description").label, key=state.DESCRIPTION, max_chars=20_000,
-                     help=spec("description").help)  # fmt: skip
+    # Only an open section draws its widgets (their values are kept while it is closed): fewer elements for the
+    # browser to draw on a load and to redraw on every edit.
+    box = st.expander("Name and description", key=state.WORDS_OPEN, on_change="rerun")
+    if box.open is not False:
+        with box:
+            st.text_input(spec("name").label, key=state.NAME, max_chars=200, help=spec("name").help,
+                          persist_state=PERSIST)  # fmt: skip
+            st.text_area(spec("description").label, key=state.DESCRIPTION, max_chars=20_000,
+                         help=spec("description").help, persist_state=PERSIST)  # fmt: skip
     for section in state.SECTIONS:
         title = section_label(section)
         if section.startswith("investments."):
@@ -392,8 +397,6 @@ def inputs(problems: list[str]) -> None:
         key = state.section_open_key(section)
         if open_it and not ss.get(key):
             ss[key] = True  # shares that do not sum to 1 are said, and edited, in the areas' sections
-        # Only an open section draws its widgets (their values are kept while it is closed): fewer elements for
-        # the browser to redraw on every edit.
         box = st.expander(title, expanded=section in state.OPEN_AT_FIRST, key=key, on_change="rerun")
         if box.open is not False:
             with box:
@@ -404,5 +407,7 @@ def inputs(problems: list[str]) -> None:
     if box.open is not False:
         with box:
             lines_editor(line_problems)
-    with st.expander("Uncertainty settings"):
-        uncertainty_inputs()
+    box = st.expander("Uncertainty settings", key=state.UNCERTAINTY_OPEN, on_change="rerun")
+    if box.open is not False:
+        with box:
+            uncertainty_inputs()
