@@ -5,8 +5,8 @@ from __future__ import annotations
 import copy
 import math
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import Any, Literal
 
 from roi import files
 from roi import formatting as fmt
@@ -172,7 +172,7 @@ def plan_spend(scenario: Scenario, target_ratio: float) -> SpendPlan | None:
 
 @dataclass(frozen=True)
 class Kpi:
-    """One headline figure for the KPI row, with its change against the loaded file."""
+    """One headline figure (a tile of the page's headline), with its change against the loaded file."""
 
     label: str
     value: str
@@ -180,6 +180,21 @@ class Kpi:
     lower_is_better: bool = False
     note: str | None = None
     caption: str | None = None  # a line under the figure: the hurdle rate, the engineers' worth, an edge case
+    how: str | None = None  # how the figure is computed, with the case's own inputs (paragraphs a blank line apart)
+
+    @property
+    def direction(self) -> Literal["up", "down"] | None:
+        """Which way the figure moved: its change's sign; None unchanged, or from or to "n/a" ("was ...")."""
+        if self.delta is None or self.delta[:1] not in "+-":
+            return None
+        return "up" if self.delta.startswith("+") else "down"
+
+    @property
+    def good_news(self) -> bool | None:
+        """Whether the change is good news: a fall when lower is better (a cost, a payback), else a rise."""
+        if self.direction is None:
+            return None
+        return (self.direction == "down") == self.lower_is_better
 
 
 #: The KPI row's figures (keys of roi.figures.FIGURES), before the delivery-to-AI ratio in force.
@@ -191,9 +206,12 @@ def ratio_key(summary: Summary) -> str:
     return "delivery_to_ai_ratio_incl_staff" if summary.include_staff_cost else "delivery_to_ai_ratio"
 
 
-def _kpi(key: str, now: Summary, then: Summary, note: str | None = None, *, brief: bool = False) -> Kpi:
+def _kpi(
+    key: str, now: Summary, then: Summary, note: str | None = None, *, brief: bool = False, result: Result | None = None
+) -> Kpi:
     """A figure as summary_text says it (edge cases in words: "none" and not "0 months" when nothing happens, ROI
-    "not meaningful"), its change, and a caption for what the short form leaves out."""
+    "not meaningful"), its change, a caption for what the short form leaves out, and with `result` (the case `now`
+    is the summary of) how it is computed."""
     figure = FIGURES[key]
     a, b = getattr(now, key), getattr(then, key)
     shown = _shown(key, now, brief=brief)
@@ -204,6 +222,7 @@ def _kpi(key: str, now: Summary, then: Summary, note: str | None = None, *, brie
         figure.lower_is_better,
         note or figure.help or None,
         _caption(key, now),
+        how_computed(key, result) if result is not None else None,
     )
 
 
@@ -236,8 +255,9 @@ def _caption(key: str, s: Summary) -> str | None:
     return None
 
 
-def kpis(now: Summary, then: Summary, *, brief: bool = False) -> list[Kpi]:
-    """Payback, discounted payback, NPV, IRR, ROI and the spend ratio, each with its change against `then`.
+def kpis(now: Summary, then: Summary, *, brief: bool = False, result: Result | None = None) -> list[Kpi]:
+    """Payback, discounted payback, NPV, IRR, ROI and the spend ratio, each with its change against `then` (and, with
+    `result`, how it is computed).
 
     Labels, formats, changes and lower-is-better come from roi.figures.FIGURES. The spend ratio is the one the plan
     counts (with staff when staff cost is counted), against the same ratio of `then`; its note names both.
@@ -251,7 +271,34 @@ def kpis(now: Summary, then: Summary, *, brief: bool = False) -> list[Kpi]:
         f"{fmt.ratio_band(now.delivery_to_ai_ratio)}: ${fmt.RATIO_BAND[0]:g} to ${fmt.RATIO_BAND[1]:g} of delivery "
         "for each $1 a year of AI tools."
     )
-    return [*(_kpi(k, now, then, brief=brief) for k in KPI_KEYS), _kpi(key, now, then, note, brief=brief)]
+    return [
+        *(_kpi(k, now, then, brief=brief, result=result) for k in KPI_KEYS),
+        _kpi(key, now, then, note, brief=brief, result=result),
+    ]
+
+
+def answer_kpis(now: Summary, then: Summary, *, result: Result | None = None) -> list[Kpi]:
+    """The answer, briefly: payback, discounted payback, NPV, IRR (its caption the hurdle rate it beats) and ROI."""
+    return kpis(now, then, brief=True, result=result)[: len(KPI_KEYS)]
+
+
+def ask_kpis(now: Summary, then: Summary, *, result: Result | None = None) -> list[Kpi]:
+    """What the plan costs, briefly: investment, year 1, staff time (existing engineers, and whether it is counted),
+    and the delivery-to-AI ratio the plan counts (the last of `kpis`, which names both ratios in its note)."""
+    counted = "counted" if now.include_staff_cost else "not counted"
+    staff = _kpi("staff_cost_usd", now, then, brief=True, result=result)
+    ratio = kpis(now, then, brief=True, result=result)[-1]
+    return [
+        _kpi("upfront_investment_usd", now, then, brief=True, result=result),
+        _kpi("first_year_cost_usd", now, then, brief=True, result=result),
+        replace(
+            staff,
+            label=f"Staff time, {counted}",
+            note=f"{staff.note} It is {counted} in the plan's costs (the Finance section's toggle).",
+            caption="Existing engineers' time, not new cash",
+        ),
+        replace(ratio, label="Delivery : AI" + (" (with staff)" if now.include_staff_cost else "")),
+    ]
 
 
 def freed_words(s: Summary) -> str:
@@ -263,14 +310,21 @@ def freed_words(s: Summary) -> str:
 
 
 def cash_and_time_kpis(
-    now: Summary, then: Summary, expected_npv_usd: float | None = None, draws: int = 0, *, brief: bool = False
+    now: Summary,
+    then: Summary,
+    expected_npv_usd: float | None = None,
+    draws: int = 0,
+    *,
+    brief: bool = False,
+    result: Result | None = None,
+    seed: int = 0,
 ) -> list[Kpi]:
     """Cash apart from engineer time: cash NPV, the engineer hours freed a month (engineers' worth, and share of the
     team with a head count); with continuing months, NPV with them; with ranges (`expected_npv_usd`), the expected
-    NPV over `draws` draws."""
+    NPV over `draws` draws (of `seed`). With `result`, each says how it is computed."""
     hours = FIGURES["engineer_hours_freed_per_month"]
     out = [
-        _kpi("cash_npv_usd", now, then, brief=brief),
+        _kpi("cash_npv_usd", now, then, brief=brief, result=result),
         Kpi(
             "Engineer hours freed / month",
             f"{now.engineer_hours_freed_per_month:,.0f} h",
@@ -278,19 +332,17 @@ def cash_and_time_kpis(
             False,
             f"{hours.help} Existing engineers' time: it is not cash, and the figure says how many people's time.",
             freed_words(now),
+            how_computed("engineer_hours_freed_per_month", result) if result is not None else None,
         ),
     ]
     if now.continuing_months:
-        key = "npv_with_continuing_value_usd"
-        kpi = _kpi(key, now, then, brief=brief)
+        kpi = _kpi("npv_with_continuing_value_usd", now, then, brief=brief, result=result)
         out.append(
-            Kpi(
-                f"NPV with {now.continuing_months} more months",
-                kpi.value,
-                kpi.delta,
-                False,
-                kpi.note,
-                f"Those months add {fmt.money(now.continuing_value_usd)}",
+            replace(
+                kpi,
+                label=f"NPV with {now.continuing_months} more months",
+                lower_is_better=False,
+                caption=f"Those months add {fmt.money(now.continuing_value_usd)}",
             )
         )
     if expected_npv_usd is not None:
@@ -304,6 +356,7 @@ def cash_and_time_kpis(
                 f"The mean NPV of {draws:,} draws of the ranged inputs; the NPV tile is the likely case (every input "
                 "at its likely value).",
                 f"Likely case {show(now.npv_usd)}",
+                expected_npv_computed(expected_npv_usd, draws, seed, now) if result is not None else None,
             )
         )
     return out

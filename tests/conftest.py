@@ -13,6 +13,7 @@ import urllib.request
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings
@@ -87,3 +88,36 @@ def streamlit_server(workdir: Path, args: Sequence[str] = (), env: Mapping[str, 
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+# ------------------------------------------------------------------ the browser tests' page: one server, one browser
+
+CHROMIUM_FLAGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def server_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("streamlit")
+
+
+@pytest.fixture(scope="session")
+def server(server_dir) -> Iterator[str]:
+    """The page, served once for every browser test (each test opens pages of its own: sessions of their own)."""
+    args = ["--server.headless", "true", "--server.fileWatcherType", "none"]
+    with streamlit_server(server_dir, args) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium, launched once for every browser test."""
+    executable = require_program("chromium", "chromium-browser")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chrome = p.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS, headless=True)
+        yield chrome
+        chrome.close()

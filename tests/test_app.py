@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
+from html.parser import HTMLParser
 
 import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
@@ -12,9 +14,9 @@ from streamlit.testing.v1 import AppTest
 from roi import documents, evaluate, plan, uncertainty
 from roi.documents import build_document, findings_for
 from roi.exports import MEMOS
-from roi.scenario import FIELDS, dump_scenario, load_scenario
+from roi.scenario import FIELDS, dump_scenario, load_scenario, loads_scenario
 from tests.conftest import ROOT, SCENARIOS
-from ui import cache, state
+from ui import cache, lines, state
 from ui import format as short
 from ui.sidebar import limits
 
@@ -32,16 +34,72 @@ def start(params: dict[str, str] | None = None, *, open_sections: bool = True) -
     for key, value in (params or {}).items():
         at.query_params[key] = value
     if open_sections:
-        for section in state.SECTIONS:
-            at.session_state[state.section_open_key(section)] = True
+        for key in (*map(state.section_open_key, state.SECTIONS), state.WORDS_OPEN, state.UNCERTAINTY_OPEN):
+            at.session_state[key] = True
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 
 
+@dataclass
+class Tile:
+    """A headline tile as the page's HTML shows it."""
+
+    row: str
+    label: str
+    value: str = ""
+    delta: str = ""  # with its arrow, "" when unchanged
+    tone: str = ""  # the change's colour: "good" (green), "bad" (red), "none"
+    direction: str = ""  # the arrow: "up", "down", "none"
+    caption: str = ""
+    help: str = ""
+    how: str = ""  # the "Formula" disclosure's text
+
+
+class _Tiles(HTMLParser):
+    PARTS = ("roi-value", "roi-delta", "roi-caption", "roi-how")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tiles: list[Tile] = []
+        self.row = ""
+        self.stack: list[str] = []  # the class of every open element
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        cls = a.get("class", "")
+        self.stack.append(cls)
+        if cls == "roi-row":
+            self.row = a["data-row"]
+        elif cls == "roi-tile":
+            self.tiles.append(Tile(self.row, a["data-label"]))
+        elif cls == "roi-help":
+            self.tiles[-1].help = a["title"]
+        elif cls == "roi-delta":
+            self.tiles[-1].tone, self.tiles[-1].direction = a["data-tone"], a["data-direction"]
+
+    def handle_endtag(self, tag: str) -> None:
+        self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        part = next((c for c in reversed(self.stack) if c in self.PARTS), None)
+        if part and self.tiles:
+            name = part.removeprefix("roi-")
+            setattr(self.tiles[-1], name, getattr(self.tiles[-1], name) + data)
+
+
+def headline(at: AppTest) -> dict[str, Tile]:
+    """Every headline tile by label (the ask, the answer, cash apart from engineer time)."""
+    parser = _Tiles()
+    for element in at.main.html:
+        parser.feed(element.value)
+    return {t.label: t for t in parser.tiles}
+
+
 def kpis(at: AppTest) -> dict[str, str]:
-    """The headline tiles by label; the delivery-to-AI tile under one name, with or without staff."""
-    tiles = {m.label: m.value for m in at.main.metric[:9]}
+    """The ask's and the answer's tiles by label; the delivery-to-AI tile under one name, with or without staff."""
+    tiles = {t.label: t.value for t in headline(at).values() if t.row in ("ask", "answer")}
+    assert len(tiles) == 9, tiles
     return {k.replace(" (with staff)", ""): v for k, v in tiles.items()}
 
 
@@ -552,12 +610,13 @@ def test_uncosted_benefit_is_warned():
 def test_the_ask_and_the_ratio_count_staff_when_staff_is_counted():
     at = start()
     at.toggle(key="w:finance.include_staff_cost").set_value(True).run()
-    shown = {m.label: m for m in at.main.metric[:9]}
+    shown = headline(at)
     assert shown["Staff time, counted"].value == "$624K"
     assert shown["Investment (one-time + staff)"].value == "$1.07M"
     ratio = shown["Delivery : AI (with staff)"]
     assert ratio.value == "5.37 : 1"  # ($450K + $624K) / $200K
-    assert "Delivery-to-AI spend ratio: 2.25 : 1" in ratio.proto.help and "with staff: 5.37 : 1" in ratio.proto.help
+    assert "Delivery-to-AI spend ratio: 2.25 : 1" in ratio.help and "with staff: 5.37 : 1" in ratio.help
+    assert "Delivery-to-AI spend ratio: 2.25 : 1" in ratio.how  # the help is in the disclosure too (no hover on touch)
 
 
 CRAFTED = "**URGENT** [x](http://evil) <b>bold</b>"
@@ -635,6 +694,18 @@ def test_budgets_survive_a_visit_to_another_tab():
 # ------------------------------------------------------------------ lazy sections
 
 
+def test_the_name_and_the_ranges_setting_are_kept_while_their_sections_are_closed():
+    at = start()
+    at.text_input(key=state.NAME).set_value("Acme platform case")
+    at.radio(key=state.RANGES_ARE).set_value("p10_p90").run()
+    at.session_state[state.WORDS_OPEN] = at.session_state[state.UNCERTAINTY_OPEN] = False
+    at.run()
+    at.run()
+    assert not [w for w in at.sidebar.text_input if w.key == state.NAME] and not at.sidebar.radio  # not drawn
+    held = loads_scenario(at.session_state[state.GOOD_TOML])
+    assert (held.name, held.uncertainty.ranges_are) == ("Acme platform case", "p10_p90")  # and still in force
+
+
 def test_only_open_sections_draw_their_widgets_and_closed_ones_keep_their_values(baseline):
     at = start(open_sections=False)
     widgets = [*at.sidebar.number_input, *at.sidebar.slider, *at.sidebar.text_input]
@@ -686,22 +757,41 @@ def test_the_headline_says_which_way_each_figure_moved():
     at.number_input(key="w:merges.fix_hours:high").set_value(4.0).run()
     now = evaluate(load_scenario(ROOT / "scenarios" / "forum-post.toml", ["merges.fix_hours=4"])).summary
     then = evaluate(load_scenario(ROOT / "scenarios" / "forum-post.toml")).summary
-    tiles = {m.label: m for m in at.main.metric[:9]}
+    tiles = headline(at)
 
-    def colour(label: str) -> str:
-        return str(tiles[label].proto).split("color: ")[1].split()[0]
+    def change(label: str) -> tuple[str, str]:
+        return tiles[label].direction, tiles[label].tone
 
-    assert tiles["Payback"].delta == "-" + short.months(then.payback_months - now.payback_months)  # -2.9 mo
-    assert tiles["NPV"].delta == "+" + short.money(now.npv_usd - then.npv_usd)  # +$397K
-    assert tiles["IRR (annual)"].delta.startswith("+") and tiles["ROI"].delta.startswith("+")
-    assert {label: colour(label) for label in ("Payback", "Discounted payback", "NPV", "IRR (annual)", "ROI")} == {
-        "Payback": "GREEN",  # lower is better: a fall is good news
-        "Discounted payback": "GREEN",
-        "NPV": "GREEN",
-        "IRR (annual)": "GREEN",
-        "ROI": "GREEN",
+    assert tiles["Payback"].delta == "\u2193 -" + short.months(then.payback_months - now.payback_months)  # -2.9 mo
+    assert tiles["NPV"].delta == "\u2191 +" + short.money(now.npv_usd - then.npv_usd)  # +$397K
+    assert tiles["IRR (annual)"].delta.startswith("\u2191 +") and tiles["ROI"].delta.startswith("\u2191 +")
+    assert {label: change(label) for label in ("Payback", "Discounted payback", "NPV", "IRR (annual)", "ROI")} == {
+        "Payback": ("down", "good"),  # lower is better: a fall is good news, in green
+        "Discounted payback": ("down", "good"),
+        "NPV": ("up", "good"),
+        "IRR (annual)": ("up", "good"),
+        "ROI": ("up", "good"),
     }
     assert not tiles["Investment (one-time + staff)"].delta  # unchanged: no delta at all
+
+
+def test_the_ask_says_a_dearer_plan_is_bad_news():
+    # $100K more of one-time cost: the investment and year 1 rise, shown as bad news (red); payback is later.
+    at = start()
+    at.text_input(key="w:investments.ci_cd.one_time").set_value("300,000").run()
+    tiles = headline(at)
+    then = evaluate(load_scenario(ROOT / "scenarios" / "forum-post.toml")).summary
+    now = evaluate(load_scenario(ROOT / "scenarios" / "forum-post.toml", ["investments.ci_cd.one_time=300000"])).summary
+    for label, key in (
+        ("Investment (one-time + staff)", "upfront_investment_usd"),
+        ("Cost in year 1", "first_year_cost_usd"),
+    ):
+        up = "+" + short.money(getattr(now, key) - getattr(then, key))
+        assert (tiles[label].value, tiles[label].delta) == (short.money(getattr(now, key)), "\u2191 " + up), label
+        assert (tiles[label].direction, tiles[label].tone) == ("up", "bad"), label  # lower is better: a rise is red
+    assert (tiles["Payback"].direction, tiles["Payback"].tone) == ("up", "bad")
+    assert (tiles["NPV"].direction, tiles["NPV"].tone) == ("down", "bad")
+    assert not tiles["Staff time, not counted"].delta
 
 
 # ------------------------------------------------------------------ lines of your own
@@ -716,8 +806,8 @@ def test_lines_are_edited_added_and_removed_in_a_table():
     ]  # fmt: skip
     ss = {state.LINES_BASE: base, state.LINES_VERSION: 2}
     assert state.lines_from_widgets(ss) == base
-    frame = state.lines_frame(base)
-    c = state.LINE_COLUMNS
+    frame = lines.lines_frame(base)
+    c = lines.LINE_COLUMNS
     assert frame[c["area"]].tolist() == ["CI/CD pipeline", ""]
     assert frame[c["by_year"]].tolist() == ["", "10000, 24000"]
     assert frame[c["risk_adjustment"]].tolist() == [10.0, 0.0]
@@ -726,10 +816,10 @@ def test_lines_are_edited_added_and_removed_in_a_table():
         "added_rows": [{c["name"]: "Contractor", c["type"]: "cost", c["nature"]: "time", c["per_month"]: 3000.0}],
         "deleted_rows": [],
     }
-    lines = state.lines_from_widgets(ss)
-    assert lines[0] == base[0]  # untouched: its range kept
-    assert lines[1]["by_year"] == [10000.0, 30000.0, 30000.0]
-    assert lines[2] == {"name": "Contractor", "type": "cost", "nature": "time", "per_month": 3000.0}
+    got = state.lines_from_widgets(ss)
+    assert got[0] == base[0]  # untouched: its range kept
+    assert got[1]["by_year"] == [10000.0, 30000.0, 30000.0]
+    assert got[2] == {"name": "Contractor", "type": "cost", "nature": "time", "per_month": 3000.0}
     ss[state.lines_key(2)] = {"edited_rows": {}, "added_rows": [], "deleted_rows": [0]}
     assert state.lines_from_widgets(ss) == [base[1]]
 
@@ -737,7 +827,7 @@ def test_lines_are_edited_added_and_removed_in_a_table():
 def test_a_line_changes_the_figures_and_a_bad_one_is_named():
     at = start({"scenario": "tei-salesloft"})
     npv = kpis(at)["NPV"]
-    c = state.LINE_COLUMNS
+    c = lines.LINE_COLUMNS
     key = state.lines_key(int(at.session_state[state.LINES_VERSION]))
     at.session_state[key] = {"edited_rows": {1: {c["by_year"]: "60000 700000 700000 700000"}}, "added_rows": [],
                              "deleted_rows": []}  # fmt: skip
@@ -754,11 +844,13 @@ def test_a_line_changes_the_figures_and_a_bad_one_is_named():
 
 
 def tiles(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.main.metric}
+    return {label: t.value for label, t in headline(at).items()}
 
 
 def shown_text(at: AppTest) -> str:
-    return "\n".join(plain(m.value) for m in at.main.markdown) + "\n".join(plain(c.value) for c in at.main.caption)
+    """The tiles' captions and formulas, and the page's Markdown and captions, as a reader reads them."""
+    words = [f"{t.caption}\n{t.how}" for t in headline(at).values()]
+    return "\n".join([*words, *(plain(m.value) for m in at.main.markdown), *(plain(c.value) for c in at.main.caption)])
 
 
 def test_every_headline_figure_is_the_models_and_opens_its_formula():

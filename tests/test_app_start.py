@@ -10,7 +10,7 @@ import pytest
 from roi import ci_import as ci
 from roi.scenario import load_scenario, loads_scenario
 from tests.conftest import ROOT
-from tests.test_app import kpis, plain, start
+from tests.test_app import headline, kpis, plain, start
 from ui import cases, sidebar, state
 
 PROFILES = sorted((ROOT / "profiles").glob("*.toml"))
@@ -18,7 +18,7 @@ RUNS = ROOT / "tests" / "fixtures" / "ci" / "runs.csv"
 
 
 def deltas(at) -> list[str | None]:
-    return [m.proto.delta or None for m in at.main.metric[:9]]
+    return [t.delta or None for t in headline(at).values() if t.row in ("ask", "answer")]
 
 
 # ------------------------------------------------------------------ 2. inputs a person can type

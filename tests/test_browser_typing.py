@@ -11,11 +11,10 @@ import pytest
 from roi import evaluate
 from roi.scenario import load_scenario, with_values
 from tests.conftest import FORUM
-from tests.test_browser import LAPTOP, browser, download, kpi, open_downloads, open_page, server, server_dir
+from tests.test_browser import LAPTOP, download, kpi, open_downloads, open_page
 from ui import format as short
 
 pytestmark = pytest.mark.browser
-__all__ = ["browser", "server", "server_dir"]  # the fixtures, shared with tests/test_browser.py
 
 #: (widget test id, label it has, what is typed, the link's parameter, the value the link must hold)
 TYPED = [

@@ -9,7 +9,7 @@ import pytest
 
 from roi import evaluate, explore
 from roi import formatting as fmt
-from roi.figures import summary_text
+from roi.figures import FIGURES, summary_text
 from roi.scenario import load_scenario
 from tests.conftest import FORUM, ROOT
 
@@ -120,3 +120,60 @@ def test_irr_tile_says_the_hurdle_rate():
     s = result().summary
     irr = next(k for k in explore.kpis(s, s, brief=True) if k.label == "IRR (annual)")
     assert irr.caption == "NPV is positive for any hurdle rate below 150.6 %"
+
+
+# ------------------------------------------------------------------ the page's tiles: one builder, read by the page
+
+ASK = {
+    "upfront_investment_usd": "Investment (one-time + staff)",
+    "first_year_cost_usd": "Cost in year 1",
+    "staff_cost_usd": "Staff time, not counted",
+    "delivery_to_ai_ratio": "Delivery : AI",
+}
+
+
+@pytest.mark.parametrize("path", [FORUM, REALISTIC])
+def test_every_tile_reads_its_own_figure_and_says_how(path):
+    r = result(path)
+    then = result(path, "merges.merges_per_month=100").summary  # every figure moves
+    s = r.summary
+    ask = explore.ask_kpis(s, then, result=r)
+    ratio = explore.ratio_key(s)
+    keys = [*list(ASK)[:3], ratio]
+    for kpi, key in zip(ask, keys, strict=True):
+        figure = FIGURES[key]
+        assert kpi.value == figure.show(getattr(s, key), brief=True), key
+        assert kpi.delta == figure.change(getattr(s, key), getattr(then, key), brief=True), key
+        assert kpi.lower_is_better == figure.lower_is_better and kpi.how == explore.how_computed(key, r), key
+    counted = "counted" if s.include_staff_cost else "not counted"
+    assert ask[2].label == f"Staff time, {counted}" and ask[2].caption == "Existing engineers' time, not new cash"
+    answer = explore.answer_kpis(s, then, result=r)
+    assert [k.label for k in answer] == [FIGURES[key].label for key in explore.KPI_KEYS]
+    for kpi, key in zip(answer, explore.KPI_KEYS, strict=True):
+        assert kpi.value == explore.kpis(s, then, brief=True)[explore.KPI_KEYS.index(key)].value
+        assert kpi.how == explore.how_computed(key, r), key
+    cash = explore.cash_and_time_kpis(s, then, 1.0, 10, brief=True, result=r, seed=3)
+    assert cash[0].value == fmt.brief_money(s.cash_npv_usd) and cash[0].how == explore.how_computed("cash_npv_usd", r)
+    assert cash[-1].how == explore.expected_npv_computed(1.0, 10, 3, s)
+
+
+def test_a_change_is_good_news_when_it_goes_the_figures_better_way():
+    cost = explore.Kpi("Cost in year 1", "$500K", "+$50K", lower_is_better=True)
+    npv = explore.Kpi("NPV", "$742K", "+$50K")
+    assert (cost.direction, cost.good_news) == ("up", False)  # a dearer plan: red
+    assert (npv.direction, npv.good_news) == ("up", True)
+    assert explore.Kpi("Payback", "11 mo", "-1.0 mo", lower_is_better=True).good_news is True
+    assert explore.Kpi("ROI", "n/a", "was 10.0 %").good_news is None  # to or from n/a: no arrow, no colour
+    assert explore.Kpi("NPV", "$1", None).direction is None
+
+
+def test_a_tile_is_html_with_every_text_escaped():
+    from ui.headline import rows_html, tile_html
+
+    hostile = '<b>x</b> "q" & <script>alert(1)</script>'
+    kpi = explore.Kpi(hostile, hostile, "+" + hostile, False, hostile, hostile, f"{hostile}\n\n{hostile}")
+    body = tile_html(kpi)
+    assert "<b>" not in body and "<script>" not in body and '"q"' not in body
+    assert body.count("&lt;b&gt;x&lt;/b&gt; &quot;q&quot; &amp; &lt;script&gt;") == 11  # every place it is shown
+    page = rows_html([("ask", hostile, hostile, [kpi])])
+    assert "<b>" not in page and "<script>" not in page

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import subprocess
 from dataclasses import fields as dataclass_fields
 from dataclasses import replace
 from datetime import date
@@ -20,7 +19,7 @@ from roi.memo import md_text, render_html, render_markdown, render_pdf
 from roi.plan import best_phasing, combinations
 from roi.scenario import AREAS, with_values
 from roi.uncertainty import simulate
-from tests.conftest import FORUM, ROOT, SCENARIOS, require_program
+from tests.conftest import FORUM, ROOT, SCENARIOS
 
 DAY = date(2026, 3, 7)
 REALISTIC = ROOT / "scenarios" / "forum-post-realistic.toml"
@@ -367,27 +366,28 @@ def test_memo_refuses_bad_options_in_one_line(runner, tmp_path, monkeypatch, arg
 # ---------------------------------------------------------------- printing the HTML
 
 
-def print_to_pdf(tmp_path, page: str) -> int:
-    chromium = require_program("chromium", "chromium-browser")
-    html_file, pdf = tmp_path / "memo.html", tmp_path / "memo.pdf"
-    html_file.write_text(page)
-    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
-             "--disable-component-update", "--disable-sync", f"--user-data-dir={tmp_path / 'profile'}",
-             "--no-pdf-header-footer", f"--print-to-pdf={pdf}"]  # fmt: skip
-    subprocess.run([chromium, *flags, html_file.as_uri()], capture_output=True, timeout=120, check=False)
-    return len(re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes()))
+def print_to_pdf(browser, html: str) -> int:
+    """Pages of the memo printed by Chromium (print media, the page size and margins its CSS asks for, no header or
+    footer, no backgrounds: as Chromium's --print-to-pdf prints), in the browser the browser tests share."""
+    page = browser.new_page()
+    try:
+        page.set_content(html, wait_until="load")
+        pdf = page.pdf(prefer_css_page_size=True, display_header_footer=False)
+    finally:
+        page.close()
+    return len(re.findall(rb"/Type\s*/Page[^s]", pdf))
 
 
 @pytest.mark.browser
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
-def test_memo_prints_to_one_pdf_page(tmp_path, path):
+def test_memo_prints_to_one_pdf_page(browser, path):
     # one page of memo, then its TEI appendix on a page of its own
-    assert print_to_pdf(tmp_path, render_html(document_for(evaluate(load_scenario(path))))) == 2
+    assert print_to_pdf(browser, render_html(document_for(evaluate(load_scenario(path))))) == 2
 
 
 @pytest.mark.browser
-def test_memo_with_a_budget_prints_to_one_pdf_page(tmp_path):
-    assert print_to_pdf(tmp_path, render_html(document_for(evaluate(load_scenario(REALISTIC)), [500_000]))) == 2
+def test_memo_with_a_budget_prints_to_one_pdf_page(browser):
+    assert print_to_pdf(browser, render_html(document_for(evaluate(load_scenario(REALISTIC)), [500_000]))) == 2
 
 
 # ---------------------------------------------------------------- caveats

@@ -20,18 +20,15 @@ from roi import loads_scenario
 from tests.conftest import ROOT
 from tests.test_browser import (
     TABS,
+    TILE_VALUE,
     ScriptRuns,
-    browser,
     download,
     open_downloads,
     open_page,
     open_tab,
-    server,
-    server_dir,
 )
 
 pytestmark = pytest.mark.browser
-__all__ = ["browser", "server", "server_dir"]  # fixtures, imported to be used
 
 
 def foreign(requests: list[str], url: str) -> list[str]:
@@ -46,8 +43,9 @@ def test_nothing_leaves_the_machine_when_the_page_loads(browser, server):
     page.runs = ScriptRuns(page)
     page.goto(server, wait_until="domcontentloaded")
     page.runs.wait_settled()
-    page.get_by_test_id("stMetricValue").first.wait_for(timeout=60_000)
-    page.wait_for_timeout(1500)  # the icon and fonts load after the first run
+    page.locator(TILE_VALUE).first.wait_for(timeout=60_000)
+    # the icon and the fonts load after the first run
+    page.wait_for_function("() => document.fonts.status === 'loaded' && document.querySelector('link[rel*=icon]')")
     icons = page.evaluate("() => [...document.querySelectorAll('link[rel*=icon]')].map(l => l.href)")
     assert icons and all(i.startswith(server + "/") for i in icons), icons
     for tab in TABS:
@@ -126,7 +124,7 @@ def test_downloads_work_after_the_server_restarts(browser, tmp_path):
         open_downloads(page)
         assert download(page, "Monthly cash flow (CSV)")[1].startswith(b"month,")
         runs = page.runs.requests
-    page.wait_for_timeout(1000)  # the page sees the server go
+    page.runs.wait(lambda: page.runs.closed > 0, "the page did not see the server go")
     with streamlit_on(port, log):
         # reconnected, the page reruns itself: its files are registered with the new server
         page.runs.wait(lambda: page.runs.requests > runs, "the page did not rerun after the server restarted", 60)

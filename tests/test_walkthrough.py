@@ -24,11 +24,10 @@ from roi.formatting import JOIN, NBSP
 from roi.plan import best_phasing, combinations
 from roi.scenario import AREA_LABELS, with_values
 from tests.conftest import ROOT
-from tests.test_browser import LAPTOP, browser, download, kpi, open_page, server, server_dir
+from tests.test_browser import LAPTOP, download, kpi, open_page
 from ui import format as short
 
 pytestmark = pytest.mark.browser
-__all__ = ["browser", "server", "server_dir"]  # the fixtures, shared with tests/test_browser.py
 
 SHOTS = Path(os.environ.get("ROI_WALK_SHOTS") or "/tmp/walk")
 NAME = "Acme platform case"

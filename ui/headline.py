@@ -1,110 +1,105 @@
 """Above the tabs: the case's name, the ask (what it costs, whether staff time is counted) and the answer, then cash
-apart from engineer time; each figure opens how it is computed, with the case's own inputs in the formula."""
+apart from engineer time; each figure opens how it is computed, with the case's own inputs in the formula.
+
+The tiles are built by `roi.explore` (pure, tested) and drawn here as one HTML element per block of rows, not as a
+metric, a popover and their Markdown per figure: one element for the browser to lay out instead of some seventy.
+Every piece of text is escaped (`html.escape`): nothing shown becomes markup.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import html
 
 import streamlit as st
 
 from roi import explore
-from roi.figures import FIGURES
-from roi.model import Result, Summary
+from roi.explore import Kpi
 from ui import cache
 from ui.state import PageState
 from ui.text import literal
 from ui.views.common import simulation_settings
 
-
-@dataclass(frozen=True)
-class Tile:
-    label: str
-    value: str
-    delta: str | None
-    lower_is_better: bool
-    help: str
-    caption: str | None = None  # a line under the figure
-    how: str | None = None  # how the figure is computed, with the case's inputs
-
-
-def _tile(key: str, now: Summary, then: Summary, result: Result | None = None) -> Tile:
-    figure = FIGURES[key]
-    a, b = getattr(now, key), getattr(then, key)
-    how = explore.how_computed(key, result) if result is not None else None
-    return Tile(
-        figure.label, figure.show(a, brief=True), figure.change(a, b, brief=True), figure.lower_is_better, figure.help,
-        how=how,
-    )  # fmt: skip
-
-
-def _from_kpi(kpi: explore.Kpi, label: str | None = None, how: str | None = None) -> Tile:
-    return Tile(label or kpi.label, kpi.value, kpi.delta, kpi.lower_is_better, kpi.note or "", kpi.caption, how)
+#: The tiles' look: a metric's sizes and colours (green for good news, red for bad), a row that wraps when narrow.
+STYLE = """<style>
+.roi-rows p.roi-row-title { margin: 0 0 0.5rem 0; }
+.roi-row { display: grid; grid-template-columns: repeat(auto-fit, minmax(9rem, 1fr)); gap: 1rem;
+           margin-bottom: 1.25rem; align-items: start; }
+.roi-tile { min-width: 0; }
+.roi-label { font-size: 0.875rem; line-height: 1.6; }
+.roi-help { display: inline-block; margin-left: 0.25rem; width: 1rem; height: 1rem; line-height: 1rem;
+            border: 1px solid currentColor; border-radius: 50%; font-size: 0.7rem; text-align: center;
+            opacity: 0.6; cursor: help; }
+.roi-value { font-size: 2.25rem; line-height: 1.25; white-space: nowrap; }
+.roi-delta { display: inline-block; margin-top: 0.2rem; padding: 0 0.4rem; border-radius: 1rem;
+             font-size: 0.875rem; }
+.roi-delta[data-tone="good"] { color: rgb(9, 171, 59); background: rgba(9, 171, 59, 0.1); }
+.roi-delta[data-tone="bad"] { color: rgb(255, 43, 43); background: rgba(255, 43, 43, 0.1); }
+.roi-delta[data-tone="none"] { opacity: 0.7; background: rgba(128, 128, 128, 0.12); }
+.roi-caption { margin-top: 0.3rem; font-size: 0.875rem; opacity: 0.6; line-height: 1.4; }
+.roi-how { margin-top: 0.4rem; font-size: 0.875rem; }
+.roi-how summary { cursor: pointer; width: fit-content; padding: 0.15rem 0.6rem; border-radius: 0.5rem;
+                   border: 1px solid rgba(128, 128, 128, 0.4); }
+.roi-how p { margin: 0.4rem 0 0 0; font-size: 0.875rem; line-height: 1.4; overflow-wrap: anywhere; }
+</style>"""
 
 
-def ask_tiles(now: Summary, then: Summary, ratio: explore.Kpi, result: Result | None = None) -> list[Tile]:
-    """What the plan costs: investment, year 1, staff time (existing engineers, and whether it is counted), and the
-    delivery-to-AI ratio the plan counts (with staff when staff is counted; roi.explore.kpis names both in its help)."""
-    counted = "counted" if now.include_staff_cost else "not counted"
-    staff = _tile("staff_cost_usd", now, then, result)
-    ratio_how = explore.how_computed(explore.ratio_key(now), result) if result is not None else None
-    return [
-        _tile("upfront_investment_usd", now, then, result),
-        _tile("first_year_cost_usd", now, then, result),
-        Tile(
-            f"Staff time, {counted}",
-            staff.value,
-            staff.delta,
-            True,
-            f"{staff.help} It is {counted} in the plan's costs (the Finance section's toggle).",
-            "Existing engineers' time, not new cash",
-            how=staff.how,
-        ),
-        _from_kpi(ratio, "Delivery : AI" + (" (with staff)" if now.include_staff_cost else ""), ratio_how),
+def _text(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def tile_html(kpi: Kpi) -> str:
+    """One figure: label (its help on hover), value, change (arrow and colour), caption, and how it is computed."""
+    direction, good = kpi.direction, kpi.good_news
+    tone = "none" if good is None else ("good" if good else "bad")
+    parts = [
+        f'<div class="roi-tile" data-label="{_text(kpi.label)}">',
+        f'<div class="roi-label">{_text(kpi.label)}'
+        + (f'<span class="roi-help" title="{_text(kpi.note)}" aria-hidden="true">?</span>' if kpi.note else "")
+        + "</div>",
+        f'<div class="roi-value">{_text(kpi.value)}</div>',
     ]
+    if kpi.delta:
+        arrow = {"up": "\u2191 ", "down": "\u2193 "}.get(direction or "", "")
+        parts.append(
+            f'<div class="roi-delta" data-tone="{tone}" data-direction="{direction or "none"}">'
+            f"{arrow}{_text(kpi.delta)}</div>"
+        )
+    if kpi.caption:
+        parts.append(f'<div class="roi-caption">{_text(kpi.caption)}</div>')
+    if kpi.how or kpi.note:
+        paragraphs = [f"<p><strong>{_text(kpi.label)}, {_text(kpi.value)}.</strong> {_text(kpi.note or '')}</p>"]
+        if kpi.how:
+            paragraphs += [f"<p>{_text(p)}</p>" for p in kpi.how.split("\n\n")]
+        parts.append(
+            '<details class="roi-how"><summary title="How this is computed, with this case\'s inputs">Formula'
+            f"</summary>{''.join(paragraphs)}</details>"
+        )
+    parts.append("</div>")
+    return "".join(parts)
 
 
-def answer_tiles(now: Summary, then: Summary, result: Result) -> tuple[list[Tile], explore.Kpi]:
-    """Payback, discounted payback, NPV, IRR (with the hurdle rate it beats) and ROI; and the ratio's KPI."""
-    *answer, ratio = explore.kpis(now, then, brief=True)
-    pairs = zip(answer, explore.KPI_KEYS, strict=True)
-    return [_from_kpi(k, how=explore.how_computed(key, result)) for k, key in pairs], ratio
+def rows_html(rows: list[tuple[str, str, str, list[Kpi]]]) -> str:
+    """Rows of tiles under their titles: (the row's name, its title in bold, the rest of the title, its tiles)."""
+    out = [STYLE, '<div class="roi-rows">']
+    for name, title, rest, tiles in rows:
+        out.append(f'<p class="roi-row-title"><strong>{_text(title)}</strong>{_text(rest)}</p>')
+        out.append(f'<div class="roi-row" data-row="{_text(name)}">{"".join(tile_html(k) for k in tiles)}</div>')
+    out.append("</div>")
+    return "".join(out)
 
 
-def cash_and_time_tiles(page: PageState) -> list[Tile]:
+@st.cache_data(max_entries=32, show_spinner=False)
+def expected_npv(toml_text: str, draws: int, seed: int) -> float:
+    """The mean NPV of the page's Monte Carlo (the Uncertainty tab's draws): the mean alone, not the tab's summary."""
+    return float(cache.simulated(toml_text, draws, seed).metrics.npv_usd.mean())
+
+
+def cash_and_time(page: PageState) -> list[Kpi]:
     """Cash NPV, engineer hours freed (engineers' worth), NPV with the continuing months, the expected NPV."""
-    now, then, result = page.result.summary, page.base_result.summary, page.result
-    expected: float | None = None
+    now, then = page.result.summary, page.base_result.summary
     draws, seed = simulation_settings()
-    if page.scenario.ranged_inputs():
-        expected = float(cache.odds(page.toml_text, draws, seed)["mean_npv_usd"])
-    kpis = explore.cash_and_time_kpis(now, then, expected, draws, brief=True)
-    hows = [
-        explore.how_computed("cash_npv_usd", result),
-        explore.how_computed("engineer_hours_freed_per_month", result),
-    ]
-    if now.continuing_months:
-        hows.append(explore.how_computed("npv_with_continuing_value_usd", result))
-    if expected is not None:
-        hows.append(explore.expected_npv_computed(expected, draws, seed, now))
-    return [_from_kpi(k, how=how) for k, how in zip(kpis, hows, strict=True)]
-
-
-def _row(tiles: list[Tile]) -> None:
-    for column, tile in zip(st.columns(len(tiles)), tiles, strict=True):
-        with column:
-            st.metric(
-                tile.label, tile.value, tile.delta, delta_color="inverse" if tile.lower_is_better else "normal",
-                help=tile.help,
-            )  # fmt: skip
-            if tile.how:
-                with st.popover(
-                    "Formula", icon=":material/calculate:", help="How this is computed, with this case's inputs"
-                ):
-                    st.markdown(f"**How this is computed: {literal(tile.label)}, {literal(tile.value)}**")
-                    for paragraph in tile.how.split("\n\n"):
-                        st.markdown(literal(paragraph))
-            if tile.caption:
-                st.caption(literal(tile.caption))
+    expected = expected_npv(page.toml_text, draws, seed) if page.scenario.ranged_inputs() else None
+    return explore.cash_and_time_kpis(now, then, expected, draws, brief=True, result=page.result, seed=seed)
 
 
 def view(page: PageState, warnings: list[str], problems: list[str]) -> None:
@@ -118,15 +113,19 @@ def view(page: PageState, warnings: list[str], problems: list[str]) -> None:
         st.warning(literal(warning))
     for line in problems:
         st.error(f"Not applied, the last valid inputs are shown: {literal(line)}")
-    now, then = page.result.summary, page.base_result.summary
-    horizon = now.horizon_months
-    answer, ratio = answer_tiles(now, then, page.result)
-    st.markdown(f"**The ask** (over a {horizon}-month horizon)")
-    _row(ask_tiles(now, then, ratio, page.result))
-    st.markdown("**The answer** (cash and engineer time together)")
-    _row(answer)
-    st.markdown("**Cash apart from engineer time**")
-    _row(cash_and_time_tiles(page))
+    now, then, result = page.result.summary, page.base_result.summary, page.result
+    # The ask and the answer go to the browser before the expected NPV's simulation runs.
+    ask = explore.ask_kpis(now, then, result=result)
+    answer = explore.answer_kpis(now, then, result=result)
+    st.html(
+        rows_html(
+            [
+                ("ask", "The ask", f" (over a {now.horizon_months}-month horizon)", ask),
+                ("answer", "The answer", " (cash and engineer time together)", answer),
+            ]
+        )
+    )
+    st.html(rows_html([("cash", "Cash apart from engineer time", "", cash_and_time(page))]))
     st.caption(
         'Changes are against the loaded file. Payback "none" means the cumulative flow (cash and engineer time) is '
         "not above zero for good within the horizon."

@@ -22,7 +22,7 @@ from roi.scenario import (
     loads_scenario,
     section_label,
 )
-from ui import cache, cases, hints, state
+from ui import cache, cases, hints, lines, state
 from ui.state import spec
 from ui.text import literal
 
@@ -293,18 +293,18 @@ def lines_editor(problems: list[str]) -> None:
         "Benefits or costs of your own, in cash or engineer time: USD a month (from month 1, or from the area's "
         "go-live), or USD by plan year (Initial at month 0, then Year 1, 2, ...). Add a row at the bottom."
     )
-    c = state.LINE_COLUMNS
+    c = lines.LINE_COLUMNS
     config = {
         c["name"]: st.column_config.TextColumn(max_chars=200, required=True),
         c["type"]: st.column_config.SelectboxColumn(options=["benefit", "cost"], required=True),
         c["nature"]: st.column_config.SelectboxColumn(options=["cash", "time"], required=True),
-        c["area"]: st.column_config.SelectboxColumn(options=list(state.AREA_CHOICES)),
+        c["area"]: st.column_config.SelectboxColumn(options=list(lines.AREA_CHOICES)),
         c["per_month"]: st.column_config.NumberColumn(min_value=0.0, max_value=1e10, step=100.0, format="%,.0f"),
         c["by_year"]: st.column_config.TextColumn(max_chars=600),
         c["risk_adjustment"]: st.column_config.NumberColumn(min_value=0.0, max_value=500.0, step=1.0, format="%.0f %%"),
     }
     st.data_editor(
-        state.lines_frame(ss.get(state.LINES_BASE, [])), key=state.lines_key(int(ss.get(state.LINES_VERSION, 0))),
+        lines.lines_frame(ss.get(state.LINES_BASE, [])), key=state.lines_key(int(ss.get(state.LINES_VERSION, 0))),
         hide_index=True, num_rows="dynamic", column_config=config,
     )  # fmt: skip
     for line in problems:
@@ -316,7 +316,7 @@ def uncertainty_inputs() -> None:
     field = spec("uncertainty.ranges_are")
     st.radio(
         field.label, RANGES_ARE, key=state.RANGES_ARE, help=field.help,
-        format_func=lambda r: RANGES_ARE_WORDS.get(r, r),
+        format_func=lambda r: RANGES_ARE_WORDS.get(r, r), persist_state=PERSIST,
     )  # fmt: skip
     groups = ss[state.CORRELATED]
     if groups:
@@ -380,10 +380,15 @@ def inputs(problems: list[str]) -> None:
     """Every input, by section; a stream's shares that do not sum to 1 are said beside the areas' shares."""
     ss = st.session_state
     delivers = [p for p in problems if "delivers" in p]
-    with st.expander("Name and description"):
-        st.text_input(spec("name").label, key=state.NAME, max_chars=200, help=spec("name").help)
-        st.text_area(spec("description").label, key=state.DESCRIPTION, max_chars=20_000,
-                     help=spec("description").help)  # fmt: skip
+    # Only an open section draws its widgets (their values are kept while it is closed): fewer elements for the
+    # browser to draw on a load and to redraw on every edit.
+    box = st.expander("Name and description", key=state.WORDS_OPEN, on_change="rerun")
+    if box.open is not False:
+        with box:
+            st.text_input(spec("name").label, key=state.NAME, max_chars=200, help=spec("name").help,
+                          persist_state=PERSIST)  # fmt: skip
+            st.text_area(spec("description").label, key=state.DESCRIPTION, max_chars=20_000,
+                         help=spec("description").help, persist_state=PERSIST)  # fmt: skip
     for section in state.SECTIONS:
         title = section_label(section)
         if section.startswith("investments."):
@@ -392,8 +397,6 @@ def inputs(problems: list[str]) -> None:
         key = state.section_open_key(section)
         if open_it and not ss.get(key):
             ss[key] = True  # shares that do not sum to 1 are said, and edited, in the areas' sections
-        # Only an open section draws its widgets (their values are kept while it is closed): fewer elements for
-        # the browser to redraw on every edit.
         box = st.expander(title, expanded=section in state.OPEN_AT_FIRST, key=key, on_change="rerun")
         if box.open is not False:
             with box:
@@ -404,5 +407,7 @@ def inputs(problems: list[str]) -> None:
     if box.open is not False:
         with box:
             lines_editor(line_problems)
-    with st.expander("Uncertainty settings"):
-        uncertainty_inputs()
+    box = st.expander("Uncertainty settings", key=state.UNCERTAINTY_OPEN, on_change="rerun")
+    if box.open is not False:
+        with box:
+            uncertainty_inputs()
