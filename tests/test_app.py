@@ -294,6 +294,27 @@ def test_uncertainty_view():
     assert any("No input has a three-point range" in i.value for i in at.info)
 
 
+@pytest.mark.parametrize("name", ["forum-post", "forum-post-realistic"])
+def test_the_odds_tiles_show_the_simulation_s_own_figures(name):
+    """Each odds tile reads its own figure: the share of the page's draws (10,000, seed 0) paying back by its month,
+    and the share with NPV above zero; the two cases' odds differ from month to month, so a tile reading another
+    month's (or another figure's) share shows a different number."""
+    at = start({"scenario": name})
+    at.session_state["view"] = "Uncertainty"
+    at.run()
+    scenario = load_scenario(ROOT / "scenarios" / f"{name}.toml")
+    sim = uncertainty.simulate(scenario, uncertainty.DEFAULT_DRAWS, 0)
+    horizon = scenario.finance.horizon_months
+    months = [t for t in uncertainty.PAYBACK_MONTHS if t < horizon] + [horizon]
+    expected = {f"Pays back by month {t}": f"{sim.prob_payback_within(t) * 100:.0f} %" for t in months}
+    expected["NPV above zero"] = f"{sim.summary()['prob_npv_positive'] * 100:.0f} %"
+    shown = {m.label: m.value for m in at.main.metric if m.label in expected}
+    assert shown == expected
+    # odds that tell the tiles apart: the forum post's month 12 from the rest, the realistic case's 18, 24 and 36
+    # months and its NPV from one another
+    assert len(set(expected.values())) >= (2 if name == "forum-post" else 4), expected
+
+
 def test_spend_planner():
     at = start()
     at.session_state["view"] = "Plan"
@@ -334,6 +355,24 @@ def test_share_view_offers_the_downloads():
         "One-page memo (PDF)",
         "Board slides (PPTX)",
     ]
+
+
+def test_the_simulation_settings_outlive_a_visit_to_another_tab():
+    """Draws and seed chosen on the Uncertainty tab stay in force after reruns on other tabs: the headline's expected
+    NPV and the downloads read them there."""
+    at = start()
+    at.session_state["view"] = "Uncertainty"
+    at.run()
+    at.select_slider(key=state.MC_DRAWS).set_value(1_000).run()
+    at.number_input(key=state.MC_SEED).set_value(7).run()
+    at.session_state["view"] = "Cash flow"
+    at.run()
+    at.run()
+    assert (at.session_state[state.MC_DRAWS], at.session_state[state.MC_SEED]) == (1_000, 7)
+    at.session_state["view"] = "Uncertainty"
+    at.run()
+    assert at.select_slider(key=state.MC_DRAWS).value == 1_000
+    assert at.number_input(key=state.MC_SEED).value == 7
 
 
 def test_a_memo_download_reuses_the_pages_cached_simulation(monkeypatch):

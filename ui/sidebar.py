@@ -65,8 +65,12 @@ def _remember_edits() -> None:
     ss = st.session_state
     if ss[state.GOOD_TOML] != ss[state.BASE_TOML]:
         ss[state.UNDO] = (
-            ss[state.GOOD_TOML], ss[state.BASE_TOML], ss[state.BASE_LABEL], ss[state.BASE_FILE], ss.get(state.PRESET)
-        )  # fmt: skip
+            ss[state.GOOD_TOML],
+            ss[state.BASE_TOML],
+            ss[state.BASE_LABEL],
+            ss[state.BASE_FILE],
+            ss.get(state.PRESET),
+        )
     else:
         ss.pop(state.UNDO, None)
 
@@ -172,8 +176,15 @@ def amount_input(path: str, part: str | None = None) -> None:
     field = spec(path)
     key = state.widget_key(path, part)
     hint = "blank: not set" if is_optional(path) else "a number, e.g. 1,200 or 300k"
-    st.text_input(label(path, part), key=key, help=field.help, placeholder=hint, on_change=_tidy_amount, args=(key,),
-                  persist_state=PERSIST)  # fmt: skip
+    st.text_input(
+        label(path, part),
+        key=key,
+        help=field.help,
+        placeholder=hint,
+        on_change=_tidy_amount,
+        args=(key,),
+        persist_state=PERSIST,
+    )
     if isinstance(state.parse_amount(st.session_state[key]), str):
         st.error(f"{field.label}: {literal(str(st.session_state[key]))} is not a number; the last valid case is kept.")
 
@@ -186,19 +197,37 @@ def number_input(path: str, part: str | None = None) -> None:
         amount_input(path, part)
     elif state.in_percent(path):
         st.number_input(
-            label(path, part), state.to_percent(low), state.to_percent(high), key=key, step=PERCENT_STEP,
-            format="%g", help=field.help, persist_state=PERSIST,
-        )  # fmt: skip
+            label(path, part),
+            state.to_percent(low),
+            state.to_percent(high),
+            key=key,
+            step=PERCENT_STEP,
+            format="%g",
+            help=field.help,
+            persist_state=PERSIST,
+        )
     elif field.whole:
         st.number_input(
-            label(path, part), int(low), int(high), key=key, step=1, help=field.help, format="%d",
+            label(path, part),
+            int(low),
+            int(high),
+            key=key,
+            step=1,
+            help=field.help,
+            format="%d",
             persist_state=PERSIST,
-        )  # fmt: skip
+        )
     else:
         st.number_input(
-            label(path, part), float(low), float(high), key=key, step=field.step, format=field.number_format,
-            help=field.help, persist_state=PERSIST,
-        )  # fmt: skip
+            label(path, part),
+            float(low),
+            float(high),
+            key=key,
+            step=field.step,
+            format=field.number_format,
+            help=field.help,
+            persist_state=PERSIST,
+        )
 
 
 def _slid(path: str) -> None:
@@ -216,9 +245,16 @@ def percent_slider(path: str) -> None:
     if ss.get(key) != shown:
         ss[key] = shown  # only when the field changed: a value assigned is a value sent to the browser
     st.slider(
-        f"{spec(path).label}: drag to explore", low, high, key=key, step=PERCENT_STEP, format="%.1f %%",
-        on_change=_slid, args=(path,), label_visibility="collapsed",
-    )  # fmt: skip
+        f"{spec(path).label}: drag to explore",
+        low,
+        high,
+        key=key,
+        step=PERCENT_STEP,
+        format="%.1f %%",
+        on_change=_slid,
+        args=(path,),
+        label_visibility="collapsed",
+    )
 
 
 def field_input(path: str) -> None:
@@ -238,9 +274,12 @@ def field_input(path: str) -> None:
 def section_inputs(section: str, problems: list[str]) -> None:
     ss = st.session_state
     if section in state.SWITCHED_SECTIONS:
-        st.toggle(f"Count the {section_label(section).lower()} stream", key=state.section_on_key(section),
-                  help="A case made of lines of its own alone may leave out every stream.",
-                  persist_state=PERSIST)  # fmt: skip
+        st.toggle(
+            f"Count the {section_label(section).lower()} stream",
+            key=state.section_on_key(section),
+            help="A case made of lines of its own alone may leave out every stream.",
+            persist_state=PERSIST,
+        )
         if not ss[state.section_on_key(section)]:
             return
         unset = hints.unset_fields(ss, section)
@@ -251,12 +290,16 @@ def section_inputs(section: str, problems: list[str]) -> None:
     if rangeable:
         by_name = {p.rsplit(".", 1)[1]: p for p in paths}
         st.multiselect(
-            "Three-point ranges for", rangeable, key=state.ranged_key(section),
+            "Three-point ranges for",
+            rangeable,
+            key=state.ranged_key(section),
             format_func=lambda name: spec(by_name[name]).label,
             help="Make a number a range (low / likely / high): the Uncertainty tab draws from it; every other "
             "figure uses the likely value.",
-            on_change=state.sync_range_mode, args=(section,), persist_state=PERSIST,
-        )  # fmt: skip
+            on_change=state.sync_range_mode,
+            args=(section,),
+            persist_state=PERSIST,
+        )
     for path in paths:
         field_name = path.rsplit(".", 1)[1]
         if field_name in ss[state.ranged_key(section)] and spec(path).ranged:
@@ -279,9 +322,13 @@ def attribution_editor(area: str, problems: list[str]) -> None:
     }
     st.data_editor(
         state.attribution_frame(state.shares_shown(ss, area)),
-        key=state.attribution_key(int(ss[state.ATTRIBUTION_VERSION]), area), hide_index=True, disabled=["Stream"],
-        column_config=config, on_change=state.keep_attribution_edits, args=(area,),
-    )  # fmt: skip
+        key=state.attribution_key(int(ss[state.ATTRIBUTION_VERSION]), area),
+        hide_index=True,
+        disabled=["Stream"],
+        column_config=config,
+        on_change=state.keep_attribution_edits,
+        args=(area,),
+    )
     for line in problems:
         st.error(f"Not applied, the last valid shares are kept: {literal(line)}")
 
@@ -304,9 +351,12 @@ def lines_editor(problems: list[str]) -> None:
         c["risk_adjustment"]: st.column_config.NumberColumn(min_value=0.0, max_value=500.0, step=1.0, format="%.0f %%"),
     }
     st.data_editor(
-        lines.lines_frame(ss.get(state.LINES_BASE, [])), key=state.lines_key(int(ss.get(state.LINES_VERSION, 0))),
-        hide_index=True, num_rows="dynamic", column_config=config,
-    )  # fmt: skip
+        lines.lines_frame(ss.get(state.LINES_BASE, [])),
+        key=state.lines_key(int(ss.get(state.LINES_VERSION, 0))),
+        hide_index=True,
+        num_rows="dynamic",
+        column_config=config,
+    )
     for line in problems:
         st.error(f"Not applied, the last valid lines are kept: {literal(line)}")
 
@@ -315,9 +365,13 @@ def uncertainty_inputs() -> None:
     ss = st.session_state
     field = spec("uncertainty.ranges_are")
     st.radio(
-        field.label, RANGES_ARE, key=state.RANGES_ARE, help=field.help,
-        format_func=lambda r: RANGES_ARE_WORDS.get(r, r), persist_state=PERSIST,
-    )  # fmt: skip
+        field.label,
+        RANGES_ARE,
+        key=state.RANGES_ARE,
+        help=field.help,
+        format_func=lambda r: RANGES_ARE_WORDS.get(r, r),
+        persist_state=PERSIST,
+    )
     groups = ss[state.CORRELATED]
     if groups:
         st.caption("Inputs that move together (kept as loaded; edit them in the file):")
@@ -339,23 +393,35 @@ def source() -> None:
     """Where the case comes from: a new case, a worked example, an upload; the baseline of the changes, Reset, Undo."""
     ss = st.session_state
     st.header("Scenario")
-    st.selectbox("Start from", cases.options(), key=state.PICKER, on_change=_picked, format_func=cases.title,
-                 help="A new case (blank, a profile whose figures cite their source, or your CI history), or a "
-                 "worked example from scenarios/.")  # fmt: skip
+    st.selectbox(
+        "Start from",
+        cases.options(),
+        key=state.PICKER,
+        on_change=_picked,
+        format_func=cases.title,
+        help="A new case (blank, a profile whose figures cite their source, or your CI history), or a "
+        "worked example from scenarios/.",
+    )
     for line in cache.scenario_file_problems():
         st.warning(f"Not offered: {literal(line)}")
     if ss[state.PICKED] == cases.FROM_CI:
         st.text_input("Branch merges land on", "main", key=CI_START_BRANCH)
         st.file_uploader(
             f"CI history (GitHub Actions or GitLab JSON, or CSV; at most {cases.MAX_CI_UPLOAD_MB} MB)",
-            type=["json", "csv"], key=CI_START, on_change=_ci_uploaded, max_upload_size=cases.MAX_CI_UPLOAD_MB,
-        )  # fmt: skip
+            type=["json", "csv"],
+            key=CI_START,
+            on_change=_ci_uploaded,
+            max_upload_size=cases.MAX_CI_UPLOAD_MB,
+        )
     for line in ss.get(CI_NOTES, []):
         (st.error if line.startswith("Not loaded") else st.info)(literal(line))
     st.file_uploader(
-        f"Or upload a scenario (TOML, at most {MAX_UPLOAD_MB} MB)", type=["toml"], key=state.UPLOAD,
-        on_change=_uploaded, max_upload_size=MAX_UPLOAD_MB,
-    )  # fmt: skip
+        f"Or upload a scenario (TOML, at most {MAX_UPLOAD_MB} MB)",
+        type=["toml"],
+        key=state.UPLOAD,
+        on_change=_uploaded,
+        max_upload_size=MAX_UPLOAD_MB,
+    )
     for line in ss.get(state.UPLOAD_ERROR, []):
         st.error(f"Upload not loaded, the previous scenario is kept. {literal(line)}")
     st.caption("Loaded:")
@@ -363,17 +429,31 @@ def source() -> None:
     summary = cache.evaluated(ss[state.GOOD_TOML]).summary
     st.markdown(f"**Time the plan frees:** {literal(time_freed(summary))}.")
     mine = bool(ss.get(state.BASELINE_IS_MINE))
-    st.button("Use this as my baseline", icon=":material/flag:", key=state.MINE, on_click=_mine,
-              help="The headline's changes are then measured against the case as it is now, not the loaded file; "
-              "Reset returns to it.")  # fmt: skip
+    st.button(
+        "Use this as my baseline",
+        icon=":material/flag:",
+        key=state.MINE,
+        on_click=_mine,
+        help="The headline's changes are then measured against the case as it is now, not the loaded file; "
+        "Reset returns to it.",
+    )
     if mine:
         st.caption("The headline's changes are measured against your baseline.")
         st.button("Measure against the loaded file again", key="loaded_again", on_click=_loaded_again)
-    st.button("Reset to my baseline" if mine else "Reset to the loaded file", icon=":material/restart_alt:",
-              key=state.RESET, on_click=_reset)  # fmt: skip
+    st.button(
+        "Reset to my baseline" if mine else "Reset to the loaded file",
+        icon=":material/restart_alt:",
+        key=state.RESET,
+        on_click=_reset,
+    )
     if state.UNDO in ss:
-        st.button("Undo: back to your edits", icon=":material/undo:", key=state.UNDO_BUTTON, on_click=_undo,
-                  help="Your unsaved edits were replaced by the new file: this brings them back.")  # fmt: skip
+        st.button(
+            "Undo: back to your edits",
+            icon=":material/undo:",
+            key=state.UNDO_BUTTON,
+            on_click=_undo,
+            help="Your unsaved edits were replaced by the new file: this brings them back.",
+        )
 
 
 def inputs(problems: list[str]) -> None:
@@ -385,10 +465,16 @@ def inputs(problems: list[str]) -> None:
     box = st.expander("Name and description", key=state.WORDS_OPEN, on_change="rerun")
     if box.open is not False:
         with box:
-            st.text_input(spec("name").label, key=state.NAME, max_chars=200, help=spec("name").help,
-                          persist_state=PERSIST)  # fmt: skip
-            st.text_area(spec("description").label, key=state.DESCRIPTION, max_chars=20_000,
-                         help=spec("description").help, persist_state=PERSIST)  # fmt: skip
+            st.text_input(
+                spec("name").label, key=state.NAME, max_chars=200, help=spec("name").help, persist_state=PERSIST
+            )
+            st.text_area(
+                spec("description").label,
+                key=state.DESCRIPTION,
+                max_chars=20_000,
+                help=spec("description").help,
+                persist_state=PERSIST,
+            )
     for section in state.SECTIONS:
         title = section_label(section)
         if section.startswith("investments."):

@@ -53,17 +53,27 @@ def view(page: PageState) -> None:
         st.session_state[state.COMPARE] = [c for c in st.session_state[state.COMPARE] if c in options]
     c1, c2 = st.columns(2)
     c1.button(
-        "Pin the current edit", key=state.PIN, on_click=pin, args=(page.toml_text, page.scenario.name, False),
+        "Pin the current edit",
+        key=state.PIN,
+        on_click=pin,
+        args=(page.toml_text, page.scenario.name, False),
         icon=":material/push_pin:",
-    )  # fmt: skip
+    )
     c2.button(
-        "Pin it with and without staff cost", key=state.PIN_STAFF, on_click=pin,
-        args=(page.toml_text, page.scenario.name, True), icon=":material/group:",
-    )  # fmt: skip
+        "Pin it with and without staff cost",
+        key=state.PIN_STAFF,
+        on_click=pin,
+        args=(page.toml_text, page.scenario.name, True),
+        icon=":material/group:",
+    )
     st.caption("The current edit opens beside the case as loaded; add files or pinned variants to compare more.")
     picked = st.multiselect(
-        "Two to four scenarios", options, default=[current, loaded], max_selections=4, key=state.COMPARE,
-    )  # fmt: skip
+        "Two to four scenarios",
+        options,
+        default=[current, loaded],
+        max_selections=4,
+        key=state.COMPARE,
+    )
     if len(picked) < 2:
         st.info("Pick at least two scenarios.")
         return
@@ -76,8 +86,10 @@ def view(page: PageState) -> None:
         for name in picked
     }
     if current in picked and loaded in picked and page.toml_text == page.base_toml:
-        st.info("No input differs from the loaded file yet: its column and the current edit's are the same until you "
-                "change an input in the sidebar.")  # fmt: skip
+        st.info(
+            "No input differs from the loaded file yet: its column and the current edit's are the same until you "
+            "change an input in the sidebar."
+        )
     results: dict[str, Result] = {name: cache.evaluated(text) for name, text in texts.items()}
     horizons = {r.summary.horizon_months for r in results.values()}
     if len(horizons) > 1:

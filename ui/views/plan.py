@@ -155,10 +155,14 @@ def phasing_found(page: PageState, phasing: Phasing) -> None:
     for warning in phasing.warnings:
         st.warning(literal(warning))
     st.button(
-        "Apply this phasing to the case", key=state.PLAN_APPLY, on_click=apply_phasing,
-        args=(dict(phasing.start_months),), icon=":material/event_available:", disabled=nothing,
+        "Apply this phasing to the case",
+        key=state.PLAN_APPLY,
+        on_click=apply_phasing,
+        args=(dict(phasing.start_months),),
+        icon=":material/event_available:",
+        disabled=nothing,
         help="A phasing that funds nothing spends nothing: there is nothing to apply." if nothing else None,
-    )  # fmt: skip
+    )
     st.caption("The memo, slides and workbook downloaded from the page carry these budgets and this phasing.")
 
 
@@ -180,13 +184,15 @@ def spend_planner(page: PageState) -> None:
     st.dataframe(
         pd.DataFrame(
             [
-                {"Area": AREA_LABELS[a], "Budget": short.money(v) if getattr(page.scenario.investments, a).include
-                 else "nothing (left out)"}
+                {
+                    "Area": AREA_LABELS[a],
+                    "Budget": short.money(v) if getattr(page.scenario.investments, a).include else "nothing (left out)",
+                }
                 for a, v in planned.by_area_usd.items()
             ]
         ),
         hide_index=True,
-    )  # fmt: skip
+    )
     st.caption(
         "Benefits stay as entered: this is what the budget pays back, not what more money would buy. Areas left "
         "out in the sidebar get nothing. The ratio counts one-time and recurring spend, staff left out."

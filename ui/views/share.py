@@ -42,13 +42,18 @@ def view(page: PageState) -> None:
 
     buttons: list[tuple[str, str | Callable[[], bytes], str, str, str]] = [
         ("Scenario (TOML)", text, f"{stem}.toml", "application/toml", state.DL_TOML),
-        ("Monthly cash flow (CSV)", partial(cache.download_bytes, text, "csv"), f"{stem}.csv", "text/csv",
-         state.DL_CSV),
+        (
+            "Monthly cash flow (CSV)",
+            partial(cache.download_bytes, text, "csv"),
+            f"{stem}.csv",
+            "text/csv",
+            state.DL_CSV,
+        ),
         ("CFO workbook (XLSX)", partial(cache.download_bytes, text, "xlsx", caps), f"{stem}.xlsx", XLSX, state.DL_XLSX),
         ("One-page memo (HTML)", document(".html"), f"{stem}-memo.html", "text/html", state.DL_MEMO),
         ("One-page memo (PDF)", document(".pdf"), f"{stem}-memo.pdf", PDF, state.DL_PDF),
         ("Board slides (PPTX)", document(".pptx"), f"{stem}-slides.pptx", PPTX, state.DL_SLIDES),
-    ]  # fmt: skip
+    ]
     for row in (buttons[:3], buttons[3:]):
         for column, (label, data, file_name, mime, key) in zip(st.columns(3), row, strict=True):
             column.download_button(label, data, file_name, mime, key=key, on_click="ignore")

@@ -10,6 +10,7 @@ import streamlit as st
 from roi import charts
 from roi.figures import FIGURES
 from roi.scenario import AREA_LABELS, FIELDS
+from roi.uncertainty import PAYBACK_MONTHS
 from ui import cache, state
 from ui import format as short
 from ui.state import PageState
@@ -47,7 +48,7 @@ def view(page: PageState) -> None:
     summary = cache.odds(page.toml_text, draws, seed)
     st.subheader("The odds")
     st.caption(f"Share of the {draws:,} draws that pay back by each month (the horizon is {horizon} months).")
-    odds = [(f"Pays back by month {t}", sim.prob_payback_within(t)) for t in (12, 18, 24) if t < horizon]
+    odds = [(f"Pays back by month {t}", sim.prob_payback_within(t)) for t in PAYBACK_MONTHS if t < horizon]
     odds += [(f"Pays back by month {horizon}", sim.prob_payback_within(horizon))]
     odds += [("NPV above zero", float(summary["prob_npv_positive"]))]
     for column, (label, p) in zip(st.columns(len(odds)), odds, strict=True):
@@ -79,9 +80,14 @@ def view(page: PageState) -> None:
         hide_index=True,
     )
     st.download_button(
-        "Download every draw (CSV)", partial(cache.draws_csv, page.toml_text, draws, seed), "draws.csv", "text/csv",
-        key=state.DL_DRAWS, on_click="ignore", icon=":material/download:",
-    )  # fmt: skip
+        "Download every draw (CSV)",
+        partial(cache.draws_csv, page.toml_text, draws, seed),
+        "draws.csv",
+        "text/csv",
+        key=state.DL_DRAWS,
+        on_click="ignore",
+        icon=":material/download:",
+    )
     tornado, breaks = cache.sensitivity(page.toml_text, float(target))
     st.subheader("What moves NPV most")
     chart(charts.tornado_chart(tornado, page.result.summary.npv_usd))
