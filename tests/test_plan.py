@@ -435,6 +435,20 @@ def test_best_phasing_is_never_worse_than_a_combination_that_fits_at_month_zero(
                 assert got.npv_usd >= o.npv - tolerance, (subset, o.npv, got.start_months, got.npv_usd)
 
 
+@pytest.mark.parametrize(
+    ("step", "latest", "horizon", "grid"),
+    [(3, 12, 36, [0, 3, 6, 9, 12]), (5, 12, 36, [0, 5, 10]), (6, 48, 24, [0, 6, 12, 18, 24]), (1, 0, 36, [0])],
+)
+def test_the_phasing_grid_runs_from_month_0_to_the_latest_month_inclusive(step, latest, horizon, grid):
+    """Start months 0, step, 2 step, ... up to the latest month (or the horizon, if sooner) included; then "not
+    funded". Written out by hand for each case."""
+    scenario = with_values(roi.load_scenario(FORUM), {"finance.horizon_months": horizon})
+    _, starts = plan.candidate_values(scenario, step, latest)
+    months = sorted({int(x) for x in starts[:, 0] if not math.isnan(x)})
+    assert months == grid
+    assert any(math.isnan(x) for x in starts[:, 0])  # not funded is a choice too
+
+
 @slow(80)
 @given(plan_cases(max_horizon=40), st.sampled_from([12, 12, 18]))
 def test_best_phasing_equals_a_brute_force_through_the_oracle(case, latest):
