@@ -16,6 +16,7 @@ The engine's readers take a `ValueKey`, so a string literal passed to them fails
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import NewType, TypeVar, cast
 
@@ -108,6 +109,7 @@ if tuple(_AREA) != AREAS or tuple(_SHARE) != STREAMS or tuple(_STREAM) != STREAM
     raise RuntimeError("roi.inputs: the areas and streams must be those of roi.vocabulary, in its order")
 
 
+@functools.cache
 def risk_adjustment(stream: str) -> ValueKey:
     """The share of the stream's benefit written off for risk."""
     return _in(_STREAM[stream], lambda x: x.risk_adjustment)
@@ -117,36 +119,44 @@ def _area_key(area: str, read: Callable[[Investment], object]) -> ValueKey:
     return key(lambda s: read(_AREA[area](s)))
 
 
+@functools.cache  # built once per area or stream: the flows ask for each key on every run
 def include(area: str) -> ValueKey:
     """1 when the plan funds the area, else 0 (an array of 0s and 1s across candidate plans)."""
     return _area_key(area, lambda i: i.include)
 
 
+@functools.cache
 def start_month(area: str) -> ValueKey:
     return _area_key(area, lambda i: i.start_month)
 
 
+@functools.cache
 def build_months(area: str) -> ValueKey:
     return _area_key(area, lambda i: i.build_months)
 
 
+@functools.cache
 def one_time(area: str) -> ValueKey:
     return _area_key(area, lambda i: i.one_time)
 
 
+@functools.cache
 def annual_recurring(area: str) -> ValueKey:
     return _area_key(area, lambda i: i.annual_recurring)
 
 
+@functools.cache
 def engineer_quarters(area: str) -> ValueKey:
     return _area_key(area, lambda i: i.engineer_quarters)
 
 
+@functools.cache
 def delivers(area: str, stream: str) -> ValueKey:
     """The share of the stream's improvement the area delivers (named, or the default attribution)."""
     return _area_key(area, lambda i: _SHARE[stream](i.delivers))
 
 
+@functools.cache
 def line_per_month(index: int) -> ValueKey:
     """The monthly amount of the case's own line `index` (0-based), when given per month."""
     if index < 0:
