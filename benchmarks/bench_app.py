@@ -1,5 +1,6 @@
 """The app, server side: the median rerun after an input's change (target under 200 ms), and what the Uncertainty
-tab's 10,000-draw simulation adds to such a rerun (target under 150 ms), through streamlit's AppTest.
+tab adds to such a rerun (target under 150 ms), through streamlit's AppTest. Both reruns run the 10,000-draw
+simulation of a ranged case once, for the headline's expected NPV; the Uncertainty tab reads the same cached draws.
 
 The baseline, measured in the same run, is the same rerun with the Cash flow tab open.
 """
@@ -42,7 +43,8 @@ def run() -> bool:
         f"{'OK' if ok_flow else 'MISSED'}"
     )
     print(
-        f"app rerun with the Uncertainty tab open (10,000 draws): median {risk * 1e3:.0f} ms, "
-        f"adds {(risk - flow) * 1e3:.0f} ms to the Cash flow rerun | target < 150 ms {'OK' if ok_added else 'MISSED'}"
+        f"app rerun with the Uncertainty tab open (its draws cached by the headline's simulation): median "
+        f"{risk * 1e3:.0f} ms, {(risk - flow) * 1e3:+.0f} ms against the Cash flow rerun | target < +150 ms "
+        f"{'OK' if ok_added else 'MISSED'}"
     )
     return ok_flow and ok_added
