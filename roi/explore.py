@@ -255,13 +255,9 @@ def _caption(key: str, s: Summary) -> str | None:
     return None
 
 
-def kpis(now: Summary, then: Summary, *, brief: bool = False, result: Result | None = None) -> list[Kpi]:
-    """Payback, discounted payback, NPV, IRR, ROI and the spend ratio, each with its change against `then` (and, with
-    `result`, how it is computed).
-
-    Labels, formats, changes and lower-is-better come from roi.figures.FIGURES. The spend ratio is the one the plan
-    counts (with staff when staff cost is counted), against the same ratio of `then`; its note names both.
-    """
+def ratio_kpi(now: Summary, then: Summary, *, brief: bool = False, result: Result | None = None) -> Kpi:
+    """The spend ratio the plan counts (with staff when staff cost is counted), against the same ratio of `then`; its
+    note names both."""
     key = ratio_key(now)
     counted = "counted, so this is the ratio with staff" if now.include_staff_cost else "not counted"
     note = (
@@ -271,23 +267,26 @@ def kpis(now: Summary, then: Summary, *, brief: bool = False, result: Result | N
         f"{fmt.ratio_band(now.delivery_to_ai_ratio)}: ${fmt.RATIO_BAND[0]:g} to ${fmt.RATIO_BAND[1]:g} of delivery "
         "for each $1 a year of AI tools."
     )
-    return [
-        *(_kpi(k, now, then, brief=brief, result=result) for k in KPI_KEYS),
-        _kpi(key, now, then, note, brief=brief, result=result),
-    ]
+    return _kpi(key, now, then, note, brief=brief, result=result)
 
 
-def answer_kpis(now: Summary, then: Summary, *, result: Result | None = None) -> list[Kpi]:
-    """The answer, briefly: payback, discounted payback, NPV, IRR (its caption the hurdle rate it beats) and ROI."""
-    return kpis(now, then, brief=True, result=result)[: len(KPI_KEYS)]
+def answer_kpis(now: Summary, then: Summary, *, brief: bool = True, result: Result | None = None) -> list[Kpi]:
+    """The answer: payback, discounted payback, NPV, IRR (its caption the hurdle rate it beats) and ROI."""
+    return [_kpi(k, now, then, brief=brief, result=result) for k in KPI_KEYS]
+
+
+def kpis(now: Summary, then: Summary, *, brief: bool = False, result: Result | None = None) -> list[Kpi]:
+    """Payback, discounted payback, NPV, IRR, ROI and the spend ratio, each with its change against `then` (and, with
+    `result`, how it is computed). Labels, formats, changes and lower-is-better come from roi.figures.FIGURES."""
+    return [*answer_kpis(now, then, brief=brief, result=result), ratio_kpi(now, then, brief=brief, result=result)]
 
 
 def ask_kpis(now: Summary, then: Summary, *, result: Result | None = None) -> list[Kpi]:
     """What the plan costs, briefly: investment, year 1, staff time (existing engineers, and whether it is counted),
-    and the delivery-to-AI ratio the plan counts (the last of `kpis`, which names both ratios in its note)."""
+    and the delivery-to-AI ratio the plan counts (`ratio_kpi`, which names both ratios in its note)."""
     counted = "counted" if now.include_staff_cost else "not counted"
     staff = _kpi("staff_cost_usd", now, then, brief=True, result=result)
-    ratio = kpis(now, then, brief=True, result=result)[-1]
+    ratio = ratio_kpi(now, then, brief=True, result=result)
     return [
         _kpi("upfront_investment_usd", now, then, brief=True, result=result),
         _kpi("first_year_cost_usd", now, then, brief=True, result=result),
