@@ -47,6 +47,12 @@ def value_of_information(toml_text: str, draws: int, seed: int) -> tuple[pd.Data
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
+def expected_npv(toml_text: str, draws: int, seed: int) -> float:
+    """The mean NPV of the simulation, for the headline: the mean alone, not the Uncertainty tab's whole summary."""
+    return float(simulated(toml_text, draws, seed).metrics.npv_usd.mean())
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
 def odds(toml_text: str, draws: int, seed: int) -> dict[str, Any]:
     """The simulation's summary: percentiles, the odds and each area's decision (which reruns the draws once)."""
     return simulated(toml_text, draws, seed).summary()

@@ -88,17 +88,11 @@ def rows_html(rows: list[tuple[str, str, str, list[Kpi]]]) -> str:
     return "".join(out)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def expected_npv(toml_text: str, draws: int, seed: int) -> float:
-    """The mean NPV of the page's Monte Carlo (the Uncertainty tab's draws): the mean alone, not the tab's summary."""
-    return float(cache.simulated(toml_text, draws, seed).metrics.npv_usd.mean())
-
-
 def cash_and_time(page: PageState) -> list[Kpi]:
     """Cash NPV, engineer hours freed (engineers' worth), NPV with the continuing months, the expected NPV."""
     now, then = page.result.summary, page.base_result.summary
     draws, seed = simulation_settings()
-    expected = expected_npv(page.toml_text, draws, seed) if page.scenario.ranged_inputs() else None
+    expected = cache.expected_npv(page.toml_text, draws, seed) if page.scenario.ranged_inputs() else None
     return explore.cash_and_time_kpis(now, then, expected, draws, brief=True, result=page.result, seed=seed)
 
 

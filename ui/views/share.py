@@ -22,7 +22,8 @@ def view(page: PageState) -> None:
     st.write("The page's address holds every input that differs from the loaded file: copy it to share this case.")
     st.code("?" + "&".join(f"{k}={v}" for k, v in page.share_params.items()), language=None)
     st.subheader("Download")
-    if budgets_in_force(page.scenario.finance.horizon_months):
+    caps = budgets_in_force(page.scenario.finance.horizon_months)  # the Plan tab's: the documents carry its phasing
+    if caps:
         st.caption(
             "The workbook, memo and slides carry the Plan tab's yearly budgets and the phasing found within them."
         )
@@ -33,7 +34,6 @@ def view(page: PageState) -> None:
     # this run's, and when it finishes before the browser's file request is served, the click gets "Deferred file
     # ... not found" and no file. Nothing in the file depends on the click, so nothing needs the rerun.
     text = page.toml_text
-    caps = budgets_in_force(page.scenario.finance.horizon_months)  # the Plan tab's: the documents carry its phasing
     draws, seed = simulation_settings()  # the Uncertainty tab's: the documents' odds are the ones the page shows
 
     def document(kind: str) -> Callable[[], bytes]:
