@@ -24,7 +24,7 @@ from roi.scenario import FIELDS, Delivers, Investment, Scenario, StreamSection
 from roi.vocabulary import AREAS, STREAMS
 
 ValueKey = NewType("ValueKey", str)
-T = TypeVar("T")
+_T = TypeVar("_T")
 
 
 class _Reading:
@@ -46,10 +46,10 @@ def key(read: Callable[[Scenario], object]) -> ValueKey:
     return ValueKey(dotted)
 
 
-def _in(section: Callable[[Scenario], T | None], read: Callable[[T], object]) -> ValueKey:
+def _in(section: Callable[[Scenario], _T | None], read: Callable[[_T], object]) -> ValueKey:
     """The key of a field of a section a case may leave out (merges when lines stand in, builds, incidents, lead
     time): it names the field either way."""
-    return key(lambda s: read(cast(T, section(s))))
+    return key(lambda s: read(cast(_T, section(s))))
 
 
 # The team, the AI tools and the finance section.
