@@ -35,6 +35,7 @@ class Computed:
     path: Path
     model: Any
     names: dict[str, tuple[str, str]]  # single-cell defined name -> (sheet, cell)
+    cells: dict[tuple[str, str], tuple[str, Any]]  # each formula computed, by (SHEET, cell): formula, cached value
 
     def _key(self, sheet: str, cell: str) -> str:
         return f"'[{self.path.name}]{sheet.upper()}'!{cell}"
@@ -62,10 +63,17 @@ def compile_workbook(src: Path, workdir: Path, months: int) -> Computed:
     """Compile the workbook `src` with `formulas`, its Model sheet's formulas computed for months 0 to `months`."""
     book = openpyxl.load_workbook(src)
     cached = openpyxl.load_workbook(src, data_only=True)
-    for row in book["Model"].iter_rows(min_row=months + 3):  # header, then month 0 in row 2
-        for cell in row:
-            if cell.data_type == "f":
-                cell.value = cached["Model"][cell.coordinate].value
+    cells = {}
+    for ws in book:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type != "f":
+                    continue
+                value = cached[ws.title][cell.coordinate].value
+                if ws.title == "Model" and cell.row > months + 2:  # header, then month 0 in row 2
+                    cell.value = value
+                else:
+                    cells[(ws.title.upper(), cell.coordinate)] = (cell.value, value)
     names = {}
     for name, defined in book.defined_names.items():
         for sheet, ref in defined.destinations:
@@ -78,20 +86,7 @@ def compile_workbook(src: Path, workdir: Path, months: int) -> Computed:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         model = formulas.ExcelModel().loads(str(path)).finish()
-    return Computed(path, model, names)
-
-
-def formula_cells(src: Path, months: int) -> dict[tuple[str, str], tuple[str, Any]]:
-    """Each formula cell that `compile_workbook` computes, by (SHEET, cell): its formula and its cached value."""
-    book = openpyxl.load_workbook(src)
-    cached = openpyxl.load_workbook(src, data_only=True)
-    out = {}
-    for ws in book:
-        for row in ws.iter_rows(max_row=months + 2 if ws.title == "Model" else None):
-            for cell in row:
-                if cell.data_type == "f":
-                    out[(ws.title.upper(), cell.coordinate)] = (cell.value, cached[ws.title][cell.coordinate].value)
-    return out
+    return Computed(path, model, names, cells)
 
 
 def same(a: Any, b: Any) -> bool:

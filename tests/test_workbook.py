@@ -443,6 +443,16 @@ def test_changed_inputs_recalculate_like_roi_summary_set(tmp_path, runner):
         assert passes(values["checks_all_pass"])
 
 
+def assert_recalculated_like_the_cli(runner, recalculated: Path, file: Path, sets: list[str], where: str) -> None:
+    """A recalculated workbook's named outputs and combinations equal `roi summary FILE --set ...` of the same edit."""
+    cli = runner.invoke(app, ["summary", str(file), "--json", *(x for s in sets for x in ("--set", s))])
+    assert cli.exit_code == 0, cli.output
+    values = named_values(recalculated)
+    assert_matches(values, json.loads(cli.output), where)
+    assert passes(values["checks_all_pass"]), where
+    assert_combinations_match(recalculated, load_scenario(file, sets), where)
+
+
 # Format-v2 inputs edited in the spreadsheet: each must recalculate to `roi summary --set` of the same change. A
 # share moves between two areas together, so that the stream's shares still sum to 1.
 V2_EDITS = [
@@ -470,13 +480,7 @@ def test_changed_v2_inputs_recalculate_like_roi_summary_set(tmp_path, runner):
         sources.append(tmp_path / f"edit{i}.xlsx")
         strip_cached_values(raw, sources[-1], changes)
     for (changes, sets), recalculated in zip(V2_EDITS, recalculate(sources, tmp_path), strict=True):
-        cli = runner.invoke(app, ["summary", str(file), "--json", *(x for s in sets for x in ("--set", s))])
-        assert cli.exit_code == 0, cli.output
-        values = named_values(recalculated)
-        where = f"after {', '.join(changes)}"
-        assert_matches(values, json.loads(cli.output), where)
-        assert passes(values["checks_all_pass"]), where
-        assert_combinations_match(recalculated, load_scenario(file, sets), where)
+        assert_recalculated_like_the_cli(runner, recalculated, file, sets, f"after {', '.join(changes)}")
 
 
 @pytest.mark.libreoffice
@@ -642,13 +646,7 @@ def test_changed_v3_inputs_recalculate_like_roi_summary(tmp_path, runner):
     ):
         variant = tmp_path / f"variant{i}.toml"
         variant.write_text(v3_case_toml(lines))
-        cli = runner.invoke(app, ["summary", str(variant), "--json", *(x for s in sets for x in ("--set", s))])
-        assert cli.exit_code == 0, cli.output
-        values = named_values(recalculated)
-        where = f"after {', '.join(changes)}"
-        assert_matches(values, json.loads(cli.output), where)
-        assert passes(values["checks_all_pass"]), where
-        assert_combinations_match(recalculated, load_scenario(variant, sets), where)
+        assert_recalculated_like_the_cli(runner, recalculated, variant, sets, f"after {', '.join(changes)}")
 
 
 @pytest.mark.libreoffice
