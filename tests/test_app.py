@@ -375,6 +375,23 @@ def test_the_simulation_settings_outlive_a_visit_to_another_tab():
     assert at.number_input(key=state.MC_SEED).value == 7
 
 
+def test_switching_tabs_sets_no_widget_value_twice(monkeypatch):
+    """A widget kept across tabs is never given both a default and a value assigned in session state: streamlit
+    warns of that in the server's log (once per process, so the flag is reset here)."""
+    from streamlit.elements.lib import policies
+
+    warned: list[str] = []
+    monkeypatch.setattr(policies, "_shown_default_value_warning", False)
+    monkeypatch.setattr(policies._LOGGER, "warning", lambda message, *args, **kwargs: warned.append(message % args))
+    at = start()
+    for view in ["Uncertainty", "Plan", "Cash flow", "Uncertainty"]:
+        at.session_state["view"] = view
+        at.run()
+        at.run()
+    assert not at.exception
+    assert warned == []
+
+
 def test_a_memo_download_reuses_the_pages_cached_simulation(monkeypatch):
     """The memo reads the simulation the page has cached for the Uncertainty tab's draws and seed: a click runs no
     Monte Carlo of its own, and the memo's odds are the ones the page shows (the memo a fresh run at those draws and

@@ -5,8 +5,6 @@ Each widget's label, help, limits, step and format come from the field registry 
 
 from __future__ import annotations
 
-from typing import Literal
-
 import streamlit as st
 
 from roi import formatting as fmt
@@ -23,7 +21,7 @@ from roi.scenario import (
     section_label,
 )
 from ui import cache, cases, hints, lines, state
-from ui.state import spec
+from ui.state import PERSIST, spec
 from ui.text import literal
 
 MAX_UPLOAD_MB = 1  # a scenario file: a few KB; the widget refuses more (server.maxUploadSize must allow 20, for CI)
@@ -54,7 +52,6 @@ def label(path: str, part: str | None = None) -> str:
 
 #: A percent's step in its number field and slider: a tenth of a percent.
 PERCENT_STEP = 0.1
-PERSIST: Literal["session"] = "session"  # kept while not drawn: a closed section, a range mode
 
 
 # ------------------------------------------------------------------ callbacks (run before the widgets are drawn)

@@ -17,7 +17,7 @@ user is typing into it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 import streamlit as st
@@ -96,8 +96,11 @@ NAME = "w:name"
 DESCRIPTION = "w:description"
 RANGES_ARE = "w:uncertainty.ranges_are"
 BUDGET_PREFIX = "plan:budget:"
-#: Widgets of other views whose values are kept by assigning them on every run (the sidebar's persist instead).
-KEPT_PREFIXES = (BUDGET_PREFIX, MC_PREFIX)
+#: A widget's `persist_state`: its value is kept while it is not drawn (a closed section, a range mode, another tab).
+PERSIST: Literal["session"] = "session"
+#: Widgets of other views whose values are kept by assigning them on every run (the sidebar's and the Uncertainty
+#: tab's persist instead: assigning a widget that has a default makes streamlit warn of a value set twice).
+KEPT_PREFIXES = (BUDGET_PREFIX,)
 PERCENT_LOADED = "percent_loaded"  # {widget key: the share as loaded}: a percent not touched gives it back exactly
 BLANK_LABEL = "profiles/blank.toml"  # the blank template, as the sidebar names the case loaded from it
 PRESET = "preset"  # (name, description, TOML) of the preset the case started from; None for a file of the user's

@@ -13,7 +13,7 @@ from roi.scenario import AREA_LABELS, FIELDS
 from roi.uncertainty import PAYBACK_MONTHS
 from ui import cache, state
 from ui import format as short
-from ui.state import PageState
+from ui.state import PERSIST, PageState
 from ui.text import literal
 from ui.views.common import DEFAULT_DRAWS, DRAW_CHOICES, chart, draw
 
@@ -41,9 +41,12 @@ def view(page: PageState) -> None:
         return
     horizon = scenario.finance.horizon_months
     c1, c2, c3 = st.columns(3)
-    draws = int(c1.select_slider("Draws", DRAW_CHOICES, value=DEFAULT_DRAWS, key=state.MC_DRAWS))
-    seed = int(c2.number_input("Seed", 0, 2**31 - 1, 0, key=state.MC_SEED))
-    target = c3.radio("Payback target (months)", payback_targets(horizon), horizontal=True, key=state.MC_TARGET)
+    # Kept while another tab is open (persist_state): the headline's expected NPV and the downloads read them there.
+    draws = int(c1.select_slider("Draws", DRAW_CHOICES, value=DEFAULT_DRAWS, key=state.MC_DRAWS, persist_state=PERSIST))
+    seed = int(c2.number_input("Seed", 0, 2**31 - 1, 0, key=state.MC_SEED, persist_state=PERSIST))
+    target = c3.radio(
+        "Payback target (months)", payback_targets(horizon), horizontal=True, key=state.MC_TARGET, persist_state=PERSIST
+    )
     sim = cache.simulated(page.toml_text, draws, seed)
     summary = cache.odds(page.toml_text, draws, seed)
     st.subheader("The odds")
