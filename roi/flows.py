@@ -105,14 +105,22 @@ class Flows:
         return np.asarray(_spread(terms, self.cost_usd.shape)[min(row, self.cost_usd.shape[0] - 1)], dtype=np.float64)
 
     def line_rows_usd(self, row: int = 0) -> dict[int, Array]:
-        """Each line of the user's own month by month for one draw, by index: a benefit positive, a cost negative."""
-        out: dict[int, Array] = {}
-        for sign, terms in ((1.0, self.benefit_terms), (-1.0, self.cost_terms)):
-            for t in terms:
-                if t.line is not None:
-                    amount = t.amount_usd[min(row, t.amount_usd.size - 1)]
-                    out[t.line] = out.get(t.line, 0.0) + sign * amount * row_of(t.pattern, row)
-        return out
+        """Each line of the user's own month by month for one draw, by index: a benefit positive, a cost negative.
+
+        Worked out once a draw: the summary and the monthly table of a case both read the first."""
+        if row not in self._line_rows:
+            out: dict[int, Array] = {}
+            for sign, terms in ((1.0, self.benefit_terms), (-1.0, self.cost_terms)):
+                for t in terms:
+                    if t.line is not None:
+                        amount = t.amount_usd[min(row, t.amount_usd.size - 1)]
+                        out[t.line] = out.get(t.line, 0.0) + sign * amount * t.pattern[min(row, t.pattern.shape[0] - 1)]
+            self._line_rows[row] = out
+        return self._line_rows[row]
+
+    @functools.cached_property
+    def _line_rows(self) -> dict[int, dict[int, Array]]:
+        return {}
 
     @functools.cached_property
     def cash_flow_usd(self) -> Array:
@@ -182,19 +190,23 @@ class CostTerm:
 
 
 def _spread(terms: list[CostTerm], shape: tuple[int, ...]) -> Array:
-    """The sum of cost terms month by month: patterns every draw shares go through one matrix product."""
-    shared = [t for t in terms if t.pattern.shape[0] == 1]
+    """The sum of cost terms month by month. Terms on the same pattern (an area's lines, the plan's lines) are summed
+    first; the patterns every draw shares then go through one matrix product."""
+    groups: dict[int, tuple[Array, Array]] = {}
+    for t in terms:
+        if id(t.pattern) in groups:
+            amount, pattern = groups[id(t.pattern)]
+            groups[id(t.pattern)] = (amount + t.amount_usd, pattern)  # a new array: a term's amount is never changed
+        else:
+            groups[id(t.pattern)] = (t.amount_usd, t.pattern)
+    shared = [(amount, pattern) for amount, pattern in groups.values() if pattern.shape[0] == 1]
     out = np.zeros(shape)
     if shared:
-        out += np.column_stack([t.amount_usd for t in shared]) @ np.vstack([t.pattern for t in shared])
-    # patterns of their own per draw (a drawn go-live): terms on the same pattern (an area's lines) summed first
-    by_pattern: dict[int, tuple[Array, Array]] = {}
-    for t in terms:
-        if t.pattern.shape[0] != 1:
-            amount, pattern = by_pattern.get(id(t.pattern), (np.zeros(shape[0]), t.pattern))
-            by_pattern[id(t.pattern)] = (amount + t.amount_usd, pattern)
-    for amount, pattern in by_pattern.values():
-        out += amount[:, None] * pattern
+        # np.array and np.concatenate: column_stack and vstack build the same operands with far more Python per term
+        out += np.array([amount for amount, _ in shared]).T @ np.concatenate([pattern for _, pattern in shared])
+    for amount, pattern in groups.values():
+        if pattern.shape[0] != 1:  # a pattern of its own per draw (a drawn go-live)
+            out += amount[:, None] * pattern
     return out
 
 
@@ -447,17 +459,19 @@ def _line_terms(
     the plan (`lines.plan` 1) and in no area alone. A benefit is x (1 - r), a cost x (1 + r) x the cost risk.
     """
     benefits: list[CostTerm] = []
+    plan_from_month_1 = plan * (row >= 1)  # the pattern of every per-month line of the plan as a whole
+    by_year_amount = np.ones_like(v(vk.LOADED_HOURLY_RATE))  # a by-year line's amounts are in its pattern
     for i, line in enumerate(scenario.lines):
-        gate = col(vk.include(line.area)) if line.area else plan
         if line.per_month is not None:
             amount = v(vk.line_per_month(i))
-            pattern = live[line.area] if line.area else plan * (row >= 1)
+            pattern = live[line.area] if line.area else plan_from_month_1
         else:
+            gate = col(vk.include(line.area)) if line.area else plan
             years = np.zeros(row.shape[-1])
             for year, x in enumerate(line.by_year or []):
                 if 12 * year < years.size:
                     years[12 * year] = x
-            amount = np.ones_like(v(vk.LOADED_HOURLY_RATE))
+            amount = by_year_amount
             pattern = gate * years[None, :]
         r = line.risk_adjustment
         if line.is_benefit:

@@ -218,14 +218,11 @@ def summarize(scenario: Scenario, flows: Flows, m: Metrics, values: Mapping[str,
         finance.discount_factors(finance.monthly_rate(row_of(flows.annual_discount_rate, 0)[0]), flows.months.size)
     )
     line_rows = flows.line_rows_usd() if scenario.lines else {}
+    rows = [line_rows[i] for i in range(len(scenario.lines))]
+    pv_usd = flows.horizon(np.array(rows)) @ factors if rows else np.zeros(0)  # one product for every line
     lines = [
-        {
-            "name": line.name,
-            "type": line.type,
-            "nature": line.nature,
-            "pv_usd": float(flows.horizon(line_rows[i]) @ factors),
-        }
-        for i, line in enumerate(scenario.lines)
+        {"name": line.name, "type": line.type, "nature": line.nature, "pv_usd": float(pv)}
+        for line, pv in zip(scenario.lines, pv_usd, strict=True)
     ]
     return Summary(
         scenario=scenario.name,
