@@ -114,12 +114,16 @@ def open_page(browser, url: str, viewport: dict[str, int] | None = None):
     page.runs = ScriptRuns(page)
     page.goto(url, wait_until="domcontentloaded")
     page.runs.wait_settled()
-    page.locator(TILE_VALUE).first.wait_for(timeout=60_000)
+    page.wait_for_function(HEADLINE_DRAWN, timeout=60_000)
     return page
 
 
 #: A headline tile's figure (ui/headline.py draws the tiles as HTML).
 TILE_VALUE = ".roi-tile .roi-value"
+#: Every row of the headline drawn. The rows are two HTML elements, which streamlit's page swaps in for their
+#: placeholders each on its own once its HTML component has loaded: one can be there while the other is not yet.
+HEADLINE_DRAWN = """() => ['ask', 'answer', 'cash'].every(
+    row => document.querySelector(`.roi-row[data-row="${row}"] .roi-tile .roi-value`))"""
 
 
 def kpi(page, label: str) -> str:
