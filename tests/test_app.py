@@ -375,6 +375,19 @@ def test_the_simulation_settings_outlive_a_visit_to_another_tab():
     assert at.number_input(key=state.MC_SEED).value == 7
 
 
+def test_the_picker_tells_the_browser_the_loaded_case_on_every_run():
+    """The picker's value goes to the browser with every run, not only the first: a first run cut short by a click
+    (a tab opened while the page loads) otherwise left the browser showing the picker's first option, a blank case,
+    beside the forum post's figures."""
+    at = start()
+    for view in ["Plan", "Cash flow"]:
+        at.session_state["view"] = view
+        at.run()
+        picker = at.selectbox(key=state.PICKER)
+        assert picker.value == "forum-post"
+        assert picker.proto.set_value and picker.proto.raw_value == picker.format_func("forum-post")
+
+
 def test_switching_tabs_sets_no_widget_value_twice(monkeypatch):
     """A widget kept across tabs is never given both a default and a value assigned in session state: streamlit
     warns of that in the server's log (once per process, so the flag is reset here)."""

@@ -390,6 +390,9 @@ def source() -> None:
     """Where the case comes from: a new case, a worked example, an upload; the baseline of the changes, Reset, Undo."""
     ss = st.session_state
     st.header("Scenario")
+    # Told to the browser on every run: streamlit sends a value set in session state only with the run that sets it,
+    # and a first run cut short by a click (a tab opened while the page loads) left the picker showing its first option.
+    ss[state.PICKER] = ss[state.PICKED]
     st.selectbox(
         "Start from",
         cases.options(),
