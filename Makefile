@@ -14,6 +14,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
+	@echo "The calculator opens at http://localhost:8501 on $(SCENARIO) (Ctrl+C stops it)."
 	$(BIN)/streamlit run app.py --browser.gatherUsageStats false -- --scenario $(SCENARIO)
 
 lint: $(STAMP)

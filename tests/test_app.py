@@ -977,3 +977,25 @@ def test_a_plan_that_spends_nothing_says_so_in_the_headline():
     assert shown["Payback"] == "none" and shown["Discounted payback"] == "none"
     assert "Nothing is spent or earned within the horizon" in shown_text(at)
     assert "0 months" not in " ".join(shown.values())
+
+
+def test_the_page_shows_no_card_of_streamlit_s_own():
+    """`make run` reads .streamlit/config.toml: no Deploy button or developer menu, and no "install Streamlit skills"
+    card over the headline where an AI coding agent is installed (its `nudge_suppression_reason` is then
+    "welcome_hidden")."""
+    import tomllib
+
+    from streamlit import config
+    from streamlit.web import skills
+
+    settings = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert settings["client"]["toolbarMode"] == "viewer"
+    assert settings["logger"]["hideWelcomeMessage"] is True
+    before = {name: config.get_option(name) for name in ("logger.hideWelcomeMessage", "server.headless")}
+    config.set_option("logger.hideWelcomeMessage", settings["logger"]["hideWelcomeMessage"])
+    config.set_option("server.headless", settings["server"]["headless"])
+    try:
+        assert skills.nudge_suppression_reason(str(ROOT)) == "welcome_hidden"
+    finally:
+        for name, value in before.items():
+            config.set_option(name, value)
