@@ -216,7 +216,7 @@ def row_of(table: Array, row: int) -> Array:
 
 #: Each stream's formula, wired to its inputs by path. `hour_usd` is the value of a freed engineer-hour: the loaded
 #: rate times the share of freed time recaptured.
-STREAM_FORMULAS: dict[str, Callable[[Callable[[vk.ValueKey], Array], Array], Array]] = {
+STREAM_FORMULAS: dict[str, Callable[[Callable[[vk.ValueKey], Array], ArrayLike], Array]] = {
     "merges": lambda v, hour_usd: streams.merges_usd(
         v(vk.MERGES_PER_MONTH),
         v(vk.SUCCESS_RATE_BEFORE),
@@ -251,35 +251,16 @@ STREAM_FORMULAS: dict[str, Callable[[Callable[[vk.ValueKey], Array], Array], Arr
 }
 
 
-#: Each stream's engineer hours freed a month (before recapture and risk): the part of it that is engineer time.
-#: Lead time is cash alone (the value of changes reaching customers sooner).
-STREAM_HOURS: dict[str, Callable[[Callable[[vk.ValueKey], Array]], Array]] = {
-    "merges": lambda v: streams.merges_usd(
-        v(vk.MERGES_PER_MONTH),
-        v(vk.SUCCESS_RATE_BEFORE),
-        v(vk.SUCCESS_RATE_AFTER),
-        v(vk.FIX_HOURS),
-        1.0,
-    ),
-    "builds": lambda v: streams.builds_usd(
-        v(vk.BUILDS_PER_MONTH),
-        v(vk.BUILD_MINUTES_BEFORE),
-        v(vk.BUILD_MINUTES_AFTER),
-        v(vk.BLOCKED_FRACTION),
-        1.0,
-    ),
-    "incidents": lambda v: streams.incidents_usd(
-        v(vk.DEPLOYS_BEFORE),
-        v(vk.DEPLOYS_AFTER),
-        v(vk.CHANGE_FAILURE_RATE_BEFORE),
-        v(vk.CHANGE_FAILURE_RATE_AFTER),
-        v(vk.MTTR_HOURS_BEFORE),
-        v(vk.MTTR_HOURS_AFTER),
-        v(vk.RESPONDERS_PER_INCIDENT),
-        0.0,
-        1.0,
-    ),
-}
+#: The streams that free engineer time; lead time is cash alone (the value of changes reaching customers sooner).
+TIME_STREAMS = ("merges", "builds", "incidents")
+#: The inputs of a stream's formula that are money rather than engineer time.
+CASH_INPUTS = frozenset({vk.DOWNTIME_COST_PER_HOUR})
+
+
+def stream_hours(name: str, v: Callable[[vk.ValueKey], Array]) -> Array:
+    """A stream's engineer hours freed a month, before recapture and risk: its formula at $1 an hour with its cash
+    inputs at zero, so the formula is written once."""
+    return STREAM_FORMULAS[name](lambda key: 0.0 * v(key) if key in CASH_INPUTS else v(key), 1.0)
 
 
 @dataclass(frozen=True)
@@ -305,10 +286,10 @@ def _stream_values(scenario: Scenario, v: Callable[[vk.ValueKey], Array], n: int
         risk = v(vk.risk_adjustment(name))
         factor = risk_factor(whole, risk)
         usd[name] = whole * factor
-        if name not in STREAM_HOURS:  # lead time: cash alone
+        if name not in TIME_STREAMS:
             time_usd[name] = hours[name] = np.zeros(n)
             continue
-        raw_hours = STREAM_HOURS[name](v)
+        raw_hours = stream_hours(name, v)
         time_usd[name] = np.asarray(raw_hours * hour_usd * factor, dtype=np.float64)
         # hours freed are the time benefit computed with every freed hour counted (k = 1), over the rate: the risk
         # adjustment follows the sign of the stream computed that way
