@@ -57,7 +57,7 @@ def start() -> None:
             bad = any(p.startswith(f"scenarios/{wanted}.toml:") for p in cache.scenario_file_problems())
             why = "that file is not a valid scenario" if bad else "no such scenario file"
             url_warnings.append(f"URL parameter scenario={wanted!r} was ignored: {why}")
-    ss[state.PICKED] = ss[state.PICKER] = stem
+    ss[state.PICKED] = stem  # the picker shows it (sidebar.source)
     state.load(base, label, stem)
     if len(params) > (wanted is not None):
         shared, problems = explore.apply_params(cache.file_scenario(stem), params)

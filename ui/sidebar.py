@@ -151,7 +151,7 @@ def _undo() -> None:
     state.load(loads_scenario(base_toml), base_label, base_file)
     ss[state.PRESET] = preset
     if base_file is not None:
-        ss[state.PICKED] = ss[state.PICKER] = base_file
+        ss[state.PICKED] = base_file
     ss[state.GOOD_TOML] = dump_scenario(loads_scenario(edits))
     state.put_in_widgets(loads_scenario(edits))
 
